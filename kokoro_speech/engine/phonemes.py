@@ -1,0 +1,49 @@
+"""Grapheme to phoneme conversion with espeak-ng, and phonemes to model tokens."""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+
+from kokoro_onnx.tokenizer import Tokenizer
+from phonemizer.backend import EspeakBackend
+
+
+class Phonemizer:
+    """Turns sentences into Kokoro phoneme strings and phoneme strings into token ids.
+
+    espeak-ng keeps process-wide state, so every call into it is serialized by one lock;
+    a call for a whole request takes a few milliseconds.
+    """
+
+    def __init__(self) -> None:
+        # kokoro-onnx's tokenizer points phonemizer at the espeak-ng library it ships and
+        # carries the model's vocabulary.
+        self._tokenizer = Tokenizer()
+        self._vocab: dict[str, int] = self._tokenizer.vocab
+        self._lock = threading.Lock()
+
+    @cache  # noqa: B019 - one backend per language for the life of the process
+    def _backend(self, language: str) -> EspeakBackend:
+        return EspeakBackend(language, preserve_punctuation=True, with_stress=True)
+
+    def phonemize(self, sentences: list[str], language: str) -> list[str]:
+        """One phoneme string per sentence, keeping only symbols the model knows."""
+        if not sentences:
+            return []
+        with self._lock:
+            raw = self._backend(language).phonemize(sentences, strip=True)
+        return [self.known(" ".join(p.split())) for p in raw]
+
+    def known(self, phonemes: str) -> str:
+        return "".join(p for p in phonemes if p in self._vocab)
+
+    def tokenize(self, phonemes: str) -> list[int]:
+        return [self._vocab[p] for p in phonemes if p in self._vocab]
+
+    def is_speakable(self, phonemes: str) -> bool:
+        """Whether there is anything but punctuation and spaces to say."""
+        return any(p.isalpha() or p in "ˈˌː" for p in phonemes if p in self._vocab and p not in _MARKS)
+
+
+_MARKS = set(';:,.!?¡¿—…"«»“” ()')
