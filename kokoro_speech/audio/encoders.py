@@ -1,0 +1,127 @@
+"""Incremental audio encoders for every response format.
+
+Each encoder takes float32 PCM chunks as they are synthesized and returns the bytes that
+are ready to send. Containers are written to a sink that cannot seek, so every format
+comes out in its streaming form: mp3 frames, Ogg pages, ADTS frames, FLAC frames and a
+WAV header with open-ended sizes. The concatenation of everything returned, ``finish``
+included, is a complete file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import av
+import numpy as np
+from av.audio.stream import AudioStream
+from numpy.typing import NDArray
+
+AudioFormat = Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
+
+
+@dataclass(frozen=True)
+class FormatInfo:
+    media_type: str
+    container: str | None
+    codec: str | None
+    extension: str
+
+
+FORMATS: dict[str, FormatInfo] = {
+    "mp3": FormatInfo("audio/mpeg", "mp3", "libmp3lame", "mp3"),
+    "opus": FormatInfo("audio/ogg", "ogg", "libopus", "opus"),
+    "aac": FormatInfo("audio/aac", "adts", "aac", "aac"),
+    "flac": FormatInfo("audio/flac", "flac", "flac", "flac"),
+    "wav": FormatInfo("audio/wav", "wav", "pcm_s16le", "wav"),
+    "pcm": FormatInfo("audio/pcm", None, None, "pcm"),
+}
+
+
+@dataclass(frozen=True)
+class EncoderSettings:
+    sample_rate: int = 24000
+    mp3_bitrate: int = 64000
+    aac_bitrate: int = 64000
+    opus_bitrate: int = 32000
+    ogg_page_ms: int = 100
+
+
+class Encoder(Protocol):
+    def encode(self, pcm: NDArray[np.float32]) -> bytes: ...
+    def finish(self) -> bytes: ...
+
+
+def to_int16(pcm: NDArray[np.float32]) -> NDArray[np.int16]:
+    return (np.clip(pcm, -1.0, 1.0) * 32767.0).astype("<i2")
+
+
+class PcmEncoder:
+    """Raw signed 16-bit little-endian mono samples, no header."""
+
+    def encode(self, pcm: NDArray[np.float32]) -> bytes:
+        return to_int16(pcm).tobytes()
+
+    def finish(self) -> bytes:
+        return b""
+
+
+class _Sink:
+    """A write-only file for PyAV; having no seek makes muxers write streaming headers."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes | memoryview) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data
+
+
+class ContainerEncoder:
+    """Any PyAV container/codec pair, fed frame by frame."""
+
+    def __init__(self, fmt: FormatInfo, settings: EncoderSettings, bitrate: int | None) -> None:
+        assert fmt.container is not None and fmt.codec is not None
+        self._sink = _Sink()
+        options = {"page_duration": str(settings.ogg_page_ms * 1000)} if fmt.container == "ogg" else {}
+        self._container = av.open(self._sink, mode="w", format=fmt.container, options=options)
+        # bitexact keeps encoder version strings out of the headers: same input, same bytes.
+        self._container.flags |= av.container.Flags.bitexact.value
+        stream = self._container.add_stream(fmt.codec, rate=settings.sample_rate, layout="mono")
+        assert isinstance(stream, AudioStream)
+        if bitrate:
+            stream.bit_rate = bitrate
+        self._stream = stream
+        self._rate = settings.sample_rate
+        self._pts = 0
+
+    def encode(self, pcm: NDArray[np.float32]) -> bytes:
+        if pcm.size == 0:
+            return self._sink.take()
+        samples = np.clip(pcm, -1.0, 1.0).astype(np.float32).reshape(1, -1)
+        frame = av.AudioFrame.from_ndarray(samples, format="flt", layout="mono")
+        frame.sample_rate = self._rate
+        frame.pts = self._pts
+        self._pts += samples.shape[1]
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+        return self._sink.take()
+
+    def finish(self) -> bytes:
+        for packet in self._stream.encode(None):
+            self._container.mux(packet)
+        self._container.close()
+        return self._sink.take()
+
+
+def new_encoder(response_format: str, settings: EncoderSettings) -> Encoder:
+    fmt = FORMATS[response_format]
+    if fmt.container is None:
+        return PcmEncoder()
+    bitrate = {"mp3": settings.mp3_bitrate, "aac": settings.aac_bitrate, "opus": settings.opus_bitrate}
+    return ContainerEncoder(fmt, settings, bitrate.get(response_format))
