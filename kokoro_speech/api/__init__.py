@@ -1,0 +1,1 @@
+"""HTTP layer: request schemas, route handlers and OpenAI's error shape."""

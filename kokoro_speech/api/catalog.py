@@ -1,0 +1,34 @@
+"""GET /v1/models, /v1/models/{id} and /v1/audio/voices."""
+
+from __future__ import annotations
+
+from litestar import get
+
+from kokoro_speech.api.errors import OpenAIError
+from kokoro_speech.api.schemas import MODELS, Model, ModelList, Voice, VoiceList
+from kokoro_speech.runtime import SpeechRuntime
+
+
+@get("/models", summary="List models")
+async def list_models() -> ModelList:
+    return ModelList(data=[Model(id=m) for m in MODELS])
+
+
+@get("/models/{model_id:str}", summary="Retrieve a model")
+async def get_model(model_id: str) -> Model:
+    if model_id not in MODELS:
+        raise OpenAIError(404, f"The model '{model_id}' does not exist.", param="model", code="model_not_found")
+    return Model(id=model_id)
+
+
+@get("/audio/voices", summary="List voices")
+async def list_voices(runtime: SpeechRuntime) -> VoiceList:
+    if runtime.service is None:
+        raise OpenAIError(503, "The model is still loading.", code="model_not_ready")
+    catalog = runtime.service.engine.voices
+    infos = {info.id: info for info in catalog.infos()}
+    voices = [Voice(i.id, i.name, i.language, i.gender, list(i.openai_names)) for i in infos.values()]
+    for alias, target in catalog.openai_names().items():
+        info = infos[target]
+        voices.append(Voice(alias, alias.title(), info.language, info.gender, alias_of=target))
+    return VoiceList(voices=voices)

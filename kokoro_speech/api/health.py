@@ -1,0 +1,21 @@
+"""GET /health (the process answers) and GET /ready (the model is loaded and warm)."""
+
+from __future__ import annotations
+
+from litestar import Response, get
+
+from kokoro_speech.api.schemas import Health
+from kokoro_speech.runtime import SpeechRuntime
+
+
+@get("/health", summary="Liveness")
+async def health() -> Health:
+    return Health(status="ok")
+
+
+@get("/ready", summary="Readiness")
+async def ready(runtime: SpeechRuntime) -> Response[Health]:
+    if runtime.ready:
+        return Response(Health(status="ready"))
+    return Response(Health(status="loading" if runtime.error is None else "failed", detail=runtime.error),
+                    status_code=503, headers={"Retry-After": str(runtime.config.retry_after_seconds)})
