@@ -7,9 +7,8 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0"
 
-from kokoro_speech.config import SpeechConfig  # noqa: E402
-from kokoro_speech.plugin import KokoroSpeechPlugin  # noqa: E402
-from kokoro_speech.app import create_app  # noqa: E402
-
+from kokoro_speech.app import create_app
+from kokoro_speech.config import SpeechConfig
+from kokoro_speech.plugin import KokoroSpeechPlugin
 
 __all__ = ["KokoroSpeechPlugin", "SpeechConfig", "__version__", "create_app"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Litestar
+from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 
 from kokoro_speech import __version__
@@ -14,7 +15,9 @@ from kokoro_speech.plugin import KokoroSpeechPlugin
 def create_app(config: SpeechConfig | None = None) -> Litestar:
     config = config or SpeechConfig.from_env()
     configure_logging(config)
+    origins = [o.strip() for o in config.cors_origins.split(",") if o.strip()]
     return Litestar(
         plugins=[KokoroSpeechPlugin(config)],
+        cors_config=CORSConfig(allow_origins=origins, expose_headers=["X-Cache", "X-Worker-Pid"]) if origins else None,
         openapi_config=OpenAPIConfig(title="kokoro-speech", version=__version__, path="/docs"),
     )

@@ -13,9 +13,11 @@ import asyncio
 import hashlib
 import sqlite3
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import msgspec
 from litestar.stores.base import Store
@@ -25,6 +27,8 @@ from litestar.stores.base import Store
 MAX_ENTRY_SHARE = 4
 SQLITE_BUSY_TIMEOUT_MS = 5000
 KEY_VERSION = 1
+
+T = TypeVar("T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -57,15 +61,16 @@ class SQLiteStore(Store):
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(
+                self.path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(_SCHEMA)
             self._conn = conn
         return self._conn
 
-    async def _call(self, fn, *args):  # type: ignore[no-untyped-def]
+    async def _call(self, fn: Callable[..., T], *args: object) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
     # --- synchronous bodies, run on the store's thread ----------------------------------
@@ -107,7 +112,9 @@ class SQLiteStore(Store):
             conn.execute("DELETE FROM entries WHERE key = ? AND expires_at <= ?", (key, now))
             return None
         if renew_for is not None and expires_at is not None:
-            conn.execute("UPDATE entries SET accessed_at = ?, expires_at = ? WHERE key = ?", (now, now + renew_for, key))
+            conn.execute(
+                "UPDATE entries SET accessed_at = ?, expires_at = ? WHERE key = ?", (now, now + renew_for, key)
+            )
         else:
             conn.execute("UPDATE entries SET accessed_at = ? WHERE key = ?", (now, key))
         return bytes(value)
@@ -117,6 +124,9 @@ class SQLiteStore(Store):
         if row is None or row[0] is None:
             return None
         return max(0, int(row[0] - time.time()))
+
+    def _execute(self, sql: str, params: tuple[object, ...]) -> None:
+        self._connect().execute(sql, params)
 
     def _total_bytes(self) -> int:
         (total,) = self._connect().execute("SELECT COALESCE(SUM(size), 0) FROM entries").fetchone()
@@ -128,22 +138,22 @@ class SQLiteStore(Store):
         await self._call(self._set, key, data, _seconds(expires_in))
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        return await self._call(self._get, key, _seconds(renew_for))  # type: ignore[no-any-return]
+        return await self._call(self._get, key, _seconds(renew_for))
 
     async def delete(self, key: str) -> None:
-        await self._call(lambda: self._connect().execute("DELETE FROM entries WHERE key = ?", (key,)))
+        await self._call(self._execute, "DELETE FROM entries WHERE key = ?", (key,))
 
     async def delete_all(self) -> None:
-        await self._call(lambda: self._connect().execute("DELETE FROM entries"))
+        await self._call(self._execute, "DELETE FROM entries", ())
 
     async def exists(self, key: str) -> bool:
         return await self.get(key) is not None
 
     async def expires_in(self, key: str) -> int | None:
-        return await self._call(self._expires_in, key)  # type: ignore[no-any-return]
+        return await self._call(self._expires_in, key)
 
     async def total_bytes(self) -> int:
-        return await self._call(self._total_bytes)  # type: ignore[no-any-return]
+        return await self._call(self._total_bytes)
 
     def close(self) -> None:
         if self._conn is not None:

@@ -22,6 +22,10 @@ ENV_PREFIX = "KOKORO_SPEECH_"
 ModelVariant = Literal["int8", "fp16", "fp32"]
 GraphOptimization = Literal["disabled", "basic", "extended", "all"]
 
+MIN_SPEED = 0.25
+MAX_SPEED = 4.0
+"""The range of ``speed`` OpenAI's API accepts."""
+
 MODEL_MAX_TOKENS = 510
 """The model's context: phoneme tokens per inference, without the two pad tokens."""
 
@@ -91,7 +95,7 @@ class SpeechConfig:
     sentence_pause_seconds: float = 0.2
     """Silence placed between chunks that end a sentence."""
     clause_pause_seconds: float = 0.1
-    """Silence placed between chunks that end a clause or a word."""
+    """Silence placed between chunks that end a clause (a chunk cut between words gets none)."""
 
     # --- audio ---------------------------------------------------------------------
     mp3_bitrate: int = 64000
@@ -124,14 +128,24 @@ class SpeechConfig:
     """Granian worker processes; each loads its own model session."""
     api_prefix: str = "/v1"
     """Path prefix of the OpenAI-compatible routes."""
+    cors_origins: str = "*"
+    """Origins browsers may call the server from, comma-separated; empty turns CORS off."""
     log_level: str = "info"
     """Level of the server's log lines."""
     log_json: bool = False
     """Write log lines as JSON instead of key=value."""
 
     def __post_init__(self) -> None:
-        positive = ("queue_size", "max_input_chars", "max_body_bytes", "first_chunk_tokens",
-                    "chunk_tokens", "workers", "port", "inter_op_threads")
+        positive = (
+            "queue_size",
+            "max_input_chars",
+            "max_body_bytes",
+            "first_chunk_tokens",
+            "chunk_tokens",
+            "workers",
+            "port",
+            "inter_op_threads",
+        )
         for name in positive:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
@@ -197,4 +211,3 @@ def _decode_path(type_: type, obj: Any) -> Any:
     if type_ is Path:
         return Path(obj).expanduser()
     raise NotImplementedError(f"cannot decode {type_}")
-

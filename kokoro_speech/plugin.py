@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from litestar import Router
 from litestar.config.app import AppConfig
 from litestar.datastructures import State
@@ -28,8 +30,9 @@ def _service(state: State) -> SpeechService:
     runtime = _runtime(state)
     if runtime.service is None:
         message = "The model is still loading; retry shortly." if runtime.error is None else runtime.error
-        raise OpenAIError(503, message, code="model_not_ready",
-                          headers={"Retry-After": str(runtime.config.retry_after_seconds)})
+        raise OpenAIError(
+            503, message, code="model_not_ready", headers={"Retry-After": str(runtime.config.retry_after_seconds)}
+        )
     return runtime.service
 
 
@@ -67,8 +70,9 @@ class KokoroSpeechPlugin(InitPlugin):
             request_max_body_size=config.max_body_bytes,
             tags=["speech"],
         )
-        probes = Router(path="/", route_handlers=[health.health, health.ready], dependencies=dependencies,
-                        tags=["health"])
+        probes = Router(
+            path="/", route_handlers=[health.health, health.ready], dependencies=dependencies, tags=["health"]
+        )
         app_config.route_handlers.extend([api, probes])
         app_config.lifespan.append(runtime.lifespan)
         app_config.middleware.append(RequestLogMiddleware())
@@ -84,9 +88,8 @@ class KokoroSpeechPlugin(InitPlugin):
         if app_config.stores is None:
             app_config.stores = {name: store}
         elif isinstance(app_config.stores, StoreRegistry):
-            try:
+            # A store the application registered under that name wins.
+            with contextlib.suppress(ValueError):
                 app_config.stores.register(name, store)
-            except ValueError:
-                pass  # the application registered its own store under that name
         else:
             app_config.stores.setdefault(name, store)

@@ -21,8 +21,16 @@ log = structlog.get_logger("kokoro_speech")
 
 STATE_KEY = "kokoro_speech"
 # Settings that change the audio for the same request; part of every cache key.
-_AUDIO_SETTINGS = ("first_chunk_tokens", "chunk_tokens", "sentence_pause_seconds", "clause_pause_seconds",
-                   "mp3_bitrate", "aac_bitrate", "opus_bitrate", "ogg_page_ms")
+_AUDIO_SETTINGS = (
+    "first_chunk_tokens",
+    "chunk_tokens",
+    "sentence_pause_seconds",
+    "clause_pause_seconds",
+    "mp3_bitrate",
+    "aac_bitrate",
+    "opus_bitrate",
+    "ogg_page_ms",
+)
 
 
 class SpeechRuntime:
@@ -33,10 +41,6 @@ class SpeechRuntime:
         self.service: SpeechService | None = None
         self.error: str | None = None
         self._loading: asyncio.Task[None] | None = None
-
-    @property
-    def ready(self) -> bool:
-        return self.service is not None
 
     @asynccontextmanager
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
@@ -67,9 +71,18 @@ class SpeechRuntime:
         if store is not None:
             settings = [str(getattr(self.config, name)) for name in _AUDIO_SETTINGS]
             fingerprint = "|".join([files.model.name, files.voices.name, *settings])
-            cache = ResultCache(store, self.config.result_cache_ttl_seconds,
-                                self.config.result_cache_max_bytes // MAX_ENTRY_SHARE, fingerprint)
+            cache = ResultCache(
+                store,
+                self.config.result_cache_ttl_seconds,
+                self.config.result_cache_max_bytes // MAX_ENTRY_SHARE,
+                fingerprint,
+            )
         self.service = SpeechService(self.config, engine, cache)
-        log.info("engine ready", model=files.model.name, lanes=engine.lanes.lanes,
-                 threads=self.config.resolved_threads(), load_s=round(time.perf_counter() - started, 3),
-                 warmup_s=round(warmup, 3))
+        log.info(
+            "engine ready",
+            model=files.model.name,
+            lanes=engine.lanes.lanes,
+            threads=self.config.resolved_threads(),
+            load_s=round(time.perf_counter() - started, 3),
+            warmup_s=round(warmup, 3),
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -61,16 +62,18 @@ class SpeechJob:
     response_format: str
 
 
-class SpeechResponse:
+class SpeechResponse(ABC):
     """The bytes of one response, produced as the client takes them."""
 
     def __init__(self, outcome: SpeechOutcome, media_type: str) -> None:
         self.outcome = outcome
         self.media_type = media_type
 
+    @abstractmethod
     def audio(self) -> AsyncIterator[bytes]:
-        raise NotImplementedError
+        """The encoded audio, piece by piece."""
 
+    @abstractmethod
     async def aclose(self) -> None:
         """Stop any work still running for this response (the client went away)."""
 
@@ -92,22 +95,31 @@ class CachedResponse(SpeechResponse):
         super().__init__(outcome, media_type)
         self._entry = entry
 
-    async def audio(self) -> AsyncIterator[bytes]:  # type: ignore[override]
+    async def audio(self) -> AsyncIterator[bytes]:
         data = self._entry.audio
         for start in range(0, len(data), HIT_PIECE_BYTES):
             yield data[start : start + HIT_PIECE_BYTES]
         self.outcome.completed = True
 
+    async def aclose(self) -> None:
+        """A hit runs no work that could be left behind."""
+
 
 class SynthesizedResponse(SpeechResponse):
-    def __init__(self, outcome: SpeechOutcome, media_type: str, service: SpeechService,
-                 stream: SynthesisStream, cache_key: str | None) -> None:
+    def __init__(
+        self,
+        outcome: SpeechOutcome,
+        media_type: str,
+        service: SpeechService,
+        stream: SynthesisStream,
+        cache_key: str | None,
+    ) -> None:
         super().__init__(outcome, media_type)
         self._service = service
         self._stream = stream
         self._cache_key = cache_key
 
-    async def audio(self) -> AsyncIterator[bytes]:  # type: ignore[override]
+    async def audio(self) -> AsyncIterator[bytes]:
         service, outcome = self._service, self.outcome
         loop = asyncio.get_running_loop()
         encoder = new_encoder(outcome.response_format, service.encoder_settings)
@@ -170,8 +182,13 @@ class SpeechService:
         outcome.voice = voice.spec
         key = None
         if self.cache is not None:
-            key = self.cache.key(text=job.text, voice=voice.spec, language=voice.language, speed=job.speed,
-                                 response_format=job.response_format)
+            key = self.cache.key(
+                text=job.text,
+                voice=voice.spec,
+                language=voice.language,
+                speed=job.speed,
+                response_format=job.response_format,
+            )
             started = time.perf_counter()
             raw = await self.cache.get(key)
             outcome.timings["cache_lookup"] = time.perf_counter() - started

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from kokoro_speech.api.errors import OpenAIError
 from kokoro_speech.api.schemas import MODELS, Model, ModelList, Voice, VoiceList
@@ -15,14 +17,14 @@ async def list_models() -> ModelList:
 
 
 @get("/models/{model_id:str}", summary="Retrieve a model")
-async def get_model(model_id: str) -> Model:
+async def get_model(model_id: FromPath[str]) -> Model:
     if model_id not in MODELS:
         raise OpenAIError(404, f"The model '{model_id}' does not exist.", param="model", code="model_not_found")
     return Model(id=model_id)
 
 
 @get("/audio/voices", summary="List voices")
-async def list_voices(runtime: SpeechRuntime) -> VoiceList:
+async def list_voices(runtime: NamedDependency[SpeechRuntime]) -> VoiceList:
     if runtime.service is None:
         raise OpenAIError(503, "The model is still loading.", code="model_not_ready")
     catalog = runtime.service.engine.voices

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
+    ClientException,
     HTTPException,
     MethodNotAllowedException,
     NotFoundException,
@@ -23,8 +25,16 @@ _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 class OpenAIError(HTTPException):
     """An error with OpenAI's fields; raise it from anywhere in the HTTP layer."""
 
-    def __init__(self, status_code: int, message: str, *, param: str | None = None, code: str | None = None,
-                 error_type: str | None = None, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        error_type: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail=message, status_code=status_code, headers=headers)
         self.param = param
         self.code = code
@@ -35,11 +45,19 @@ def error_body(message: str, error_type: str, param: str | None, code: str | Non
     return {"error": {"message": message, "type": error_type, "param": param, "code": code}}
 
 
-def _response(status: int, message: str, *, param: str | None = None, code: str | None = None,
-              error_type: str | None = None, headers: dict[str, str] | None = None) -> Response[dict[str, object]]:
+def _response(
+    status: int,
+    message: str,
+    *,
+    param: str | None = None,
+    code: str | None = None,
+    error_type: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[dict[str, object]]:
     kind = error_type or ("server_error" if status >= 500 else "invalid_request_error")
-    return Response(error_body(message, kind, param, code), status_code=status, media_type=MediaType.JSON,
-                    headers=headers)
+    return Response(
+        error_body(message, kind, param, code), status_code=status, media_type=MediaType.JSON, headers=headers
+    )
 
 
 def _validation_param(exc: ValidationException) -> tuple[str, str | None]:
@@ -59,30 +77,42 @@ def _validation_param(exc: ValidationException) -> tuple[str, str | None]:
 
 
 def _is_malformed_body(exc: HTTPException) -> bool:
-    return exc.status_code == 400 and "malformed" in str(exc.detail).lower()
+    # Litestar raises a bare ClientException when the body cannot be decoded at all
+    # (truncated, not JSON); schema violations come as ValidationException instead.
+    return type(exc) is ClientException and exc.status_code == 400
 
 
-def handle_exception(request: Request, exc: Exception) -> Response[dict[str, object]]:
+def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:
     if isinstance(exc, OpenAIError):
-        return _response(exc.status_code, exc.detail, param=exc.param, code=exc.code, error_type=exc.error_type,
-                         headers=exc.headers)
+        return _response(
+            exc.status_code, exc.detail, param=exc.param, code=exc.code, error_type=exc.error_type, headers=exc.headers
+        )
     if isinstance(exc, ValidationException):
         message, param = _validation_param(exc)
         return _response(400, message, param=param, code="invalid_value" if param else "invalid_json")
     if isinstance(exc, NotFoundException):
         return _response(404, f"Invalid URL ({request.method} {request.url.path})", code="unknown_url")
     if isinstance(exc, MethodNotAllowedException):
-        return _response(405, f"Method {request.method} is not allowed for {request.url.path}",
-                         code="method_not_allowed", headers=exc.headers)
+        return _response(
+            405,
+            f"Method {request.method} is not allowed for {request.url.path}",
+            code="method_not_allowed",
+            headers=exc.headers,
+        )
     if isinstance(exc, HTTPException):
         if _is_malformed_body(exc):
-            return _response(400, "We could not parse the JSON body of your request: "
-                             f"{exc.detail}. The body must be a valid JSON object.", code="invalid_json")
+            return _response(
+                400,
+                "We could not parse the JSON body of your request: "
+                f"{exc.detail}. The body must be a valid JSON object.",
+                code="invalid_json",
+            )
         if exc.status_code == 413:
             return _response(413, "Request body is too large.", code="request_too_large")
         if exc.status_code >= 500:
             log.error("http error", status=exc.status_code, path=request.url.path, detail=exc.detail)
         return _response(exc.status_code, exc.detail, headers=exc.headers)
     log.exception("unhandled error", path=request.url.path, error=type(exc).__name__)
-    return _response(HTTP_500_INTERNAL_SERVER_ERROR, "The server had an error while processing your request.",
-                     code="internal_error")
+    return _response(
+        HTTP_500_INTERNAL_SERVER_ERROR, "The server had an error while processing your request.", code="internal_error"
+    )

@@ -36,7 +36,7 @@ class RequestLogMiddleware(ASGIMiddleware):
         try:
             await next_app(scope, receive, timed_send)
         finally:
-            state: dict[str, Any] = scope.get("state", {})  # type: ignore[assignment]
+            state: dict[str, Any] = scope.get("state", {})
             speech: SpeechResponse | None = state.get(RESPONSE_STATE)
             if speech is not None:
                 # The client may have gone mid-stream: stop the synthesis it left running.

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from kokoro_speech.config import MAX_SPEED, MIN_SPEED
+
 MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts", "kokoro")
 MODEL_CREATED = 1735689600  # 2025-01-01, release of Kokoro v1.0
 OWNER = "kokoro-speech"
@@ -29,7 +31,7 @@ class SpeechRequest(msgspec.Struct, kw_only=True):
     instructions: str | None = None
     """Accepted for compatibility; Kokoro has no instruction following, the output is unchanged."""
     response_format: ResponseFormat = "mp3"
-    speed: Annotated[float, msgspec.Meta(ge=0.25, le=4.0)] = 1.0
+    speed: Annotated[float, msgspec.Meta(ge=MIN_SPEED, le=MAX_SPEED)] = 1.0
     stream_format: StreamFormat = "audio"
 
     @property
@@ -64,6 +66,15 @@ class VoiceList(msgspec.Struct):
     voices: list[Voice]
 
 
+class Lanes(msgspec.Struct):
+    total: int
+    busy: int
+    waiting: int
+    runs_started: int
+    runs_stopped: int
+
+
 class Health(msgspec.Struct, omit_defaults=True):
     status: str
     detail: str | None = None
+    lanes: Lanes | None = None

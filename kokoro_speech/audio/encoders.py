@@ -88,10 +88,11 @@ class ContainerEncoder:
     def __init__(self, fmt: FormatInfo, settings: EncoderSettings, bitrate: int | None) -> None:
         assert fmt.container is not None and fmt.codec is not None
         self._sink = _Sink()
-        options = {"page_duration": str(settings.ogg_page_ms * 1000)} if fmt.container == "ogg" else {}
-        self._container = av.open(self._sink, mode="w", format=fmt.container, options=options)
         # bitexact keeps encoder version strings out of the headers: same input, same bytes.
-        self._container.flags |= av.container.Flags.bitexact.value
+        options = {"fflags": "+bitexact"}
+        if fmt.container == "ogg":
+            options["page_duration"] = str(settings.ogg_page_ms * 1000)
+        self._container = av.open(self._sink, mode="w", format=fmt.container, options=options)
         stream = self._container.add_stream(fmt.codec, rate=settings.sample_rate, layout="mono")
         assert isinstance(stream, AudioStream)
         if bitrate:

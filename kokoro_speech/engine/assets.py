@@ -113,8 +113,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def fetch(asset: Asset, directory: Path, *, progress: IO[str] | None = None,
-          opener: Callable[[str], IO[bytes]] | None = None) -> Path:
+def fetch(
+    asset: Asset, directory: Path, *, progress: IO[str] | None = None, opener: Callable[[str], IO[bytes]] | None = None
+) -> Path:
     """Download ``asset`` into ``directory``: temp file, sha256 check, atomic rename."""
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / asset.filename

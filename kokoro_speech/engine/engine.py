@@ -96,8 +96,9 @@ class SpeechEngine:
         return await loop.run_in_executor(self.pipeline_executor, self.plan, input_text, voice, speed)
 
     # --- audio -----------------------------------------------------------------------
-    def synthesize_chunk(self, plan: SpeechPlan, chunk: chunks.Chunk, *, last: bool,
-                         run_options: ort.RunOptions | None = None) -> NDArray[np.float32]:
+    def synthesize_chunk(
+        self, plan: SpeechPlan, chunk: chunks.Chunk, *, last: bool, run_options: ort.RunOptions | None = None
+    ) -> NDArray[np.float32]:
         tokens = self.phonemizer.tokenize(chunk.phonemes)
         raw = self.model.run(tokens, plan.voice.style_for(len(tokens)), plan.speed, run_options)
         pause = 0.0 if last else self._pause_after(chunk)

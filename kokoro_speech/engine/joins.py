@@ -49,5 +49,5 @@ def fade_edges(audio: NDArray[np.float32]) -> NDArray[np.float32]:
 def join_ready(audio: NDArray[np.float32], pause_seconds: float) -> NDArray[np.float32]:
     """A model chunk trimmed, faded and followed by ``pause_seconds`` of silence."""
     speech = fade_edges(trim_silence(audio))
-    pause = np.zeros(int(round(pause_seconds * SAMPLE_RATE)), dtype=np.float32)
+    pause = np.zeros(round(pause_seconds * SAMPLE_RATE), dtype=np.float32)
     return np.concatenate([speech, pause]) if pause.size else speech

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from functools import cache
 
 from kokoro_onnx.tokenizer import Tokenizer
 from phonemizer.backend import EspeakBackend
+
+# phonemizer warns on every call whose word count changes (it does for "Dr." and "$5"); the
+# warning is about its own word alignment, which is not used here.
+_QUIET = logging.getLogger("kokoro_speech.phonemizer")
+_QUIET.setLevel(logging.ERROR)
 
 
 class Phonemizer:
@@ -25,7 +31,7 @@ class Phonemizer:
 
     @cache  # noqa: B019 - one backend per language for the life of the process
     def _backend(self, language: str) -> EspeakBackend:
-        return EspeakBackend(language, preserve_punctuation=True, with_stress=True)
+        return EspeakBackend(language, preserve_punctuation=True, with_stress=True, logger=_QUIET)
 
     def phonemize(self, sentences: list[str], language: str) -> list[str]:
         """One phoneme string per sentence, keeping only symbols the model knows."""

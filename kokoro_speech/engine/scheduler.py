@@ -18,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -49,6 +49,9 @@ class LaneScheduler:
         self._free = lanes
         self._heap: list[_Waiter] = []
         self._seq = itertools.count()
+        self.runs_started = 0
+        self.runs_stopped = 0
+        """Runs whose caller went away while the model ran, and that were told to stop."""
         self._owns_executor = executor is None
         self._executor = executor or ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="kokoro-lane")
 
@@ -95,8 +98,7 @@ class LaneScheduler:
         self._free += 1
 
     # --- running ---------------------------------------------------------------------
-    async def run(self, job: Callable[[], T], priority: Priority,
-                  on_cancel: Callable[[], None] | None = None) -> T:
+    async def run(self, job: Callable[[], T], priority: Priority, on_cancel: Callable[[], None] | None = None) -> T:
         """Run ``job`` on a lane's thread once a lane is free."""
         await self.acquire(priority)
         loop = asyncio.get_running_loop()
@@ -107,15 +109,17 @@ class LaneScheduler:
             raise
         # The lane is only free again when the thread is: a cancelled caller must not
         # hand it to the next job while the model still runs.
+        self.runs_started += 1
         future.add_done_callback(self._job_done)
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
             if on_cancel is not None and not future.done():
+                self.runs_stopped += 1
                 on_cancel()
             raise
 
-    def _job_done(self, future: asyncio.Future[object]) -> None:
+    def _job_done(self, future: asyncio.Future[Any]) -> None:
         if not future.cancelled():
             future.exception()  # retrieved here so an abandoned job's error is not logged as lost
         self.release()

@@ -47,8 +47,9 @@ class KokoroModel:
         # Older exports call the token input "tokens", newer ones "input_ids".
         self._tokens_input = "input_ids" if "input_ids" in names else "tokens"
 
-    def run(self, tokens: list[int], style: NDArray[np.float32], speed: float,
-            run_options: ort.RunOptions | None = None) -> NDArray[np.float32]:
+    def run(
+        self, tokens: list[int], style: NDArray[np.float32], speed: float, run_options: ort.RunOptions | None = None
+    ) -> NDArray[np.float32]:
         feed = {
             self._tokens_input: np.array([[0, *tokens, 0]], dtype=np.int64),
             "style": np.asarray(style, dtype=np.float32).reshape(1, -1),

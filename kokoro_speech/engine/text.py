@@ -9,7 +9,7 @@ _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u3000]+")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 # A sentence ends at . ! ? … (and their full-width forms) followed by space, or at a line
 # break. Closing quotes and brackets stay with the sentence they end.
-_SENTENCE_END = re.compile(r"(?<=[.!?…。！？])[\"'”’)\]]*\s+|\n+")
+_SENTENCE_END = re.compile(r"([.!?…。！？]+[\"'”’)\]]*)\s+")
 
 
 def normalize(text: str) -> str:
@@ -22,5 +22,5 @@ def normalize(text: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """Split normalized text into sentences, dropping empty ones."""
-    parts = (p.strip() for p in _SENTENCE_END.split(text))
-    return [p for p in parts if p]
+    parts = _SENTENCE_END.sub(lambda m: m.group(1) + "\n", text).split("\n")
+    return [p.strip() for p in parts if p.strip()]

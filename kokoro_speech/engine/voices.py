@@ -70,7 +70,8 @@ class ResolvedVoice:
 
     def style_for(self, tokens: int) -> NDArray[np.float32]:
         """Kokoro picks the style row by input length: n tokens use row n - 1."""
-        return self.style[min(max(tokens, 1), MODEL_MAX_TOKENS) - 1]
+        row: NDArray[np.float32] = self.style[min(max(tokens, 1), MODEL_MAX_TOKENS) - 1]
+        return row
 
 
 class VoiceCatalog:

@@ -1,0 +1,160 @@
+"""The ``kokoro-speech`` command: serve, download, voices, say."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kokoro_speech.config import MAX_SPEED, MIN_SPEED, SpeechConfig
+from kokoro_speech.engine.assets import ModelFiles
+
+
+def _config(args: argparse.Namespace, **fields: Any) -> SpeechConfig:
+    """Environment first, then whatever flags were given."""
+    try:
+        return SpeechConfig.from_env(**fields)
+    except ValueError as error:
+        raise SystemExit(f"kokoro-speech: {error}") from error
+
+
+def _resolve(config: SpeechConfig, download: bool | None = None) -> ModelFiles:
+    from kokoro_speech.engine.assets import AssetsMissingError, resolve
+
+    try:
+        return resolve(config, download=download)
+    except AssetsMissingError as error:
+        raise SystemExit(f"kokoro-speech: cannot start\n{error}") from error
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
+
+    config = _config(args, host=args.host, port=args.port, workers=args.workers, lanes=args.lanes)
+    # Resolve (and if need be download) once here, so the workers neither race to fetch
+    # the files nor start at all when they are missing.
+    files = _resolve(config)
+    os.environ.update(config.to_env())
+    os.environ["KOKORO_SPEECH_MODEL_PATH"] = str(files.model)
+    os.environ["KOKORO_SPEECH_VOICES_PATH"] = str(files.voices)
+    print(
+        f"kokoro-speech: serving http://{config.host}:{config.port} with {config.workers} worker(s), "
+        f"model {files.model}",
+        file=sys.stderr,
+        flush=True,
+    )
+    Granian(
+        "kokoro_speech.app:create_app",
+        factory=True,
+        address=config.host,
+        port=config.port,
+        workers=config.workers,
+        interface=Interfaces.ASGI,
+        loop=Loops.uvloop,
+        log_level=config.log_level.lower(),  # type: ignore[arg-type]
+    ).serve()
+    return 0
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    config = _config(args, model_variant=args.variant)
+    files = _resolve(config, download=True)
+    print(f"model:  {files.model}\nvoices: {files.voices}")
+    return 0
+
+
+def cmd_voices(args: argparse.Namespace) -> int:
+    from kokoro_speech.engine.voices import VoiceCatalog
+
+    files = _resolve(_config(args))
+    catalog = VoiceCatalog.load(files.voices)
+    print(f"{'voice':<16}{'language':<10}{'gender':<8}openai names")
+    for info in catalog.infos():
+        print(f"{info.id:<16}{info.language:<10}{info.gender:<8}{', '.join(info.openai_names)}")
+    return 0
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    from kokoro_speech.audio import FORMATS, EncoderSettings, new_encoder
+    from kokoro_speech.engine.engine import SpeechEngine
+    from kokoro_speech.engine.voices import UnknownVoiceError
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    out = Path(args.output)
+    fmt = args.format or out.suffix.lstrip(".").lower()
+    fmt = {"ogg": "opus"}.get(fmt, fmt)
+    if fmt not in FORMATS:
+        raise SystemExit(
+            f"kokoro-speech: cannot tell the format from '{out.name}'; use --format ({', '.join(FORMATS)})"
+        )
+    if not MIN_SPEED <= args.speed <= MAX_SPEED:
+        raise SystemExit(f"kokoro-speech: --speed must be between {MIN_SPEED} and {MAX_SPEED}")
+    config = _config(args, warmup=False)
+    engine = SpeechEngine(config, _resolve(config))
+    try:
+        voice = engine.voices.resolve(args.voice)
+        plan = engine.plan(text, voice, args.speed)
+    except (UnknownVoiceError, ValueError) as error:
+        raise SystemExit(f"kokoro-speech: {error}") from error
+    encoder = new_encoder(
+        fmt,
+        EncoderSettings(
+            sample_rate=engine.sample_rate,
+            mp3_bitrate=config.mp3_bitrate,
+            aac_bitrate=config.aac_bitrate,
+            opus_bitrate=config.opus_bitrate,
+            ogg_page_ms=config.ogg_page_ms,
+        ),
+    )
+    samples = 0
+    with out.open("wb") as sink:
+        for index, chunk in enumerate(plan.chunks):
+            audio = engine.synthesize_chunk(plan, chunk, last=index == len(plan.chunks) - 1)
+            samples += len(audio)
+            sink.write(encoder.encode(audio))
+        sink.write(encoder.finish())
+    engine.close()
+    print(f"wrote {out} ({samples / engine.sample_rate:.2f} s, {fmt})", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kokoro-speech", description="OpenAI-compatible text-to-speech with Kokoro.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP server (Granian)")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to bind (default 8880)")
+    serve.add_argument("--workers", type=int, help="worker processes, each with its own model (default 1)")
+    serve.add_argument("--lanes", type=int, help="concurrent syntheses per worker (default: from the CPU count)")
+    serve.set_defaults(func=cmd_serve)
+
+    download = commands.add_parser("download", help="fetch the model and voices into the user cache")
+    download.add_argument("--variant", choices=["int8", "fp16", "fp32"], help="model export (default int8)")
+    download.set_defaults(func=cmd_download)
+
+    voices = commands.add_parser("voices", help="list the voices")
+    voices.set_defaults(func=cmd_voices)
+
+    say = commands.add_parser("say", help="speak text into an audio file")
+    say.add_argument("text", help="the text, or - to read standard input")
+    say.add_argument("-v", "--voice", default="af_heart", help="Kokoro voice or OpenAI name (default af_heart)")
+    say.add_argument("-o", "--output", default="speech.mp3", help="output file; its extension picks the format")
+    say.add_argument("-f", "--format", help="mp3, opus, aac, flac, wav or pcm (overrides the extension)")
+    say.add_argument("-s", "--speed", type=float, default=1.0, help="0.25 to 4.0 (default 1.0)")
+    say.set_defaults(func=cmd_say)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,42 @@
+"""Decoding responses with PyAV to check what a listener would get."""
+
+from __future__ import annotations
+
+import io
+
+import av
+import numpy as np
+from numpy.typing import NDArray
+
+PCM_RATE = 24000
+
+
+def decode(data: bytes, response_format: str) -> tuple[NDArray[np.float32], int]:
+    """All samples (mono, float in [-1, 1]) and the sample rate; raises on a broken file."""
+    if response_format == "pcm":
+        assert len(data) % 2 == 0, "pcm must be whole 16-bit samples"
+        return np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0, PCM_RATE
+    with av.open(io.BytesIO(data), mode="r") as container:
+        stream = container.streams.audio[0]
+        frames = [_first_channel(frame.to_ndarray()) for frame in container.decode(stream)]
+        rate = stream.codec_context.sample_rate
+    assert frames, "no audio frames decoded"
+    return np.concatenate(frames), rate
+
+
+def _first_channel(array: NDArray[np.generic]) -> NDArray[np.float32]:
+    """Mono samples as float, whatever the decoder's layout (planar or packed, int or float)."""
+    mono = array[0] if array.ndim > 1 else array
+    if mono.dtype.kind == "i":
+        return (mono.astype(np.float32) / float(np.iinfo(mono.dtype).max + 1)).astype(np.float32)
+    return mono.astype(np.float32)
+
+
+def duration(data: bytes, response_format: str) -> float:
+    samples, rate = decode(data, response_format)
+    return len(samples) / rate
+
+
+def level_dbfs(samples: NDArray[np.float32]) -> float:
+    rms = float(np.sqrt(np.mean(np.square(samples)))) if samples.size else 0.0
+    return 20 * float(np.log10(max(rms, 1e-9)))

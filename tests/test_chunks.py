@@ -1,0 +1,60 @@
+"""The chunk planner (pure logic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kokoro_speech.config import MODEL_MAX_TOKENS
+from kokoro_speech.engine.chunks import plan, split_to_fit
+
+
+def words(chunks: list[str]) -> list[str]:
+    return " ".join(chunks).split()
+
+
+def test_short_sentences_share_the_first_chunk() -> None:
+    chunks = plan(["hˈaɪ.", "haʊ ɑːɹ juː?"], first_limit=60, limit=250)
+    assert [c.phonemes for c in chunks] == ["hˈaɪ. haʊ ɑːɹ juː?"]
+    assert chunks[0].ends == "sentence"
+
+
+def test_first_chunk_is_small_and_later_chunks_larger() -> None:
+    sentence = "ðɪs ɪz ɐ sˈɛntəns, wɪð ɐ klˈɔːz ænd sˈʌm mˈɔːɹ wˈɜːdz ɪn ɪt."
+    chunks = plan([sentence] * 12, first_limit=40, limit=250)
+    assert len(chunks[0].phonemes) <= 40
+    assert all(len(c.phonemes) <= 250 for c in chunks)
+    assert max(len(c.phonemes) for c in chunks[1:]) > 150
+    assert words([c.phonemes for c in chunks]) == words([sentence] * 12)
+
+
+def test_first_chunk_cuts_at_a_clause_before_a_word() -> None:
+    chunks = plan(["wˈʌn tˈuː θɹˈiː, fˈɔːɹ fˈaɪv sˈɪks sˈɛvən ˈeɪt nˈaɪn tˈɛn."], first_limit=20, limit=250)
+    assert chunks[0].phonemes == "wˈʌn tˈuː θɹˈiː,"
+    assert chunks[0].ends == "clause"
+
+
+def test_long_text_without_punctuation_stays_within_the_model_context() -> None:
+    text = " ".join(["wˈɜːd"] * 400)
+    chunks = plan([text], first_limit=60, limit=MODEL_MAX_TOKENS)
+    assert all(len(c.phonemes) <= MODEL_MAX_TOKENS for c in chunks)
+    assert len(chunks[0].phonemes) <= 60
+    assert words([c.phonemes for c in chunks]) == text.split()
+    assert all(c.ends == "word" for c in chunks[:-1])
+
+
+def test_a_run_with_no_space_is_cut_mid_word() -> None:
+    pieces = split_to_fit("a" * 1200, 510)
+    assert [len(p) for p in pieces] == [510, 510, 180]
+
+
+@pytest.mark.parametrize("limit", [10, 37, 100])
+def test_split_to_fit_never_exceeds_the_limit(limit: int) -> None:
+    text = "ɐ bˈɪt, ɐ lˈɑːt; ænd ðɛn ɐ vˈɛɹi lˈɔŋ ɹˈʌn ʌv wˈɜːdz wɪðˈaʊt ˈɛni pˈʌŋktʃuːˌeɪʃən æt ˈɔːl"
+    pieces = split_to_fit(text, limit)
+    assert all(0 < len(p) <= limit for p in pieces)
+    assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
+
+
+def test_empty_input_plans_nothing() -> None:
+    assert plan([], 60, 250) == []
+    assert plan(["   "], 60, 250) == []

@@ -1,0 +1,156 @@
+"""Streaming against a real server process: formats, time to first byte, SSE, disconnects, overload."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.audio import decode, duration, level_dbfs
+from tests.conftest import Server, base_env, start_server, stop_server
+
+PARAGRAPH = (
+    "The old lighthouse stood at the edge of the cliff, its white paint peeling after years of storms. "
+    "Every evening the keeper climbed the spiral stairs, counting each of the one hundred and twelve steps, "
+    "and lit the great lamp that warned ships away from the rocks below. Fishermen in the village said "
+    "they could set their clocks by the first sweep of its beam across the bay. When the keeper finally "
+    "retired, nobody wanted the job, and the council voted to replace him with an automatic light. "
+    "On the last night he stayed until dawn, watching the boats come home one by one, and then he walked "
+    "down the hill without looking back."
+)
+FORMATS = ["mp3", "opus", "aac", "flac", "wav", "pcm"]
+
+
+@pytest.fixture(scope="module")
+def server(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One worker, one lane, a wait queue of one, no result cache: every request runs the model."""
+    tmp = tmp_path_factory.mktemp("one-lane")
+    env = base_env(home, tmp) | {"KOKORO_SPEECH_RESULT_CACHE": "false", "KOKORO_SPEECH_QUEUE_SIZE": "1"}
+    server = start_server(env, tmp / "server.log", "--workers", "1", "--lanes", "1")
+    yield server
+    stop_server(server)
+
+
+def stream(server: Server, **fields: object) -> Iterator[tuple[float, bytes]]:
+    """Yield (seconds since the request, piece) as pieces arrive."""
+    body = {"model": "tts-1", "voice": "af_heart", **fields}
+    started = time.perf_counter()
+    with httpx.stream("POST", server.url + "/v1/audio/speech", json=body, timeout=120) as response:
+        assert response.status_code == 200, response.read()
+        for piece in response.iter_raw():
+            yield time.perf_counter() - started, piece
+
+
+def lanes(server: Server) -> dict[str, int]:
+    return server.get("/ready").json()["lanes"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_is_a_valid_stream(server: Server, fmt: str) -> None:
+    text = "First a short sentence. Then a second one follows it, a little longer than the first, to make chunks."
+    pieces = [piece for _, piece in stream(server, input=text, response_format=fmt)]
+    assert len(pieces) >= 2, "audio must arrive in pieces, not in one block"
+    # What arrived first already plays: a player can start before the rest is made.
+    first_samples, _ = decode(pieces[0], fmt)
+    assert len(first_samples) > 0
+    whole = b"".join(pieces)
+    samples, rate = decode(whole, fmt)
+    assert 4.0 < len(samples) / rate < 10.0
+    assert level_dbfs(samples) > -35
+    reference = duration(b"".join(p for _, p in stream(server, input=text, response_format="pcm")), "pcm")
+    assert abs(len(samples) / rate - reference) < 0.12
+
+
+def test_first_bytes_arrive_well_before_the_end_of_a_long_input(server: Server) -> None:
+    arrivals = list(stream(server, input=PARAGRAPH, response_format="mp3"))
+    first, last = arrivals[0][0], arrivals[-1][0]
+    print(f"\ntime to first byte {first:.2f}s of {last:.2f}s total, {len(arrivals)} pieces")
+    assert first < 0.5 * last
+    assert duration(b"".join(p for _, p in arrivals), "mp3") > 25
+
+
+def test_sse_events(server: Server) -> None:
+    body = {
+        "model": "gpt-4o-mini-tts",
+        "voice": "af_heart",
+        "input": "Server sent events. Two of them at least.",
+        "stream_format": "sse",
+        "response_format": "mp3",
+    }
+    with httpx.stream("POST", server.url + "/v1/audio/speech", json=body, timeout=120) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = [json.loads(line[len("data: ") :]) for line in response.iter_lines() if line.startswith("data: ")]
+    deltas, done = events[:-1], events[-1]
+    assert len(deltas) >= 2 and all(e["type"] == "speech.audio.delta" for e in deltas)
+    audio = b"".join(base64.b64decode(e["audio"]) for e in deltas)
+    seconds = duration(audio, "mp3")
+    assert seconds > 1.5
+    assert done["type"] == "speech.audio.done"
+    usage = done["usage"]
+    assert usage["input_tokens"] > 10
+    assert usage["output_tokens"] == pytest.approx(seconds * 40, rel=0.1)
+    assert usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"]
+
+
+def test_a_client_that_disconnects_frees_its_lane(server: Server) -> None:
+    before = lanes(server)
+    long_text = " ".join([PARAGRAPH] * 5)  # well over a minute of synthesis on one lane
+    with httpx.stream(
+        "POST",
+        server.url + "/v1/audio/speech",
+        timeout=120,
+        json={"model": "tts-1", "voice": "af_heart", "input": long_text},
+    ) as response:
+        next(response.iter_raw())
+    # The connection is closed: the chunk in flight must be stopped and no further one started.
+    deadline = time.monotonic() + 10
+    while lanes(server)["busy"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    after = lanes(server)
+    assert after["busy"] == 0 and after["waiting"] == 0
+    assert after["runs_stopped"] == before["runs_stopped"] + 1
+    assert after["runs_started"] - before["runs_started"] <= 3
+    # The next request finds the lane free.
+    started = time.perf_counter()
+    assert duration(b"".join(p for _, p in stream(server, input="Next please.", response_format="wav")), "wav") > 0.3
+    print(f"\nnext request after a disconnect took {time.perf_counter() - started:.2f}s")
+
+
+def test_overload_is_503_with_retry_after(server: Server) -> None:
+    """One lane busy with a long stream and a queue of one: of several new requests, some are refused."""
+    results: list[httpx.Response] = []
+
+    def short_request() -> None:
+        results.append(
+            httpx.post(
+                server.url + "/v1/audio/speech",
+                timeout=120,
+                json={"model": "tts-1", "voice": "af_heart", "input": "Am I refused?"},
+            )
+        )
+
+    long_text = " ".join([PARAGRAPH] * 5)
+    with httpx.stream(
+        "POST",
+        server.url + "/v1/audio/speech",
+        timeout=120,
+        json={"model": "tts-1", "voice": "af_heart", "input": long_text},
+    ) as busy:
+        next(busy.iter_raw())
+        threads = [threading.Thread(target=short_request) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    refused = [r for r in results if r.status_code == 503]
+    assert refused, [r.status_code for r in results]
+    assert all(r.status_code in (200, 503) for r in results)
+    error = refused[0].json()["error"]
+    assert error["code"] == "server_overloaded" and error["type"] == "server_error"
+    assert int(refused[0].headers["retry-after"]) > 0
