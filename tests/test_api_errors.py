@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from litestar import Litestar, get
 from litestar.testing import TestClient
 
-from kokoro_speech import SpeechConfig, create_app
+from kokoro_speech import KokoroSpeechPlugin, SpeechConfig, create_app
 from tests.conftest import wait_ready
 
 GOOD = {"model": "tts-1", "input": "Hi.", "voice": "alloy"}
@@ -96,3 +97,29 @@ def test_before_the_model_is_loaded_ready_and_speech_answer_503(app_config: Spee
     assert_openai_error(speech, 503, None, "model_not_ready")
     assert speech.headers["retry-after"]
     assert after.status_code == 200 and after.json()["status"] == "ready"
+
+
+def test_the_plugin_mounts_into_any_app_and_hides_internal_errors(app_config: SpeechConfig) -> None:
+    @get("/explode")
+    async def explode() -> None:
+        raise RuntimeError("secret detail /etc/passwd")
+
+    app = Litestar(route_handlers=[explode], plugins=[KokoroSpeechPlugin(app_config)])
+    with TestClient(app, timeout=120) as own:
+        error = assert_openai_error(own.get("/explode"), 500, None, "internal_error")
+        assert "secret" not in error["message"]
+        assert own.get("/health").status_code == 200
+        assert own.get("/v1/models").status_code == 200
+
+
+def test_cors_lets_a_browser_page_call_the_api(client: TestClient) -> None:
+    preflight = client.options(
+        "/v1/audio/speech",
+        headers={
+            "Origin": "http://localhost:3000",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code in (200, 204)
+    assert preflight.headers["access-control-allow-origin"] in ("*", "http://localhost:3000")
