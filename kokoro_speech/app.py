@@ -6,10 +6,10 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 
-from kokoro_speech import __version__
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.logs import configure_logging
 from kokoro_speech.plugin import KokoroSpeechPlugin
+from kokoro_speech.version import __version__
 
 
 def create_app(config: SpeechConfig | None = None) -> Litestar:

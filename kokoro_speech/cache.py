@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import TypeVar
 
 import msgspec
+import structlog
 from litestar.stores.base import Store
+
+log = structlog.get_logger("kokoro_speech")
 
 # An entry may take at most this share of the cache, so one long response cannot flush
 # everything else out.
@@ -162,8 +165,20 @@ class SQLiteStore(Store):
         self._executor.shutdown(wait=True)
 
 
+class CachedSpeech(msgspec.Struct, array_like=True):
+    """What the result cache holds for one response."""
+
+    audio: bytes
+    input_tokens: int
+    audio_samples: int
+
+
 class ResultCache:
-    """Finished audio keyed on everything that changes it."""
+    """Finished audio keyed on everything that changes it.
+
+    The cache only ever saves work: a store that fails or holds something unreadable is
+    logged and treated as a miss, never as a failed request.
+    """
 
     def __init__(self, store: Store, ttl_seconds: int, max_entry_bytes: int, fingerprint: str) -> None:
         self.store = store
@@ -175,9 +190,18 @@ class ResultCache:
         parts = (KEY_VERSION, self._fingerprint, voice, language, round(speed, 4), response_format, text)
         return "speech:" + hashlib.sha256(msgspec.json.encode(parts)).hexdigest()
 
-    async def get(self, key: str) -> bytes | None:
-        return await self.store.get(key)
+    async def get(self, key: str) -> CachedSpeech | None:
+        try:
+            raw = await self.store.get(key)
+            return None if raw is None else msgspec.msgpack.decode(raw, type=CachedSpeech)
+        except Exception as error:
+            log.warning("result cache read failed", error=repr(error))
+            return None
 
-    async def put(self, key: str, audio: bytes) -> None:
-        if len(audio) <= self.max_entry_bytes:
-            await self.store.set(key, audio, expires_in=self.ttl_seconds)
+    async def put(self, key: str, entry: CachedSpeech) -> None:
+        if len(entry.audio) > self.max_entry_bytes:
+            return
+        try:
+            await self.store.set(key, msgspec.msgpack.encode(entry), expires_in=self.ttl_seconds)
+        except Exception as error:
+            log.warning("result cache write failed", error=repr(error))

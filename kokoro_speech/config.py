@@ -21,6 +21,7 @@ ENV_PREFIX = "KOKORO_SPEECH_"
 
 ModelVariant = Literal["int8", "fp16", "fp32"]
 GraphOptimization = Literal["disabled", "basic", "extended", "all"]
+LogLevel = Literal["debug", "info", "warning", "error"]
 
 MIN_SPEED = 0.25
 MAX_SPEED = 4.0
@@ -130,7 +131,7 @@ class SpeechConfig:
     """Path prefix of the OpenAI-compatible routes."""
     cors_origins: str = "*"
     """Origins browsers may call the server from, comma-separated; empty turns CORS off."""
-    log_level: str = "info"
+    log_level: LogLevel = "info"
     """Level of the server's log lines."""
     log_json: bool = False
     """Write log lines as JSON instead of key=value."""
@@ -145,11 +146,23 @@ class SpeechConfig:
             "workers",
             "port",
             "inter_op_threads",
+            "mp3_bitrate",
+            "aac_bitrate",
+            "opus_bitrate",
+            "ogg_page_ms",
+            "result_cache_max_bytes",
+            "result_cache_ttl_seconds",
         )
         for name in positive:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("lanes", "intra_op_threads", "retry_after_seconds"):
+        for name in (
+            "lanes",
+            "intra_op_threads",
+            "retry_after_seconds",
+            "sentence_pause_seconds",
+            "clause_pause_seconds",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative, got {getattr(self, name)}")
         if self.chunk_tokens > MODEL_MAX_TOKENS or self.first_chunk_tokens > self.chunk_tokens:
@@ -167,10 +180,11 @@ class SpeechConfig:
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
     def resolved_threads(self) -> int:
-        """Intra-op threads per inference: the worker's share of the cores."""
+        """Intra-op threads per inference: the worker's share of the cores, split across its lanes,
+        so that all runs together never ask for more threads than there are cores."""
         if self.intra_op_threads:
             return self.intra_op_threads
-        return max(1, self.cpu_count() // self.workers)
+        return max(1, self.cpu_count() // (self.workers * self.resolved_lanes()))
 
     def resolved_lanes(self) -> int:
         """Concurrent inferences per worker: enough to keep the worker's cores busy."""
@@ -186,7 +200,9 @@ class SpeechConfig:
         raw: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
             value = environ.get(ENV_PREFIX + f.name.upper())
-            if value is not None and value != "":
+            # An empty value means "empty" for text settings (no CORS origins, no prefix) and
+            # "unset" for the others.
+            if value is not None and (value != "" or f.type in ("str", str)):
                 raw[f.name] = value
         raw.update({k: v for k, v in overrides.items() if v is not None})
         try:

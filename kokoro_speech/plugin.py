@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from litestar import Router
 from litestar.config.app import AppConfig
 from litestar.datastructures import State
@@ -79,17 +77,20 @@ class KokoroSpeechPlugin(InitPlugin):
         for exc_type in (Exception, HTTPException):
             app_config.exception_handlers.setdefault(exc_type, handle_exception)
         if config.result_cache:
-            self._register_store(app_config)
+            runtime.owned_store = self._register_store(app_config)
         return app_config
 
-    def _register_store(self, app_config: AppConfig) -> None:
+    def _register_store(self, app_config: AppConfig) -> SQLiteStore | None:
+        """Register the default result store unless the application has one under that name."""
         name = self.config.result_cache_store
         store = SQLiteStore(self.config.results_db, self.config.result_cache_max_bytes)
         if app_config.stores is None:
             app_config.stores = {name: store}
         elif isinstance(app_config.stores, StoreRegistry):
-            # A store the application registered under that name wins.
-            with contextlib.suppress(ValueError):
+            try:
                 app_config.stores.register(name, store)
-        else:
-            app_config.stores.setdefault(name, store)
+            except ValueError:
+                return None
+        elif app_config.stores.setdefault(name, store) is not store:
+            return None
+        return store

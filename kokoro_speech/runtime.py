@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,11 +12,12 @@ import structlog
 from litestar import Litestar
 from litestar.stores.base import Store
 
-from kokoro_speech.cache import MAX_ENTRY_SHARE, ResultCache
+from kokoro_speech.cache import MAX_ENTRY_SHARE, ResultCache, SQLiteStore
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.service import SpeechService
+from kokoro_speech.version import __version__
 
 log = structlog.get_logger("kokoro_speech")
 
@@ -40,6 +42,8 @@ class SpeechRuntime:
         self.config = config
         self.service: SpeechService | None = None
         self.error: str | None = None
+        self.owned_store: SQLiteStore | None = None
+        """The result store the plugin created (and so closes); None when the app brought its own."""
         self._loading: asyncio.Task[None] | None = None
 
     @asynccontextmanager
@@ -52,30 +56,36 @@ class SpeechRuntime:
             yield
         finally:
             self._loading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loading
             if self.service is not None:
                 self.service.engine.close()
-            close = getattr(store, "close", None)
-            if callable(close):
-                close()
+            if self.owned_store is not None:
+                self.owned_store.close()
+
+    def _fingerprint(self, files: assets.ModelFiles) -> str:
+        """What, besides the request, decides the audio: model and voices files, settings, code version."""
+        stats = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in (files.model, files.voices)]
+        settings = [str(getattr(self.config, name)) for name in _AUDIO_SETTINGS]
+        return "|".join([__version__, *stats, *settings])
 
     async def _load(self, files: assets.ModelFiles, store: Store | None) -> None:
         started = time.perf_counter()
         try:
             engine = await asyncio.to_thread(SpeechEngine, self.config, files)
             warmup = await asyncio.to_thread(engine.warm_up) if self.config.warmup else 0.0
-        except Exception as error:
-            self.error = f"model failed to load: {error}"
+        except Exception:
+            # Details go to the log; clients only learn that the model is not available.
+            self.error = "The speech model failed to load; see the server log."
             log.exception("engine load failed", model=str(files.model))
             return
         cache = None
         if store is not None:
-            settings = [str(getattr(self.config, name)) for name in _AUDIO_SETTINGS]
-            fingerprint = "|".join([files.model.name, files.voices.name, *settings])
             cache = ResultCache(
                 store,
                 self.config.result_cache_ttl_seconds,
                 self.config.result_cache_max_bytes // MAX_ENTRY_SHARE,
-                fingerprint,
+                self._fingerprint(files),
             )
         self.service = SpeechService(self.config, engine, cache)
         log.info(

@@ -16,21 +16,13 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from kokoro_speech.audio import FORMATS, EncoderSettings, new_encoder
-from kokoro_speech.cache import ResultCache
+from kokoro_speech.audio import FORMATS, Encoder, EncoderSettings, new_encoder
+from kokoro_speech.cache import CachedSpeech, ResultCache
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine.engine import SAMPLES_PER_FRAME, SpeechEngine, SynthesisStream
 
 # A cache hit is sent in pieces of this size, so a long hit streams like a miss.
 HIT_PIECE_BYTES = 32 * 1024
-
-
-class CachedSpeech(msgspec.Struct, array_like=True):
-    """What the result cache holds for one response."""
-
-    audio: bytes
-    input_tokens: int
-    audio_samples: int
 
 
 @dataclass
@@ -112,17 +104,18 @@ class SynthesizedResponse(SpeechResponse):
         media_type: str,
         service: SpeechService,
         stream: SynthesisStream,
+        encoder: Encoder,
         cache_key: str | None,
     ) -> None:
         super().__init__(outcome, media_type)
         self._service = service
         self._stream = stream
+        self._encoder = encoder
         self._cache_key = cache_key
 
     async def audio(self) -> AsyncIterator[bytes]:
-        service, outcome = self._service, self.outcome
+        service, outcome, encoder = self._service, self.outcome, self._encoder
         loop = asyncio.get_running_loop()
-        encoder = new_encoder(outcome.response_format, service.encoder_settings)
         executor = service.engine.pipeline_executor
         # Kept for the cache only while it could still fit there.
         kept: list[bytes] | None = [] if self._cache_key is not None else None
@@ -150,12 +143,15 @@ class SynthesizedResponse(SpeechResponse):
         finally:
             outcome.timings["encode"] = encode_seconds
             outcome.timings["inference_wait"] = self._stream.times.inference
-            await self._stream.aclose()
+            await self.aclose()
         if kept is not None and service.cache is not None and self._cache_key is not None:
-            entry = CachedSpeech(b"".join(kept), outcome.input_tokens, outcome.audio_samples)
-            await service.cache.put(self._cache_key, msgspec.msgpack.encode(entry))
+            await service.cache.put(
+                self._cache_key, CachedSpeech(b"".join(kept), outcome.input_tokens, outcome.audio_samples)
+            )
 
     async def aclose(self) -> None:
+        # The encoder is left to the garbage collector: an encode may still be running on a
+        # pipeline thread, and closing the container under it would not be safe.
         await self._stream.aclose()
 
 
@@ -190,14 +186,16 @@ class SpeechService:
                 response_format=job.response_format,
             )
             started = time.perf_counter()
-            raw = await self.cache.get(key)
+            entry = await self.cache.get(key)
             outcome.timings["cache_lookup"] = time.perf_counter() - started
-            if raw is not None:
-                entry = msgspec.msgpack.decode(raw, type=CachedSpeech)
+            if entry is not None:
                 outcome.cache_hit = True
                 outcome.input_tokens = entry.input_tokens
                 outcome.audio_samples = entry.audio_samples
                 return CachedResponse(outcome, media_type, entry)
+        # Refuse at once when overloaded, before spending text processing on the request.
+        self.engine.lanes.check_admission()
+        encoder = new_encoder(job.response_format, self.encoder_settings)
         started = time.perf_counter()
         plan = await self.engine.plan_async(job.text, voice, job.speed)
         outcome.timings["text"] = time.perf_counter() - started
@@ -208,6 +206,7 @@ class SpeechService:
             await stream.start()
         except BaseException:
             await stream.aclose()
+            encoder.close()
             raise
         outcome.timings["first_chunk"] = time.perf_counter() - started
-        return SynthesizedResponse(outcome, media_type, self, stream, key)
+        return SynthesizedResponse(outcome, media_type, self, stream, encoder, key)

@@ -48,6 +48,9 @@ def test_overrides_beat_the_environment_and_none_leaves_it() -> None:
         ("QUEUE_SIZE", "0"),
         ("MODEL_VARIANT", "int4"),
         ("FIRST_CHUNK_TOKENS", "300"),
+        ("SENTENCE_PAUSE_SECONDS", "-1"),
+        ("MP3_BITRATE", "0"),
+        ("LOG_LEVEL", "loud"),
     ],
 )
 def test_bad_values_are_refused_with_the_setting_named(name: str, value: str) -> None:
@@ -55,9 +58,20 @@ def test_bad_values_are_refused_with_the_setting_named(name: str, value: str) ->
         SpeechConfig.from_env({ENV_PREFIX + name: value})
 
 
-def test_automatic_lanes_and_threads_split_the_cores_across_workers() -> None:
-    one = SpeechConfig(workers=1)
-    cores = one.cpu_count()
-    assert one.resolved_threads() == cores
-    assert SpeechConfig(workers=cores * 2).resolved_threads() == 1
+def test_automatic_lanes_and_threads_never_ask_for_more_threads_than_cores() -> None:
+    cores = SpeechConfig().cpu_count()
+    for workers in (1, 2, 3):
+        for lanes in (0, 1, 2, 4):
+            config = SpeechConfig(workers=workers, lanes=lanes)
+            total = workers * config.resolved_lanes() * config.resolved_threads()
+            assert total <= max(cores, workers * config.resolved_lanes())
+    assert SpeechConfig(workers=1, lanes=1).resolved_threads() == cores
     assert SpeechConfig(lanes=5).resolved_lanes() == 5
+    assert SpeechConfig(intra_op_threads=3).resolved_threads() == 3
+
+
+def test_an_empty_text_setting_survives_the_trip_to_the_workers() -> None:
+    config = SpeechConfig(cors_origins="", api_prefix="")
+    assert SpeechConfig.from_env(config.to_env()) == config
+    # Empty values of other kinds mean "use the default".
+    assert SpeechConfig.from_env({"KOKORO_SPEECH_LANES": "", "KOKORO_SPEECH_HOME": ""}) == SpeechConfig()

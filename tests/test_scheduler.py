@@ -32,9 +32,8 @@ async def test_jobs_run_up_to_the_lane_count_and_lanes_come_back() -> None:
     assert lanes.busy == 0
 
 
-async def test_first_chunks_go_ahead_of_later_chunks_then_first_come_first_served() -> None:
-    lanes = LaneScheduler(lanes=1, queue_size=8)
-    await lanes.acquire(Priority.FIRST_CHUNK)
+async def grant_order(lanes: LaneScheduler, arrivals: list[tuple[str, Priority]]) -> list[str]:
+    """The order in which waiters, arriving in ``arrivals`` order, get the one busy lane."""
     order: list[str] = []
 
     async def wait(name: str, priority: Priority) -> None:
@@ -42,18 +41,33 @@ async def test_first_chunks_go_ahead_of_later_chunks_then_first_come_first_serve
         order.append(name)
 
     tasks = []
-    for name, priority in [
-        ("later-1", Priority.LATER_CHUNK),
-        ("first-1", Priority.FIRST_CHUNK),
-        ("later-2", Priority.LATER_CHUNK),
-        ("first-2", Priority.FIRST_CHUNK),
-    ]:
+    for name, priority in arrivals:
         tasks.append(asyncio.create_task(wait(name, priority)))
         await settle()
     for _ in tasks:
         lanes.release()
         await settle()
-    assert order == ["first-1", "first-2", "later-1", "later-2"]
+    return order
+
+
+async def test_a_first_chunk_goes_ahead_of_later_chunks_that_waited_longer() -> None:
+    lanes = LaneScheduler(lanes=1, queue_size=8)
+    await lanes.acquire(Priority.FIRST_CHUNK)
+    arrivals = [("later-1", Priority.LATER_CHUNK), ("later-2", Priority.LATER_CHUNK), ("first-1", Priority.FIRST_CHUNK)]
+    assert await grant_order(lanes, arrivals) == ["first-1", "later-1", "later-2"]
+
+
+async def test_first_and_later_chunks_take_turns_so_running_streams_are_not_starved() -> None:
+    lanes = LaneScheduler(lanes=1, queue_size=8)
+    await lanes.acquire(Priority.FIRST_CHUNK)
+    arrivals = [
+        ("later-1", Priority.LATER_CHUNK),
+        ("first-1", Priority.FIRST_CHUNK),
+        ("later-2", Priority.LATER_CHUNK),
+        ("first-2", Priority.FIRST_CHUNK),
+        ("first-3", Priority.FIRST_CHUNK),
+    ]
+    assert await grant_order(lanes, arrivals) == ["first-1", "later-1", "first-2", "later-2", "first-3"]
 
 
 async def test_only_new_requests_are_refused_when_the_queue_is_full() -> None:
@@ -87,6 +101,32 @@ async def test_a_waiter_that_gives_up_leaves_the_queue() -> None:
     lanes.release()
     await settle()
     assert nxt.done() and lanes.busy == 1
+
+
+async def test_a_waiter_cancelled_just_before_the_lane_is_released_leaves_cleanly() -> None:
+    lanes = LaneScheduler(lanes=1, queue_size=4)
+    await lanes.acquire(Priority.FIRST_CHUNK)
+    gone = asyncio.create_task(lanes.acquire(Priority.FIRST_CHUNK))
+    await settle()
+    gone.cancel()  # its future is cancelled now, but the task has not run yet ...
+    lanes.release()  # ... when the lane is released: the lane must not be lost to it
+    await settle()
+    assert gone.cancelled()
+    assert lanes.busy == 0 and lanes.waiting == 0
+
+
+async def test_admission_is_checked_before_work_is_spent() -> None:
+    lanes = LaneScheduler(lanes=1, queue_size=1)
+    lanes.check_admission()
+    await lanes.acquire(Priority.FIRST_CHUNK)
+    lanes.check_admission()  # the queue still has room
+    waiting = asyncio.create_task(lanes.acquire(Priority.FIRST_CHUNK))
+    await settle()
+    with pytest.raises(Overloaded):
+        lanes.check_admission()
+    lanes.release()
+    await settle()
+    assert waiting.done()
 
 
 async def test_a_lane_handed_to_a_cancelled_waiter_is_passed_on() -> None:

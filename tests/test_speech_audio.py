@@ -71,8 +71,12 @@ def test_openai_names_speak_with_their_kokoro_voice(client: TestClient) -> None:
     by_name = speak(client, input="Same words.", voice="fable", response_format="pcm")
     by_id = speak(client, input="Same words.", voice={"id": "bm_fable"}, response_format="pcm")
     other = speak(client, input="Same words.", voice="nova", response_format="pcm")
-    assert duration(by_name, "pcm") == pytest.approx(duration(by_id, "pcm"), abs=0.01)
-    assert by_name != other
+    # Same voice, same samples (within int16 rounding of any threading noise); another voice differs.
+    name_samples, id_samples = decode(by_name, "pcm")[0], decode(by_id, "pcm")[0]
+    assert name_samples.shape == id_samples.shape
+    assert np.allclose(name_samples, id_samples, atol=2e-3)
+    other_samples = decode(other, "pcm")[0]
+    assert other_samples.shape != name_samples.shape or not np.allclose(other_samples, name_samples, atol=2e-3)
 
 
 def test_voice_list_has_every_kokoro_voice_and_the_openai_names(client: TestClient) -> None:
@@ -108,9 +112,11 @@ def test_speed_scales_the_duration(client: TestClient, speed: float, low: float,
 
 
 def test_instructions_are_accepted_and_do_not_change_the_audio(client: TestClient) -> None:
-    plain = speak(client, input="Instructions are ignored.", response_format="pcm")
-    told = speak(client, input="Instructions are ignored.", response_format="pcm", instructions="Whisper it.")
-    assert duration(told, "pcm") == pytest.approx(duration(plain, "pcm"), abs=0.01)
+    plain = decode(speak(client, input="Instructions are ignored.", response_format="pcm"), "pcm")[0]
+    told = decode(
+        speak(client, input="Instructions are ignored.", response_format="pcm", instructions="Whisper it."), "pcm"
+    )[0]
+    assert plain.shape == told.shape and np.allclose(plain, told, atol=2e-3)
 
 
 def test_long_text_without_punctuation_is_spoken_whole(client: TestClient) -> None:

@@ -57,7 +57,9 @@ def test_each_format_is_a_valid_stream(server: Server, fmt: str) -> None:
     pieces = [piece for _, piece in stream(server, input=text, response_format=fmt)]
     assert len(pieces) >= 2, "audio must arrive in pieces, not in one block"
     # What arrived first already plays: a player can start before the rest is made.
-    first_samples, _ = decode(pieces[0], fmt)
+    # (TCP may split a piece anywhere: raw pcm is cut back to whole samples.)
+    first = pieces[0][: len(pieces[0]) // 2 * 2] if fmt == "pcm" else pieces[0]
+    first_samples, _ = decode(first, fmt)
     assert len(first_samples) > 0
     whole = b"".join(pieces)
     samples, rate = decode(whole, fmt)

@@ -8,7 +8,7 @@ from litestar.params import FromPath
 
 from kokoro_speech.api.errors import OpenAIError
 from kokoro_speech.api.schemas import MODELS, Model, ModelList, Voice, VoiceList
-from kokoro_speech.runtime import SpeechRuntime
+from kokoro_speech.service import SpeechService
 
 
 @get("/models", summary="List models")
@@ -24,10 +24,8 @@ async def get_model(model_id: FromPath[str]) -> Model:
 
 
 @get("/audio/voices", summary="List voices")
-async def list_voices(runtime: NamedDependency[SpeechRuntime]) -> VoiceList:
-    if runtime.service is None:
-        raise OpenAIError(503, "The model is still loading.", code="model_not_ready")
-    catalog = runtime.service.engine.voices
+async def list_voices(service: NamedDependency[SpeechService]) -> VoiceList:
+    catalog = service.engine.voices
     infos = {info.id: info for info in catalog.infos()}
     voices = [Voice(i.id, i.name, i.language, i.gender, list(i.openai_names)) for i in infos.values()]
     for alias, target in catalog.openai_names().items():

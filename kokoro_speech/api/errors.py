@@ -17,6 +17,7 @@ from litestar.exceptions import (
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 log = structlog.get_logger("kokoro_speech")
+access_log = structlog.get_logger("kokoro_speech.access")
 
 _JSON_PATH = re.compile(r"\$\.([A-Za-z_][\w]*)")
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
@@ -90,6 +91,9 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
     if isinstance(exc, ValidationException):
         message, param = _validation_param(exc)
         return _response(400, message, param=param, code="invalid_value" if param else "invalid_json")
+    if isinstance(exc, NotFoundException | MethodNotAllowedException):
+        # Routing fails before any route middleware runs, so the request line is logged here.
+        access_log.info("request", method=request.method, path=request.url.path, status=exc.status_code)
     if isinstance(exc, NotFoundException):
         return _response(404, f"Invalid URL ({request.method} {request.url.path})", code="unknown_url")
     if isinstance(exc, MethodNotAllowedException):
@@ -111,6 +115,12 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
             return _response(413, "Request body is too large.", code="request_too_large")
         if exc.status_code >= 500:
             log.error("http error", status=exc.status_code, path=request.url.path, detail=exc.detail)
+            return _response(
+                exc.status_code,
+                "The server had an error while processing your request.",
+                code="internal_error",
+                headers=exc.headers,
+            )
         return _response(exc.status_code, exc.detail, headers=exc.headers)
     log.exception("unhandled error", path=request.url.path, error=type(exc).__name__)
     return _response(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -29,6 +30,8 @@ class RequestLogMiddleware(ASGIMiddleware):
             nonlocal first_byte, status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                # Which worker answered: useful behind several workers, and for seeing the shared cache work.
+                message["headers"] = [*message.get("headers", []), (b"x-worker-pid", str(os.getpid()).encode())]
             elif message["type"] == "http.response.body" and first_byte is None and message.get("body"):
                 first_byte = time.perf_counter()
             await send(message)

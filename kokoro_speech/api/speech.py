@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -76,7 +75,7 @@ async def create_speech(
             headers={"Retry-After": retry},
         ) from error
     request.state[RESPONSE_STATE] = speech
-    headers = {"X-Cache": "HIT" if outcome.cache_hit else "MISS", "X-Worker-Pid": str(os.getpid())}
+    headers = {"X-Cache": "HIT" if outcome.cache_hit else "MISS"}
     if data.stream_format == "sse":
         return ServerSentEvent(_sse_data(speech), headers=headers)
     return Stream(speech.audio(), media_type=speech.media_type, headers=headers)

@@ -9,6 +9,7 @@ included, is a complete file.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -49,7 +50,13 @@ class EncoderSettings:
 
 class Encoder(Protocol):
     def encode(self, pcm: NDArray[np.float32]) -> bytes: ...
-    def finish(self) -> bytes: ...
+    def finish(self) -> bytes:
+        """The last bytes; the encoder is done afterwards."""
+        ...
+
+    def close(self) -> None:
+        """Release the encoder without finishing the file (the client went away)."""
+        ...
 
 
 def to_int16(pcm: NDArray[np.float32]) -> NDArray[np.int16]:
@@ -64,6 +71,9 @@ class PcmEncoder:
 
     def finish(self) -> bytes:
         return b""
+
+    def close(self) -> None:
+        pass
 
 
 class _Sink:
@@ -118,6 +128,10 @@ class ContainerEncoder:
             self._container.mux(packet)
         self._container.close()
         return self._sink.take()
+
+    def close(self) -> None:
+        with contextlib.suppress(av.FFmpegError, ValueError):
+            self._container.close()
 
 
 def new_encoder(response_format: str, settings: EncoderSettings) -> Encoder:

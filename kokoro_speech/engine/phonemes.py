@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from functools import cache
 
 from kokoro_onnx.tokenizer import Tokenizer
 from phonemizer.backend import EspeakBackend
@@ -13,13 +12,15 @@ from phonemizer.backend import EspeakBackend
 # warning is about its own word alignment, which is not used here.
 _QUIET = logging.getLogger("kokoro_speech.phonemizer")
 _QUIET.setLevel(logging.ERROR)
+# espeak-ng keeps process-wide state: one lock for every phonemizer in the process.
+_ESPEAK_LOCK = threading.Lock()
 
 
 class Phonemizer:
     """Turns sentences into Kokoro phoneme strings and phoneme strings into token ids.
 
-    espeak-ng keeps process-wide state, so every call into it is serialized by one lock;
-    a call for a whole request takes a few milliseconds.
+    Every call into espeak-ng is serialized; a call for a whole request takes a few
+    milliseconds.
     """
 
     def __init__(self) -> None:
@@ -27,18 +28,18 @@ class Phonemizer:
         # carries the model's vocabulary.
         self._tokenizer = Tokenizer()
         self._vocab: dict[str, int] = self._tokenizer.vocab
-        self._lock = threading.Lock()
-
-    @cache  # noqa: B019 - one backend per language for the life of the process
-    def _backend(self, language: str) -> EspeakBackend:
-        return EspeakBackend(language, preserve_punctuation=True, with_stress=True, logger=_QUIET)
+        self._backends: dict[str, EspeakBackend] = {}
 
     def phonemize(self, sentences: list[str], language: str) -> list[str]:
         """One phoneme string per sentence, keeping only symbols the model knows."""
         if not sentences:
             return []
-        with self._lock:
-            raw = self._backend(language).phonemize(sentences, strip=True)
+        with _ESPEAK_LOCK:
+            backend = self._backends.get(language)
+            if backend is None:
+                backend = EspeakBackend(language, preserve_punctuation=True, with_stress=True, logger=_QUIET)
+                self._backends[language] = backend
+            raw = backend.phonemize(sentences, strip=True)
         return [self.known(" ".join(p.split())) for p in raw]
 
     def known(self, phonemes: str) -> str:

@@ -1,22 +1,21 @@
 """Lanes: how many model runs go at once, who runs next, and who is turned away.
 
 A worker has a fixed number of lanes (concurrent model runs on a dedicated thread pool).
-Jobs wait for a lane in priority order: the first chunk of a new request goes ahead of
-later chunks of running requests, so a new listener hears audio quickly even under load;
-within a priority, first come first served. Only new requests may be refused: when
-``queue_size`` of them already wait, the next gets :class:`Overloaded` at once instead of
-piling up. A job that is cancelled while it waits leaves the queue; one cancelled while it
-runs is told to stop (``on_cancel``), and its lane comes back when its thread is done.
+The first chunk of a new request goes ahead of later chunks of running requests, so a new
+listener hears audio quickly even under load; but when later chunks wait too, first and
+later chunks take turns, so a stream that is already playing is never starved by a stream
+of newcomers. Within each kind, first come first served. Only new requests may be refused:
+when ``queue_size`` of them already wait, the next gets :class:`Overloaded` at once instead
+of piling up. A job cancelled while it waits leaves the queue; one cancelled while it runs
+is told to stop (``on_cancel``), and its lane comes back when its thread is done.
 """
 
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, TypeVar
 
@@ -32,14 +31,6 @@ class Overloaded(RuntimeError):
     """Every lane is busy and the wait queue for new requests is full."""
 
 
-@dataclass(order=True)
-class _Waiter:
-    priority: int
-    seq: int
-    future: asyncio.Future[None] = field(compare=False)
-    admitted: bool = field(compare=False)
-
-
 class LaneScheduler:
     def __init__(self, lanes: int, queue_size: int, executor: Executor | None = None) -> None:
         if lanes < 1:
@@ -47,8 +38,8 @@ class LaneScheduler:
         self.lanes = lanes
         self.queue_size = queue_size
         self._free = lanes
-        self._heap: list[_Waiter] = []
-        self._seq = itertools.count()
+        self._waiting: dict[Priority, deque[asyncio.Future[None]]] = {p: deque() for p in Priority}
+        self._first_went_last = False
         self.runs_started = 0
         self.runs_stopped = 0
         """Runs whose caller went away while the model ran, and that were told to stop."""
@@ -62,40 +53,54 @@ class LaneScheduler:
 
     @property
     def waiting(self) -> int:
-        return sum(1 for w in self._heap if not w.future.done())
+        return sum(self._count(p) for p in Priority)
 
     @property
     def waiting_new(self) -> int:
-        return sum(1 for w in self._heap if w.admitted and not w.future.done())
+        return self._count(Priority.FIRST_CHUNK)
+
+    def _count(self, priority: Priority) -> int:
+        return sum(1 for f in self._waiting[priority] if not f.done())
+
+    def check_admission(self) -> None:
+        """Raise Overloaded if a new request would be refused now (before any work is spent on it)."""
+        if self._free == 0 and self.waiting_new >= self.queue_size:
+            raise Overloaded(f"all {self.lanes} lanes busy and {self.queue_size} requests waiting")
 
     async def acquire(self, priority: Priority) -> None:
         """Wait for a lane. New requests (FIRST_CHUNK) may be refused with Overloaded."""
-        if self._free > 0 and not self._heap:
+        if self._free > 0 and not self.waiting:
             self._free -= 1
             return
-        admitted = priority is Priority.FIRST_CHUNK
-        if admitted and self.waiting_new >= self.queue_size:
-            raise Overloaded(f"all {self.lanes} lanes busy and {self.queue_size} requests waiting")
-        waiter = _Waiter(int(priority), next(self._seq), asyncio.get_running_loop().create_future(), admitted)
-        heapq.heappush(self._heap, waiter)
+        if priority is Priority.FIRST_CHUNK:
+            self.check_admission()
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._waiting[priority]
+        queue.append(future)
         try:
-            await waiter.future
+            await future
         except asyncio.CancelledError:
-            if waiter.future.done() and not waiter.future.cancelled():
+            if future.done() and not future.cancelled():
                 # The lane was handed over just as the waiter gave up: pass it on.
                 self.release()
-            else:
-                self._heap.remove(waiter)
-                heapq.heapify(self._heap)
+            elif future in queue:
+                queue.remove(future)
             raise
 
     def release(self) -> None:
-        while self._heap:
-            waiter = heapq.heappop(self._heap)
-            if not waiter.future.done():
-                waiter.future.set_result(None)
+        """Hand the lane to the next waiter, or mark it free."""
+        while True:
+            first, later = self._waiting[Priority.FIRST_CHUNK], self._waiting[Priority.LATER_CHUNK]
+            if first and (not later or not self._first_went_last):
+                future, self._first_went_last = first.popleft(), bool(later)
+            elif later:
+                future, self._first_went_last = later.popleft(), False
+            else:
+                self._free += 1
                 return
-        self._free += 1
+            if not future.done():
+                future.set_result(None)
+                return
 
     # --- running ---------------------------------------------------------------------
     async def run(self, job: Callable[[], T], priority: Priority, on_cancel: Callable[[], None] | None = None) -> T:

@@ -15,7 +15,7 @@ _SENTENCE_END = re.compile(r"([.!?…。！？]+[\"'”’)\]]*)\s+")
 def normalize(text: str) -> str:
     """Unicode-normalize and tidy whitespace; line breaks survive as sentence breaks."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = "".join(ch for ch in text if ch in "\r\n\t" or unicodedata.category(ch)[0] != "C")
     text = _LINE_BREAKS.sub("\n", text)
     return _SPACES.sub(" ", text).strip()
 
