@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.audio import decode, duration, level_dbfs
-from tests.conftest import Server, base_env, start_server, stop_server
+from tests.conftest import Server, base_env, start_server
 
 PARAGRAPH = (
     "The old lighthouse stood at the edge of the cliff, its white paint peeling after years of storms. "
@@ -32,9 +32,9 @@ def server(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ser
     """One worker, one lane, a wait queue of one, no result cache: every request runs the model."""
     tmp = tmp_path_factory.mktemp("one-lane")
     env = base_env(home, tmp) | {"KOKORO_SPEECH_RESULT_CACHE": "false", "KOKORO_SPEECH_QUEUE_SIZE": "1"}
-    server = start_server(env, tmp / "server.log", "--workers", "1", "--lanes", "1")
+    server = start_server(env, tmp / "server.log", "--lanes", "1")
     yield server
-    stop_server(server)
+    server.stop()
 
 
 def stream(server: Server, **fields: object) -> Iterator[tuple[float, bytes]]:

@@ -1,0 +1,1 @@
+"""`kokoro-speech bench`: the server against raw kokoro-onnx, measured in the same run."""
