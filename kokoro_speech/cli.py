@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,10 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 
 def cmd_say(args: argparse.Namespace) -> int:
-    from kokoro_speech.audio import FORMATS, EncoderSettings, new_encoder
+    from kokoro_speech.audio import FORMATS, new_encoder
     from kokoro_speech.engine.engine import SpeechEngine
     from kokoro_speech.engine.voices import UnknownVoiceError
+    from kokoro_speech.service import encoder_settings
 
     text = sys.stdin.read() if args.text == "-" else args.text
     out = Path(args.output)
@@ -100,16 +102,7 @@ def cmd_say(args: argparse.Namespace) -> int:
         plan = engine.plan(text, voice, args.speed)
     except (UnknownVoiceError, ValueError) as error:
         raise SystemExit(f"kokoro-speech: {error}") from error
-    encoder = new_encoder(
-        fmt,
-        EncoderSettings(
-            sample_rate=engine.sample_rate,
-            mp3_bitrate=config.mp3_bitrate,
-            aac_bitrate=config.aac_bitrate,
-            opus_bitrate=config.opus_bitrate,
-            ogg_page_ms=config.ogg_page_ms,
-        ),
-    )
+    encoder = new_encoder(fmt, encoder_settings(config, engine.sample_rate))
     samples = 0
     with out.open("wb") as sink:
         for index, chunk in enumerate(plan.chunks):
@@ -120,6 +113,14 @@ def cmd_say(args: argparse.Namespace) -> int:
     engine.close()
     print(f"wrote {out} ({samples / engine.sample_rate:.2f} s, {fmt})", file=sys.stderr)
     return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from kokoro_speech.bench.run import run
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = Path(args.json) if args.json else Path("bench-results") / f"bench-{stamp}.json"
+    return run(reps=args.reps, json_path=path, compare_workers=not args.no_workers)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("-f", "--format", help="mp3, opus, aac, flac, wav or pcm (overrides the extension)")
     say.add_argument("-s", "--speed", type=float, default=1.0, help="0.25 to 4.0 (default 1.0)")
     say.set_defaults(func=cmd_say)
+
+    bench = commands.add_parser("bench", help="measure the server against raw kokoro-onnx on this machine")
+    bench.add_argument("--reps", type=int, default=3, help="repetitions per case; medians are reported (default 3)")
+    bench.add_argument("--json", help="where to write the figures (default bench-results/bench-<time>.json)")
+    bench.add_argument("--no-workers", action="store_true", help="skip the workers=2 comparison")
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 

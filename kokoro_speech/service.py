@@ -155,18 +155,22 @@ class SynthesizedResponse(SpeechResponse):
         await self._stream.aclose()
 
 
+def encoder_settings(config: SpeechConfig, sample_rate: int) -> EncoderSettings:
+    return EncoderSettings(
+        sample_rate=sample_rate,
+        mp3_bitrate=config.mp3_bitrate,
+        aac_bitrate=config.aac_bitrate,
+        opus_bitrate=config.opus_bitrate,
+        ogg_page_ms=config.ogg_page_ms,
+    )
+
+
 class SpeechService:
     def __init__(self, config: SpeechConfig, engine: SpeechEngine, cache: ResultCache | None) -> None:
         self.config = config
         self.engine = engine
         self.cache = cache
-        self.encoder_settings = EncoderSettings(
-            sample_rate=engine.sample_rate,
-            mp3_bitrate=config.mp3_bitrate,
-            aac_bitrate=config.aac_bitrate,
-            opus_bitrate=config.opus_bitrate,
-            ogg_page_ms=config.ogg_page_ms,
-        )
+        self.encoder_settings = encoder_settings(config, engine.sample_rate)
 
     async def open(self, job: SpeechJob, outcome: SpeechOutcome) -> SpeechResponse:
         """Check the job, then answer it from the cache or start synthesizing it.

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from kokoro_speech.engine.scheduler import LaneScheduler, Overloaded, Priority
+from kokoro_speech.engine.scheduler import Interrupt, LaneScheduler, Overloaded, Priority
 
 
 async def settle() -> None:
@@ -141,39 +141,176 @@ async def test_a_lane_handed_to_a_cancelled_waiter_is_passed_on() -> None:
     assert first.cancelled() and second.done() and lanes.busy == 1
 
 
+class StoppableJob:
+    """A job that runs until its interrupt fires (then raises, as an aborted model run does)."""
+
+    def __init__(self, result: str) -> None:
+        self.result = result
+        self.started = threading.Event()
+        self.stopped = threading.Event()
+        self.attempts = 0
+        self.finish = threading.Event()
+        self.interrupted = False
+
+    def _stop(self) -> None:
+        self.interrupted = True
+        self.stopped.set()
+
+    def __call__(self, interrupt: Interrupt) -> str:
+        self.attempts += 1
+        interrupt.on_stop(self._stop)
+        self.started.set()
+        while not self.finish.is_set():
+            if self.stopped.wait(0.01):
+                self.stopped.clear()
+                raise RuntimeError("aborted")
+        return self.result
+
+
+async def wait_for(condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """Poll an event-loop-side condition while a job thread does its part."""
+    for _ in range(int(timeout / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("condition not reached")
+
+
 async def test_cancelling_a_running_job_stops_it_and_frees_the_lane_when_its_thread_ends() -> None:
     lanes = LaneScheduler(lanes=1, queue_size=4)
-    started, stop = threading.Event(), threading.Event()
-
-    def job() -> str:
-        started.set()
-        stop.wait(10)
-        return "stopped" if stop.is_set() else "timed out"
-
-    task = asyncio.create_task(lanes.run(job, Priority.FIRST_CHUNK, on_cancel=stop.set))
-    await asyncio.to_thread(started.wait, 10)
+    job = StoppableJob("done")
+    task = asyncio.create_task(lanes.run(job, Priority.FIRST_CHUNK))
+    await asyncio.to_thread(job.started.wait, 10)
     assert lanes.busy == 1
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert stop.is_set() and lanes.runs_stopped == 1
-    for _ in range(200):  # the thread returns as soon as it sees `stop`
-        if lanes.busy == 0:
-            break
-        await asyncio.sleep(0.01)
-    assert lanes.busy == 0
-    assert await lanes.run(lambda: 42, Priority.FIRST_CHUNK) == 42
+    assert lanes.runs_stopped == 1
+    await wait_for(lambda: lanes.busy == 0)  # the thread returns as soon as it sees the interrupt
+    assert await lanes.run(lambda _: 42, Priority.FIRST_CHUNK) == 42
+    assert job.attempts == 1
+    lanes.shutdown()
+
+
+async def test_a_newcomer_preempts_a_later_chunk_which_then_runs_again_first() -> None:
+    lanes = LaneScheduler(lanes=1, queue_size=4)
+    later = StoppableJob("later")
+    later_task = asyncio.create_task(lanes.run(later, Priority.LATER_CHUNK))
+    await asyncio.to_thread(later.started.wait, 10)
+    newcomer = StoppableJob("first")
+    newcomer.finish.set()
+    first_task = asyncio.create_task(lanes.run(newcomer, Priority.FIRST_CHUNK))
+    assert await first_task == "first"
+    later.finish.set()
+    assert await later_task == "later"
+    assert later.attempts == 2 and lanes.runs_preempted == 1
+    await wait_for(lambda: lanes.busy == 0)
+    lanes.shutdown()
+
+
+async def test_a_resumed_chunk_is_not_preempted_twice_and_first_chunks_are_never_preempted() -> None:
+    lanes = LaneScheduler(lanes=1, queue_size=4)
+    later = StoppableJob("later")
+    later_task = asyncio.create_task(lanes.run(later, Priority.LATER_CHUNK))
+    await asyncio.to_thread(later.started.wait, 10)
+    first = StoppableJob("first")
+    first_task = asyncio.create_task(lanes.run(first, Priority.FIRST_CHUNK))
+    await asyncio.to_thread(first.started.wait, 10)  # `later` was preempted for it
+    later.started.clear()
+    second = StoppableJob("second")
+    second.finish.set()
+    second_task = asyncio.create_task(lanes.run(second, Priority.FIRST_CHUNK))
+    await settle()
+    assert lanes.waiting == 2  # `second` waits: a first chunk is never preempted
+    first.finish.set()
+    assert await first_task == "first"
+    # Turns alternate: the resumed later chunk runs before `second`, and it is not preempted again.
+    await asyncio.to_thread(later.started.wait, 10)
+    assert lanes.runs_preempted == 1
+    later.finish.set()
+    assert await later_task == "later"
+    assert await second_task == "second"
+    assert later.attempts == 2 and lanes.runs_preempted == 1
+    lanes.shutdown()
+
+
+async def test_without_preemption_a_newcomer_waits_for_the_running_chunk() -> None:
+    lanes = LaneScheduler(lanes=1, queue_size=4, preempt=False)
+    later = StoppableJob("later")
+    later_task = asyncio.create_task(lanes.run(later, Priority.LATER_CHUNK))
+    await asyncio.to_thread(later.started.wait, 10)
+    newcomer = StoppableJob("first")
+    newcomer.finish.set()
+    first_task = asyncio.create_task(lanes.run(newcomer, Priority.FIRST_CHUNK))
+    await settle()
+    assert not first_task.done() and lanes.runs_preempted == 0
+    later.finish.set()
+    assert await later_task == "later" and await first_task == "first"
+    assert later.attempts == 1
     lanes.shutdown()
 
 
 async def test_a_failing_job_raises_in_the_caller_and_frees_its_lane() -> None:
     lanes = LaneScheduler(lanes=1, queue_size=1)
 
-    def boom() -> None:
+    def boom(_: Interrupt) -> None:
         raise RuntimeError("model failed")
 
     with pytest.raises(RuntimeError, match="model failed"):
         await lanes.run(boom, Priority.FIRST_CHUNK)
     await settle()
     assert lanes.busy == 0
+    lanes.shutdown()
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def newcomer_preempts(elapsed: float, victim_cost: float, newcomer_cost: float) -> bool:
+    """With one second per unit of cost: does a newcomer stop a later chunk that ran ``elapsed``?"""
+    clock = FakeClock()
+    lanes = LaneScheduler(lanes=1, queue_size=4, clock=clock)
+    lanes.seconds_per_cost = 1.0
+    later = StoppableJob("later")
+    later_task = asyncio.create_task(lanes.run(later, Priority.LATER_CHUNK, cost=victim_cost))
+    await asyncio.to_thread(later.started.wait, 10)
+    clock.now = elapsed
+    newcomer = StoppableJob("first")
+    newcomer.finish.set()
+    first_task = asyncio.create_task(lanes.run(newcomer, Priority.FIRST_CHUNK, cost=newcomer_cost))
+    await settle()
+    preempted = later.interrupted  # set at once, on the event loop, when the scheduler decides
+    if not preempted:
+        later.finish.set()  # let it finish so the newcomer can run
+    assert await first_task == "first"
+    later.finish.set()
+    assert await later_task == "later"
+    assert later.attempts == (2 if preempted else 1)
+    lanes.shutdown()
+    return preempted
+
+
+async def test_a_later_chunk_with_much_left_to_do_is_preempted() -> None:
+    assert await newcomer_preempts(elapsed=2, victim_cost=10, newcomer_cost=3)
+
+
+async def test_a_later_chunk_about_to_finish_is_left_to_finish() -> None:
+    assert not await newcomer_preempts(elapsed=8, victim_cost=10, newcomer_cost=3)
+
+
+async def test_the_cost_rate_is_learned_from_finished_jobs() -> None:
+    clock = FakeClock()
+    lanes = LaneScheduler(lanes=1, queue_size=4, clock=clock)
+
+    def job(_: Interrupt) -> None:
+        clock.now += 5.0  # the job "takes" five seconds
+
+    await lanes.run(job, Priority.FIRST_CHUNK, cost=10)
+    await settle()
+    assert lanes.seconds_per_cost == pytest.approx(0.5)
     lanes.shutdown()

@@ -16,7 +16,7 @@ from kokoro_speech.engine import chunks, text
 from kokoro_speech.engine.assets import ModelFiles
 from kokoro_speech.engine.joins import SAMPLE_RATE, join_ready
 from kokoro_speech.engine.phonemes import Phonemizer
-from kokoro_speech.engine.scheduler import LaneScheduler, Priority
+from kokoro_speech.engine.scheduler import Interrupt, LaneScheduler, Priority
 from kokoro_speech.engine.session import KokoroModel
 from kokoro_speech.engine.voices import ResolvedVoice, VoiceCatalog
 
@@ -60,7 +60,7 @@ class SpeechEngine:
         self.model = KokoroModel(files.model, config)
         self.voices = VoiceCatalog.load(files.voices)
         self.phonemizer = Phonemizer()
-        self.lanes = LaneScheduler(config.resolved_lanes(), config.queue_size)
+        self.lanes = LaneScheduler(config.resolved_lanes(), config.queue_size, preempt=config.preempt_later_chunks)
         # Phonemization and encoding are short, CPU-bound steps; they get their own threads
         # so they never wait behind model runs nor block the event loop.
         self.pipeline_executor = ThreadPoolExecutor(max_workers=self.lanes.lanes, thread_name_prefix="kokoro-pipeline")
@@ -113,18 +113,15 @@ class SpeechEngine:
 
     async def synthesize(self, plan: SpeechPlan, index: int) -> NDArray[np.float32]:
         """Chunk ``index`` of ``plan`` on a lane; cancelling stops the model run."""
-        run_options = ort.RunOptions()
+        last = index == len(plan.chunks) - 1
 
-        def stop() -> None:
-            run_options.terminate = True
+        def job(interrupt: Interrupt) -> NDArray[np.float32]:
+            run_options = ort.RunOptions()
+            interrupt.on_stop(lambda: setattr(run_options, "terminate", True))
+            return self.synthesize_chunk(plan, plan.chunks[index], last=last, run_options=run_options)
 
         priority = Priority.FIRST_CHUNK if index == 0 else Priority.LATER_CHUNK
-        last = index == len(plan.chunks) - 1
-        return await self.lanes.run(
-            lambda: self.synthesize_chunk(plan, plan.chunks[index], last=last, run_options=run_options),
-            priority,
-            on_cancel=stop,
-        )
+        return await self.lanes.run(job, priority, cost=len(plan.chunks[index].phonemes))
 
 
 class SynthesisStream:

@@ -7,15 +7,26 @@ later chunks take turns, so a stream that is already playing is never starved by
 of newcomers. Within each kind, first come first served. Only new requests may be refused:
 when ``queue_size`` of them already wait, the next gets :class:`Overloaded` at once instead
 of piling up. A job cancelled while it waits leaves the queue; one cancelled while it runs
-is told to stop (``on_cancel``), and its lane comes back when its thread is done.
+is told to stop through its :class:`Interrupt`, and its lane comes back when its thread is done.
+
+Preemption: a new request that finds every lane busy with later chunks would wait for the
+rest of a chunk. When that rest would take longer than the newcomer's own first chunk, the
+later chunk with the most left to do is stopped and put back at the head of the later
+queue, and its lane goes to the newcomer: the newcomer then waits at most about as long
+as its own synthesis takes, and the work thrown away is never more than that either. How
+long a job takes is estimated from its cost (phoneme tokens) and the seconds per unit of
+cost measured on finished jobs. A chunk is preempted at most once, so a stream of
+newcomers cannot keep a stream from advancing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, TypeVar
 
@@ -31,8 +42,47 @@ class Overloaded(RuntimeError):
     """Every lane is busy and the wait queue for new requests is full."""
 
 
+class Interrupt:
+    """How the scheduler stops a running job: the job registers what stopping means for it."""
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+        self._hooks: list[Callable[[], None]] = []
+
+    def on_stop(self, hook: Callable[[], None]) -> None:
+        self._hooks.append(hook)
+        if self.reason is not None:
+            hook()
+
+    def stop(self, reason: str) -> None:
+        if self.reason is None:
+            self.reason = reason
+            for hook in self._hooks:
+                hook()
+
+
+@dataclass(eq=False)
+class _Running:
+    priority: Priority
+    interrupt: Interrupt
+    preemptible: bool
+    cost: float
+    started: float
+
+
+# Weight of the newest finished job in the running estimate of seconds per unit of cost.
+RATE_SMOOTHING = 0.2
+
+
 class LaneScheduler:
-    def __init__(self, lanes: int, queue_size: int, executor: Executor | None = None) -> None:
+    def __init__(
+        self,
+        lanes: int,
+        queue_size: int,
+        executor: Executor | None = None,
+        preempt: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if lanes < 1:
             raise ValueError("need at least one lane")
         self.lanes = lanes
@@ -40,7 +90,14 @@ class LaneScheduler:
         self._free = lanes
         self._waiting: dict[Priority, deque[asyncio.Future[None]]] = {p: deque() for p in Priority}
         self._first_went_last = False
+        self._running: list[_Running] = []
+        self._preempting = 0
+        self.preempt = preempt
+        self._clock = clock
+        self.seconds_per_cost: float | None = None
+        """Measured on finished jobs; None until the first one finishes."""
         self.runs_started = 0
+        self.runs_preempted = 0
         self.runs_stopped = 0
         """Runs whose caller went away while the model ran, and that were told to stop."""
         self._owns_executor = executor is None
@@ -67,8 +124,11 @@ class LaneScheduler:
         if self._free == 0 and self.waiting_new >= self.queue_size:
             raise Overloaded(f"all {self.lanes} lanes busy and {self.queue_size} requests waiting")
 
-    async def acquire(self, priority: Priority) -> None:
-        """Wait for a lane. New requests (FIRST_CHUNK) may be refused with Overloaded."""
+    async def acquire(self, priority: Priority, *, resume: bool = False, cost: float = 1.0) -> None:
+        """Wait for a lane. New requests (FIRST_CHUNK) may be refused with Overloaded.
+
+        ``resume`` puts a preempted job at the head of its queue.
+        """
         if self._free > 0 and not self.waiting:
             self._free -= 1
             return
@@ -76,7 +136,12 @@ class LaneScheduler:
             self.check_admission()
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         queue = self._waiting[priority]
-        queue.append(future)
+        if resume:
+            queue.appendleft(future)
+        else:
+            queue.append(future)
+        if priority is Priority.FIRST_CHUNK:
+            self._preempt_for_newcomer(cost)
         try:
             await future
         except asyncio.CancelledError:
@@ -102,31 +167,72 @@ class LaneScheduler:
                 future.set_result(None)
                 return
 
-    # --- running ---------------------------------------------------------------------
-    async def run(self, job: Callable[[], T], priority: Priority, on_cancel: Callable[[], None] | None = None) -> T:
-        """Run ``job`` on a lane's thread once a lane is free."""
-        await self.acquire(priority)
-        loop = asyncio.get_running_loop()
-        try:
-            future = loop.run_in_executor(self._executor, job)
-        except BaseException:
-            self.release()
-            raise
-        # The lane is only free again when the thread is: a cancelled caller must not
-        # hand it to the next job while the model still runs.
-        self.runs_started += 1
-        future.add_done_callback(self._job_done)
-        try:
-            return await asyncio.shield(future)
-        except asyncio.CancelledError:
-            if on_cancel is not None and not future.done():
-                self.runs_stopped += 1
-                on_cancel()
-            raise
+    def _preempt_for_newcomer(self, cost: float) -> None:
+        if not self.preempt or self._free > 0:
+            return
+        if self.waiting_new <= self._preempting:
+            return  # every waiting newcomer already has a lane on its way
+        victims = [r for r in self._running if r.preemptible and r.interrupt.reason is None]
+        if not victims:
+            return
+        victim = max(victims, key=self._remaining)
+        if self.seconds_per_cost is not None and self._remaining(victim) <= cost * self.seconds_per_cost:
+            return  # the victim ends before the newcomer's own run would: waiting wastes nothing
+        self._preempting += 1
+        victim.interrupt.stop("preempted")
 
-    def _job_done(self, future: asyncio.Future[Any]) -> None:
+    def _remaining(self, running: _Running) -> float:
+        if self.seconds_per_cost is None:
+            return float("inf")
+        return running.cost * self.seconds_per_cost - (self._clock() - running.started)
+
+    # --- running ---------------------------------------------------------------------
+    async def run(self, job: Callable[[Interrupt], T], priority: Priority, cost: float = 1.0) -> T:
+        """Run ``job`` on a lane's thread once a lane is free.
+
+        The job gets an :class:`Interrupt` and must stop (raise) soon after it fires. If it was
+        preempted it runs again, ahead of the other later chunks; if its caller was cancelled
+        it is stopped and the cancellation propagates.
+        """
+        resume = False
+        while True:
+            await self.acquire(priority, resume=resume, cost=cost)
+            preemptible = priority is Priority.LATER_CHUNK and not resume
+            running = _Running(priority, Interrupt(), preemptible, cost, self._clock())
+            loop = asyncio.get_running_loop()
+            try:
+                future = loop.run_in_executor(self._executor, job, running.interrupt)
+            except BaseException:
+                self.release()
+                raise
+            self._running.append(running)
+            self.runs_started += 1
+            # The lane is only free again when the thread is: a cancelled caller must not
+            # hand it to the next job while the model still runs.
+            future.add_done_callback(lambda f, r=running: self._job_done(f, r))  # type: ignore[misc]
+            try:
+                return await asyncio.shield(future)
+            except asyncio.CancelledError:
+                if not future.done():
+                    self.runs_stopped += 1
+                    running.interrupt.stop("cancelled")
+                raise
+            except Exception:
+                if running.interrupt.reason != "preempted":
+                    raise
+                self.runs_preempted += 1
+                resume = True
+
+    def _job_done(self, future: asyncio.Future[Any], running: _Running) -> None:
         if not future.cancelled():
             future.exception()  # retrieved here so an abandoned job's error is not logged as lost
+        self._running.remove(running)
+        if running.interrupt.reason == "preempted":
+            self._preempting -= 1
+        elif not future.cancelled() and future.exception() is None and running.cost > 0:
+            rate = (self._clock() - running.started) / running.cost
+            old = self.seconds_per_cost
+            self.seconds_per_cost = rate if old is None else old + RATE_SMOOTHING * (rate - old)
         self.release()
 
     def shutdown(self) -> None:

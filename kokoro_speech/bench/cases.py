@@ -1,0 +1,333 @@
+"""The benchmark cases. Every figure is a ratio against raw kokoro-onnx measured in the same run,
+the two alternated, median of several repetitions, because the machine is shared and noisy."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+from kokoro_onnx import Kokoro
+
+from kokoro_speech.bench.server import ServerProcess
+from kokoro_speech.bench.texts import take
+
+SAMPLE_RATE = 24000
+PCM_BYTES_PER_SECOND = SAMPLE_RATE * 2
+VOICE = "af_heart"
+LANGUAGE = "en-us"
+SHORT_CHARS = 50
+PARAGRAPH_CHARS = 700
+THROUGHPUT_CHARS = 150
+THROUGHPUT_CLIENTS = 4
+REQUESTS_PER_CLIENT = 2
+LONG_STREAMS = 3
+CACHE_HIT_CHARS = 170  # about ten seconds of speech
+CACHE_HITS = 30
+RSS_SAMPLE_S = 0.05
+HTTP_TIMEOUT_S = 300
+
+
+@dataclass
+class CaseResult:
+    case: str
+    metric: str
+    server: float | None
+    raw: float | None
+    ratio: float | None
+    goal: str
+    holds: bool | None
+    note: str = ""
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+class Measure:
+    """Timed calls into the server and into raw kokoro-onnx."""
+
+    def __init__(self, server: ServerProcess, raw: Kokoro) -> None:
+        self.server = server
+        self.raw = raw
+        self.client = httpx.Client(base_url=server.url, timeout=HTTP_TIMEOUT_S)
+
+    def body(self, text: str, fmt: str = "pcm", **extra: object) -> dict[str, object]:
+        return {"model": "tts-1", "voice": VOICE, "input": text, "response_format": fmt, **extra}
+
+    def server_whole(self, text: str, fmt: str = "pcm", client: httpx.Client | None = None) -> tuple[float, bytes]:
+        started = time.perf_counter()
+        response = (client or self.client).post("/v1/audio/speech", json=self.body(text, fmt))
+        response.raise_for_status()
+        return time.perf_counter() - started, response.content
+
+    def server_ttfb(self, text: str, fmt: str = "mp3") -> float:
+        """Seconds to the first audio byte of a stream; the rest is not waited for."""
+        started = time.perf_counter()
+        with self.client.stream("POST", "/v1/audio/speech", json=self.body(text, fmt)) as response:
+            response.raise_for_status()
+            for piece in response.iter_raw():
+                if piece:
+                    return time.perf_counter() - started
+        raise RuntimeError("stream ended without audio")
+
+    def raw_create(self, text: str) -> tuple[float, float]:
+        """Seconds for kokoro-onnx's create() of ``text`` and the seconds of audio it made."""
+        started = time.perf_counter()
+        audio, rate = self.raw.create(text, voice=VOICE, lang=LANGUAGE)
+        return time.perf_counter() - started, len(audio) / rate
+
+    def raw_phonemes(self, phonemes: str) -> float:
+        started = time.perf_counter()
+        self.raw.create(phonemes, voice=VOICE, is_phonemes=True)
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def alternate(
+    reps: int, server: Callable[[int], float], raw: Callable[[int], float]
+) -> tuple[list[float], list[float]]:
+    """Run both sides ``reps`` times, swapping which goes first every repetition."""
+    server_times: list[float] = []
+    raw_times: list[float] = []
+    for rep in range(reps):
+        if rep % 2 == 0:
+            server_times.append(server(rep))
+            raw_times.append(raw(rep))
+        else:
+            raw_times.append(raw(rep))
+            server_times.append(server(rep))
+    return server_times, raw_times
+
+
+def short_latency(m: Measure, reps: int) -> CaseResult:
+    texts = take(SHORT_CHARS, reps * 2, seed=100)
+    # The same text on both sides, each side its own copy so the server's cache cannot help.
+    s, r = alternate(reps, lambda i: m.server_whole(texts[i], "wav")[0], lambda i: m.raw_create(texts[i])[0])
+    server, raw = median(s), median(r)
+    return CaseResult(
+        "1. short sentence, wav, whole body",
+        "latency s",
+        server,
+        raw,
+        server / raw,
+        "<= 1.10",
+        server / raw <= 1.10,
+        f"{len(texts[0])} chars",
+    )
+
+
+def first_byte(m: Measure, reps: int, first_chunk_phonemes: Callable[[str], str]) -> list[CaseResult]:
+    texts = take(PARAGRAPH_CHARS, reps, seed=200)
+    s, r = alternate(reps, lambda i: m.server_ttfb(texts[i]), lambda i: m.raw_create(texts[i])[0])
+    first_raw = [m.raw_phonemes(first_chunk_phonemes(t)) for t in texts]
+    server, raw, chunk = median(s), median(r), median(first_raw)
+    return [
+        CaseResult(
+            "2. time to first byte, 700-char stream",
+            "ttfb / raw whole",
+            server,
+            raw,
+            server / raw,
+            "<= 0.15",
+            server / raw <= 0.15,
+            f"{len(texts[0])} chars",
+        ),
+        CaseResult(
+            "2b. same, against raw first chunk alone",
+            "ttfb / raw chunk",
+            server,
+            chunk,
+            server / chunk,
+            "report",
+            None,
+            "raw create() of the server's first chunk",
+        ),
+    ]
+
+
+class PeakRss:
+    """Samples the server's resident memory in the background while a block runs."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.server = server
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.server.rss_bytes())
+            self._stop.wait(RSS_SAMPLE_S)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.server.rss_bytes())
+
+
+def server_throughput(m: Measure, texts: list[str]) -> tuple[float, int]:
+    """Audio seconds per wall second with concurrent clients, and the server's peak RSS meanwhile."""
+    audio_seconds = [0.0] * THROUGHPUT_CLIENTS
+    errors: list[BaseException] = []
+
+    def client(index: int) -> None:
+        with httpx.Client(base_url=m.server.url, timeout=HTTP_TIMEOUT_S) as http:
+            for text in texts[index::THROUGHPUT_CLIENTS]:
+                try:
+                    _, pcm = m.server_whole(text, "pcm", client=http)
+                except BaseException as error:  # reported after the threads are joined
+                    errors.append(error)
+                    return
+                audio_seconds[index] += len(pcm) / PCM_BYTES_PER_SECOND
+
+    with PeakRss(m.server) as rss:
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(THROUGHPUT_CLIENTS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return sum(audio_seconds) / wall, rss.peak
+
+
+def raw_throughput(m: Measure, texts: list[str]) -> float:
+    started = time.perf_counter()
+    audio = sum(m.raw_create(t)[1] for t in texts)
+    return audio / (time.perf_counter() - started)
+
+
+@dataclass
+class ThroughputRun:
+    server: list[float]
+    raw: list[float]
+    peak_rss: int
+
+
+def throughput(m: Measure, reps: int, seed: int = 300) -> ThroughputRun:
+    count = THROUGHPUT_CLIENTS * REQUESTS_PER_CLIENT
+    batches = [take(THROUGHPUT_CHARS, count, seed=seed + 1000 * rep) for rep in range(reps)]
+    peak = 0
+
+    def server(rep: int) -> float:
+        nonlocal peak
+        rate, rss = server_throughput(m, batches[rep])
+        peak = max(peak, rss)
+        return rate
+
+    s, r = alternate(reps, server, lambda rep: raw_throughput(m, batches[rep]))
+    return ThroughputRun(s, r, peak)
+
+
+def throughput_result(run: ThroughputRun) -> CaseResult:
+    server, raw = median(run.server), median(run.raw)
+    return CaseResult(
+        f"3. throughput, {THROUGHPUT_CLIENTS} clients, 150-char texts",
+        "audio s per s",
+        server,
+        raw,
+        server / raw,
+        ">= 1.20",
+        server / raw >= 1.20,
+        "raw is serial create()",
+    )
+
+
+def memory_result(label: str, peak: int, goal_mb: float | None) -> CaseResult:
+    mb = peak / 2**20
+    holds = None if goal_mb is None else mb <= goal_mb
+    return CaseResult(
+        label,
+        "peak RSS MB",
+        mb,
+        None,
+        None,
+        f"<= {goal_mb:.0f}" if goal_mb else "report",
+        holds,
+        "whole server, all processes, during case 3",
+    )
+
+
+def fairness(m: Measure, reps: int) -> CaseResult:
+    shorts = take(SHORT_CHARS, reps * 2, seed=400)
+    longs = take(PARAGRAPH_CHARS, reps * LONG_STREAMS, seed=500)
+    idle = [m.server_ttfb(shorts[2 * rep]) for rep in range(reps)]
+    loaded: list[float] = []
+    for rep in range(reps):
+        started = [threading.Event() for _ in range(LONG_STREAMS)]
+        stop = threading.Event()
+
+        def long_stream(text: str, first: threading.Event, stop: threading.Event) -> None:
+            with (
+                httpx.Client(base_url=m.server.url, timeout=HTTP_TIMEOUT_S) as http,
+                http.stream("POST", "/v1/audio/speech", json=m.body(text, "mp3")) as response,
+            ):
+                for _ in response.iter_raw():
+                    first.set()
+                    if stop.is_set():
+                        return
+
+        threads = [
+            threading.Thread(target=long_stream, args=(longs[rep * LONG_STREAMS + i], started[i], stop))
+            for i in range(LONG_STREAMS)
+        ]
+        for t in threads:
+            t.start()
+        for event in started:
+            event.wait(HTTP_TIMEOUT_S)
+        loaded.append(m.server_ttfb(shorts[2 * rep + 1]))
+        stop.set()  # the long streams are closed after their next piece; their work stops with them
+        for t in threads:
+            t.join()
+    ratio = median(loaded) / median(idle)
+    return CaseResult(
+        f"4. fairness, short stream during {LONG_STREAMS} long ones",
+        "ttfb loaded / idle",
+        median(loaded),
+        median(idle),
+        ratio,
+        "<= 2.0",
+        ratio <= 2.0,
+        "raw column: idle ttfb",
+    )
+
+
+def cache_hit(m: Measure) -> CaseResult:
+    text = take(CACHE_HIT_CHARS, 1, seed=600)[0]
+    _, first = m.server_whole(text, "mp3")
+    times = [m.server_whole(text, "mp3")[0] for _ in range(CACHE_HITS)]
+    ms = median(times) * 1000
+    seconds = _mp3_seconds(first)
+    return CaseResult(
+        "5. cache hit, 10-second mp3",
+        "median latency ms",
+        ms,
+        None,
+        None,
+        "<= 5",
+        ms <= 5,
+        f"{seconds:.1f} s of audio, keep-alive client",
+    )
+
+
+def _mp3_seconds(data: bytes) -> float:
+    import io
+
+    import av
+
+    with av.open(io.BytesIO(data), mode="r") as container:
+        stream = container.streams.audio[0]
+        samples = sum(frame.samples for frame in container.decode(stream))
+        return samples / stream.codec_context.sample_rate

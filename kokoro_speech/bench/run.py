@@ -1,0 +1,173 @@
+"""Runs every case and reports: a table on stdout and the same figures as JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import platform
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import psutil
+from kokoro_onnx import Kokoro
+
+from kokoro_speech.bench import cases
+from kokoro_speech.bench.server import clean_env, start_server
+from kokoro_speech.bench.stages import stage_times
+from kokoro_speech.bench.texts import take
+from kokoro_speech.config import SpeechConfig
+from kokoro_speech.engine import assets
+from kokoro_speech.engine.chunks import plan
+from kokoro_speech.engine.engine import SpeechEngine
+from kokoro_speech.engine.phonemes import Phonemizer
+from kokoro_speech.engine.text import normalize, sentences
+
+MEMORY_GOAL_MB = 600
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "onnxruntime": version("onnxruntime"),
+        "kokoro-onnx": version("kokoro-onnx"),
+        "kokoro-speech": version("kokoro-speech"),
+    }
+
+
+def first_chunk_of(config: SpeechConfig, phonemizer: Phonemizer) -> Any:
+    def first(text: str) -> str:
+        planned = plan(
+            phonemizer.phonemize(sentences(normalize(text)), "en-us"), config.first_chunk_tokens, config.chunk_tokens
+        )
+        return planned[0].phonemes
+
+    return first
+
+
+def run(reps: int, json_path: Path, compare_workers: bool) -> int:
+    config = SpeechConfig.from_env()
+    files = assets.resolve(config)
+    info = {
+        "machine": machine(),
+        "model": files.model.name,
+        "reps": reps,
+        "config": {k: str(v) for k, v in dataclasses.asdict(config).items()},
+    }
+    print(f"machine: {info['machine']}")
+    print(f"model: {files.model}  repetitions: {reps}\n")
+    results: list[cases.CaseResult] = []
+    with tempfile.TemporaryDirectory(prefix="kokoro-bench-") as tmp:
+        env = clean_env(**{k.removeprefix("KOKORO_SPEECH_").lower(): v for k, v in config.to_env().items()})
+        env.update(
+            {
+                "KOKORO_SPEECH_MODEL_PATH": str(files.model),
+                "KOKORO_SPEECH_VOICES_PATH": str(files.voices),
+                "KOKORO_SPEECH_CACHE_DIR": tmp,
+                "KOKORO_SPEECH_LOG_LEVEL": "warning",
+            }
+        )
+        server = start_server(env, Path(tmp) / "server-1.log", workers=1)
+        startup = {"workers=1": server.ready_after_s}
+        raw = Kokoro(str(files.model), str(files.voices))
+        measure = cases.Measure(server, raw)
+        try:
+            # Both sides warm before anything is timed.
+            measure.server_whole("Warming up the server.")
+            measure.raw_create("Warming up the library.")
+            results.append(cases.short_latency(measure, reps))
+            print(_row(results[-1]), flush=True)
+            phonemizer = Phonemizer()
+            results += cases.first_byte(measure, reps, first_chunk_of(config, phonemizer))
+            print(_row(results[-2]), _row(results[-1]), sep="\n", flush=True)
+            run1 = cases.throughput(measure, reps)
+            results.append(cases.throughput_result(run1))
+            results.append(cases.memory_result("6. memory, 1 worker", run1.peak_rss, MEMORY_GOAL_MB))
+            print(_row(results[-2]), _row(results[-1]), sep="\n", flush=True)
+            results.append(cases.fairness(measure, reps))
+            print(_row(results[-1]), flush=True)
+            results.append(cases.cache_hit(measure))
+            print(_row(results[-1]), flush=True)
+        finally:
+            measure.close()
+            server.stop()
+        raw_median = cases.median(run1.raw)
+        if compare_workers:
+            server2 = start_server(env, Path(tmp) / "server-2.log", workers=2)
+            startup["workers=2"] = server2.ready_after_s
+            measure2 = cases.Measure(server2, raw)
+            try:
+                measure2.server_whole("Warming up the first worker.")
+                run2 = cases.throughput(measure2, reps, seed=900)
+            finally:
+                measure2.close()
+                server2.stop()
+            s2 = cases.median(run2.server)
+            results.append(
+                cases.CaseResult(
+                    "7. workers=2 throughput",
+                    "audio s per s",
+                    s2,
+                    cases.median(run2.raw),
+                    s2 / cases.median(run2.raw),
+                    "report",
+                    None,
+                    f"workers=1 gave {cases.median(run1.server):.2f} (ratio "
+                    f"{cases.median(run1.server) / raw_median:.2f})",
+                )
+            )
+            results.append(cases.memory_result("7. memory, 2 workers", run2.peak_rss, None))
+            print(_row(results[-2]), _row(results[-1]), sep="\n", flush=True)
+        engine = SpeechEngine(config, files)
+        try:
+            stages = stage_times(engine, take(cases.PARAGRAPH_CHARS, 1, seed=700)[0], cases.VOICE)
+        finally:
+            engine.close()
+    print()
+    print(table(results))
+    print("\nstart-up, serve to /ready:", ", ".join(f"{k}: {v:.1f} s" for k, v in startup.items() if v))
+    print("\nstages of one 700-character request:")
+    for stage, seconds in stages.items():
+        print(f"  {stage:<40} {seconds:8.3f}")
+    report = {
+        **info,
+        "startup_s": startup,
+        "stages_s": stages,
+        "cases": [dataclasses.asdict(r) for r in results],
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(report, indent=2))
+    print(f"\nwrote {json_path}")
+    return 0
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def _row(r: cases.CaseResult) -> str:
+    verdict = {True: "yes", False: "NO", None: "-"}[r.holds]
+    return (
+        f"{r.case:<46} {r.metric:<18} {_fmt(r.server):>9} {_fmt(r.raw):>9} {_fmt(r.ratio):>7} "
+        f"{r.goal:>8} {verdict:>5}  {r.note}"
+    )
+
+
+def table(results: list[cases.CaseResult]) -> str:
+    head = f"{'case':<46} {'metric':<18} {'server':>9} {'raw':>9} {'ratio':>7} {'goal':>8} {'holds':>5}  note"
+    return "\n".join([head, "-" * len(head), *(_row(r) for r in results)])

@@ -1,0 +1,33 @@
+"""Where the time of one long request goes: text, inference, encoding per format."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kokoro_speech.audio import FORMATS, new_encoder
+from kokoro_speech.engine.engine import SpeechEngine
+from kokoro_speech.service import encoder_settings
+
+
+def stage_times(engine: SpeechEngine, text: str, voice: str) -> dict[str, float]:
+    started = time.perf_counter()
+    plan = engine.plan(text, engine.voices.resolve(voice), 1.0)
+    times = {"text (normalize, phonemize, plan)": time.perf_counter() - started}
+    chunks: list[NDArray[np.float32]] = []
+    started = time.perf_counter()
+    for index, chunk in enumerate(plan.chunks):
+        chunks.append(engine.synthesize_chunk(plan, chunk, last=index == len(plan.chunks) - 1))
+    times[f"inference ({len(plan.chunks)} chunks, one lane)"] = time.perf_counter() - started
+    times["audio seconds"] = sum(len(c) for c in chunks) / engine.sample_rate
+    settings = encoder_settings(engine.config, engine.sample_rate)
+    for fmt in FORMATS:
+        encoder = new_encoder(fmt, settings)
+        started = time.perf_counter()
+        for pcm in chunks:
+            encoder.encode(pcm)
+        encoder.finish()
+        times[f"encode {fmt}"] = time.perf_counter() - started
+    return times
