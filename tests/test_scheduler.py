@@ -167,6 +167,14 @@ class StoppableJob:
         return self.result
 
 
+async def running_later(lanes: LaneScheduler, cost: float = 1.0) -> tuple[StoppableJob, asyncio.Task[str]]:
+    """A later chunk that has started on its lane and runs until told otherwise."""
+    job = StoppableJob("later")
+    task = asyncio.create_task(lanes.run(job, Priority.LATER_CHUNK, cost=cost))
+    await asyncio.to_thread(job.started.wait, 10)
+    return job, task
+
+
 async def wait_for(condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
     """Poll an event-loop-side condition while a job thread does its part."""
     for _ in range(int(timeout / 0.01)):
@@ -194,9 +202,7 @@ async def test_cancelling_a_running_job_stops_it_and_frees_the_lane_when_its_thr
 
 async def test_a_newcomer_preempts_a_later_chunk_which_then_runs_again_first() -> None:
     lanes = LaneScheduler(lanes=1, queue_size=4)
-    later = StoppableJob("later")
-    later_task = asyncio.create_task(lanes.run(later, Priority.LATER_CHUNK))
-    await asyncio.to_thread(later.started.wait, 10)
+    later, later_task = await running_later(lanes)
     newcomer = StoppableJob("first")
     newcomer.finish.set()
     first_task = asyncio.create_task(lanes.run(newcomer, Priority.FIRST_CHUNK))
@@ -210,9 +216,7 @@ async def test_a_newcomer_preempts_a_later_chunk_which_then_runs_again_first() -
 
 async def test_a_resumed_chunk_is_not_preempted_twice_and_first_chunks_are_never_preempted() -> None:
     lanes = LaneScheduler(lanes=1, queue_size=4)
-    later = StoppableJob("later")
-    later_task = asyncio.create_task(lanes.run(later, Priority.LATER_CHUNK))
-    await asyncio.to_thread(later.started.wait, 10)
+    later, later_task = await running_later(lanes)
     first = StoppableJob("first")
     first_task = asyncio.create_task(lanes.run(first, Priority.FIRST_CHUNK))
     await asyncio.to_thread(first.started.wait, 10)  # `later` was preempted for it
@@ -236,9 +240,7 @@ async def test_a_resumed_chunk_is_not_preempted_twice_and_first_chunks_are_never
 
 async def test_without_preemption_a_newcomer_waits_for_the_running_chunk() -> None:
     lanes = LaneScheduler(lanes=1, queue_size=4, preempt=False)
-    later = StoppableJob("later")
-    later_task = asyncio.create_task(lanes.run(later, Priority.LATER_CHUNK))
-    await asyncio.to_thread(later.started.wait, 10)
+    later, later_task = await running_later(lanes)
     newcomer = StoppableJob("first")
     newcomer.finish.set()
     first_task = asyncio.create_task(lanes.run(newcomer, Priority.FIRST_CHUNK))
@@ -276,9 +278,7 @@ async def newcomer_preempts(elapsed: float, victim_cost: float, newcomer_cost: f
     clock = FakeClock()
     lanes = LaneScheduler(lanes=1, queue_size=4, clock=clock)
     lanes.seconds_per_cost = 1.0
-    later = StoppableJob("later")
-    later_task = asyncio.create_task(lanes.run(later, Priority.LATER_CHUNK, cost=victim_cost))
-    await asyncio.to_thread(later.started.wait, 10)
+    later, later_task = await running_later(lanes, cost=victim_cost)
     clock.now = elapsed
     newcomer = StoppableJob("first")
     newcomer.finish.set()
