@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from kokoro_speech.engine.scheduler import Interrupt, LaneScheduler, Overloaded, Priority
+from kokoro_speech.engine.scheduler import Interrupt, JobInterrupted, LaneScheduler, Overloaded, Priority
 
 
 async def settle() -> None:
@@ -144,8 +144,9 @@ async def test_a_lane_handed_to_a_cancelled_waiter_is_passed_on() -> None:
 class StoppableJob:
     """A job that runs until its interrupt fires (then raises, as an aborted model run does)."""
 
-    def __init__(self, result: str) -> None:
+    def __init__(self, result: str, starts: list[str] | None = None) -> None:
         self.result = result
+        self.starts = starts if starts is not None else []
         self.started = threading.Event()
         self.stopped = threading.Event()
         self.attempts = 0
@@ -158,12 +159,13 @@ class StoppableJob:
 
     def __call__(self, interrupt: Interrupt) -> str:
         self.attempts += 1
+        self.starts.append(self.result)
         interrupt.on_stop(self._stop)
         self.started.set()
         while not self.finish.is_set():
             if self.stopped.wait(0.01):
                 self.stopped.clear()
-                raise RuntimeError("aborted")
+                raise JobInterrupted("aborted")
         return self.result
 
 
@@ -217,11 +219,12 @@ async def test_a_newcomer_preempts_a_later_chunk_which_then_runs_again_first() -
 async def test_a_resumed_chunk_is_not_preempted_twice_and_first_chunks_are_never_preempted() -> None:
     lanes = LaneScheduler(lanes=1, queue_size=4)
     later, later_task = await running_later(lanes)
-    first = StoppableJob("first")
+    starts = later.starts
+    first = StoppableJob("first", starts)
     first_task = asyncio.create_task(lanes.run(first, Priority.FIRST_CHUNK))
     await asyncio.to_thread(first.started.wait, 10)  # `later` was preempted for it
     later.started.clear()
-    second = StoppableJob("second")
+    second = StoppableJob("second", starts)
     second.finish.set()
     second_task = asyncio.create_task(lanes.run(second, Priority.FIRST_CHUNK))
     await settle()
@@ -235,6 +238,27 @@ async def test_a_resumed_chunk_is_not_preempted_twice_and_first_chunks_are_never
     assert await later_task == "later"
     assert await second_task == "second"
     assert later.attempts == 2 and lanes.runs_preempted == 1
+    assert starts == ["later", "first", "later", "second"]
+    lanes.shutdown()
+
+
+async def test_a_job_that_fails_after_being_preempted_is_not_retried() -> None:
+    lanes = LaneScheduler(lanes=1, queue_size=4)
+    broken = threading.Event()
+
+    def job(interrupt: Interrupt) -> None:
+        interrupt.on_stop(broken.set)
+        broken.wait(10)
+        raise RuntimeError("model failed")  # a real failure, not the interrupt's
+
+    task = asyncio.create_task(lanes.run(job, Priority.LATER_CHUNK))
+    await wait_for(lambda: lanes.busy == 1)
+    newcomer = StoppableJob("first")
+    newcomer.finish.set()
+    assert await lanes.run(newcomer, Priority.FIRST_CHUNK) == "first"
+    with pytest.raises(RuntimeError, match="model failed"):
+        await task
+    assert lanes.runs_preempted == 0
     lanes.shutdown()
 
 

@@ -29,6 +29,7 @@ CACHE_HIT_CHARS = 170  # about ten seconds of speech
 CACHE_HITS = 30
 RSS_SAMPLE_S = 0.05
 HTTP_TIMEOUT_S = 300
+IDLE_POLL_S = 0.02
 
 
 @dataclass
@@ -65,14 +66,33 @@ class Measure:
         return time.perf_counter() - started, response.content
 
     def server_ttfb(self, text: str, fmt: str = "mp3") -> float:
+        """Seconds to the first audio byte of a stream on an idle server, which is idle again after."""
+        ttfb = self.server_ttfb_under_load(text, fmt)
+        self.wait_idle()  # the abandoned stream's work must not run into the next measurement
+        return ttfb
+
+    def server_ttfb_under_load(self, text: str, fmt: str = "mp3") -> float:
         """Seconds to the first audio byte of a stream; the rest is not waited for."""
         started = time.perf_counter()
+        ttfb = None
         with self.client.stream("POST", "/v1/audio/speech", json=self.body(text, fmt)) as response:
             response.raise_for_status()
             for piece in response.iter_raw():
                 if piece:
-                    return time.perf_counter() - started
-        raise RuntimeError("stream ended without audio")
+                    ttfb = time.perf_counter() - started
+                    break
+        if ttfb is None:
+            raise RuntimeError("stream ended without audio")
+        return ttfb
+
+    def wait_idle(self) -> None:
+        deadline = time.monotonic() + HTTP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            lanes = self.server.get("/ready").json().get("lanes", {})
+            if lanes.get("busy") == 0 and lanes.get("waiting") == 0:
+                return
+            time.sleep(IDLE_POLL_S)
+        raise TimeoutError("server lanes did not become idle")
 
     def raw_create(self, text: str) -> tuple[float, float]:
         """Seconds for kokoro-onnx's create() of ``text`` and the seconds of audio it made."""
@@ -176,8 +196,12 @@ class PeakRss:
 
 
 def server_throughput(m: Measure, texts: list[str]) -> tuple[float, int]:
-    """Audio seconds per wall second with concurrent clients, and the server's peak RSS meanwhile."""
-    audio_seconds = [0.0] * THROUGHPUT_CLIENTS
+    """Input characters spoken per wall second with concurrent clients, and the server's peak RSS meanwhile.
+
+    Characters, not audio seconds: the server and the library pad pauses differently, so the same text gives
+    slightly different lengths of audio; the same text is the same work.
+    """
+    done_chars = [0] * THROUGHPUT_CLIENTS
     errors: list[BaseException] = []
 
     def client(index: int) -> None:
@@ -188,7 +212,10 @@ def server_throughput(m: Measure, texts: list[str]) -> tuple[float, int]:
                 except BaseException as error:  # reported after the threads are joined
                     errors.append(error)
                     return
-                audio_seconds[index] += len(pcm) / PCM_BYTES_PER_SECOND
+                if len(pcm) < PCM_BYTES_PER_SECOND // 2:
+                    errors.append(RuntimeError(f"only {len(pcm)} bytes of audio for {len(text)} characters"))
+                    return
+                done_chars[index] += len(text)
 
     with PeakRss(m.server) as rss:
         started = time.perf_counter()
@@ -200,13 +227,14 @@ def server_throughput(m: Measure, texts: list[str]) -> tuple[float, int]:
         wall = time.perf_counter() - started
     if errors:
         raise errors[0]
-    return sum(audio_seconds) / wall, rss.peak
+    return sum(done_chars) / wall, rss.peak
 
 
 def raw_throughput(m: Measure, texts: list[str]) -> float:
     started = time.perf_counter()
-    audio = sum(m.raw_create(t)[1] for t in texts)
-    return audio / (time.perf_counter() - started)
+    for text in texts:
+        m.raw_create(text)
+    return sum(len(t) for t in texts) / (time.perf_counter() - started)
 
 
 @dataclass
@@ -235,7 +263,7 @@ def throughput_result(run: ThroughputRun) -> CaseResult:
     server, raw = median(run.server), median(run.raw)
     return CaseResult(
         f"3. throughput, {THROUGHPUT_CLIENTS} clients, 150-char texts",
-        "audio s per s",
+        "chars per s",
         server,
         raw,
         server / raw,
@@ -269,28 +297,39 @@ def fairness(m: Measure, reps: int) -> CaseResult:
         started = [threading.Event() for _ in range(LONG_STREAMS)]
         stop = threading.Event()
 
-        def long_stream(text: str, first: threading.Event, stop: threading.Event) -> None:
-            with (
-                httpx.Client(base_url=m.server.url, timeout=HTTP_TIMEOUT_S) as http,
-                http.stream("POST", "/v1/audio/speech", json=m.body(text, "mp3")) as response,
-            ):
-                for _ in response.iter_raw():
-                    first.set()
-                    if stop.is_set():
-                        return
+        errors: list[BaseException] = []
+
+        def long_stream(text: str, first: threading.Event, stop: threading.Event, errors: list[BaseException]) -> None:
+            try:
+                with (
+                    httpx.Client(base_url=m.server.url, timeout=HTTP_TIMEOUT_S) as http,
+                    http.stream("POST", "/v1/audio/speech", json=m.body(text, "mp3")) as response,
+                ):
+                    response.raise_for_status()
+                    for _ in response.iter_raw():
+                        first.set()
+                        if stop.is_set():
+                            return
+                raise RuntimeError("a long stream ended before the short one was measured")
+            except BaseException as error:  # reported after the threads are joined
+                errors.append(error)
+                first.set()
 
         threads = [
-            threading.Thread(target=long_stream, args=(longs[rep * LONG_STREAMS + i], started[i], stop))
+            threading.Thread(target=long_stream, args=(longs[rep * LONG_STREAMS + i], started[i], stop, errors))
             for i in range(LONG_STREAMS)
         ]
         for t in threads:
             t.start()
-        for event in started:
-            event.wait(HTTP_TIMEOUT_S)
-        loaded.append(m.server_ttfb(shorts[2 * rep + 1]))
+        if not all(event.wait(HTTP_TIMEOUT_S) for event in started) or errors:
+            raise RuntimeError(f"the long streams did not all start: {errors}")
+        loaded.append(m.server_ttfb_under_load(shorts[2 * rep + 1]))
         stop.set()  # the long streams are closed after their next piece; their work stops with them
         for t in threads:
             t.join()
+        if errors:
+            raise errors[0]
+        m.wait_idle()
     ratio = median(loaded) / median(idle)
     return CaseResult(
         f"4. fairness, short stream during {LONG_STREAMS} long ones",

@@ -121,7 +121,7 @@ def run(reps: int, json_path: Path, compare_workers: bool) -> int:
             results.append(
                 cases.CaseResult(
                     "7. workers=2 throughput",
-                    "audio s per s",
+                    "chars per s",
                     s2,
                     cases.median(run2.raw),
                     s2 / cases.median(run2.raw),

@@ -13,6 +13,12 @@ from kokoro_speech.service import encoder_settings
 
 
 def stage_times(engine: SpeechEngine, text: str, voice: str) -> dict[str, float]:
+    engine.warm_up()  # lazy start-up costs are not a stage
+    settings = encoder_settings(engine.config, engine.sample_rate)
+    for fmt in FORMATS:
+        warm = new_encoder(fmt, settings)
+        warm.encode(np.zeros(engine.sample_rate // 10, dtype=np.float32))
+        warm.finish()
     started = time.perf_counter()
     plan = engine.plan(text, engine.voices.resolve(voice), 1.0)
     times = {"text (normalize, phonemize, plan)": time.perf_counter() - started}
@@ -22,7 +28,6 @@ def stage_times(engine: SpeechEngine, text: str, voice: str) -> dict[str, float]
         chunks.append(engine.synthesize_chunk(plan, chunk, last=index == len(plan.chunks) - 1))
     times[f"inference ({len(plan.chunks)} chunks, one lane)"] = time.perf_counter() - started
     times["audio seconds"] = sum(len(c) for c in chunks) / engine.sample_rate
-    settings = encoder_settings(engine.config, engine.sample_rate)
     for fmt in FORMATS:
         encoder = new_encoder(fmt, settings)
         started = time.perf_counter()

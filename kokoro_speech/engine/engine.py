@@ -16,8 +16,8 @@ from kokoro_speech.engine import chunks, text
 from kokoro_speech.engine.assets import ModelFiles
 from kokoro_speech.engine.joins import SAMPLE_RATE, join_ready
 from kokoro_speech.engine.phonemes import Phonemizer
-from kokoro_speech.engine.scheduler import Interrupt, LaneScheduler, Priority
-from kokoro_speech.engine.session import KokoroModel
+from kokoro_speech.engine.scheduler import Interrupt, JobInterrupted, LaneScheduler, Priority
+from kokoro_speech.engine.session import InferenceAborted, KokoroModel
 from kokoro_speech.engine.voices import ResolvedVoice, VoiceCatalog
 
 # The model renders 600 samples (25 ms) per duration frame; usage reports these frames
@@ -118,7 +118,10 @@ class SpeechEngine:
         def job(interrupt: Interrupt) -> NDArray[np.float32]:
             run_options = ort.RunOptions()
             interrupt.on_stop(lambda: setattr(run_options, "terminate", True))
-            return self.synthesize_chunk(plan, plan.chunks[index], last=last, run_options=run_options)
+            try:
+                return self.synthesize_chunk(plan, plan.chunks[index], last=last, run_options=run_options)
+            except InferenceAborted as error:
+                raise JobInterrupted(str(error)) from error
 
         priority = Priority.FIRST_CHUNK if index == 0 else Priority.LATER_CHUNK
         return await self.lanes.run(job, priority, cost=len(plan.chunks[index].phonemes))
@@ -173,5 +176,8 @@ class SynthesisStream:
     async def aclose(self) -> None:
         pending, self._pending = self._pending, None
         self._next = len(self.plan.chunks)
-        if pending is not None and not pending.done():
-            pending.cancel()
+        if pending is not None:
+            if not pending.done():
+                pending.cancel()
+            elif not pending.cancelled():
+                pending.exception()  # retrieved: an abandoned chunk's failure is not news to anyone

@@ -42,6 +42,10 @@ class Overloaded(RuntimeError):
     """Every lane is busy and the wait queue for new requests is full."""
 
 
+class JobInterrupted(Exception):
+    """Raised by a job that stopped because its :class:`Interrupt` fired."""
+
+
 class Interrupt:
     """How the scheduler stops a running job: the job registers what stopping means for it."""
 
@@ -152,12 +156,17 @@ class LaneScheduler:
                 queue.remove(future)
             raise
 
-    def release(self) -> None:
-        """Hand the lane to the next waiter, or mark it free."""
+    def release(self, *, to_newcomer: bool = False) -> None:
+        """Hand the lane to the next waiter, or mark it free.
+
+        ``to_newcomer``: the lane was freed by preemption, so it goes to a waiting first chunk
+        whatever the turn.
+        """
         while True:
             first, later = self._waiting[Priority.FIRST_CHUNK], self._waiting[Priority.LATER_CHUNK]
-            if first and (not later or not self._first_went_last):
-                future, self._first_went_last = first.popleft(), bool(later)
+            if first and (to_newcomer or not later or not self._first_went_last):
+                # After a preemption the stopped chunk is about to queue again: it gets the next turn.
+                future, self._first_went_last = first.popleft(), bool(later) or to_newcomer
             elif later:
                 future, self._first_went_last = later.popleft(), False
             else:
@@ -217,7 +226,7 @@ class LaneScheduler:
                     self.runs_stopped += 1
                     running.interrupt.stop("cancelled")
                 raise
-            except Exception:
+            except JobInterrupted:
                 if running.interrupt.reason != "preempted":
                     raise
                 self.runs_preempted += 1
@@ -227,13 +236,14 @@ class LaneScheduler:
         if not future.cancelled():
             future.exception()  # retrieved here so an abandoned job's error is not logged as lost
         self._running.remove(running)
-        if running.interrupt.reason == "preempted":
+        preempted = running.interrupt.reason == "preempted"
+        if preempted:
             self._preempting -= 1
         elif not future.cancelled() and future.exception() is None and running.cost > 0:
             rate = (self._clock() - running.started) / running.cost
             old = self.seconds_per_cost
             self.seconds_per_cost = rate if old is None else old + RATE_SMOOTHING * (rate - old)
-        self.release()
+        self.release(to_newcomer=preempted)
 
     def shutdown(self) -> None:
         if self._owns_executor:
