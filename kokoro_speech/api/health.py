@@ -18,7 +18,9 @@ async def health() -> Health:
 async def ready(runtime: NamedDependency[SpeechRuntime]) -> Response[Health]:
     if runtime.service is not None:
         lanes = runtime.service.engine.lanes
-        stats = Lanes(lanes.lanes, lanes.busy, lanes.waiting, lanes.runs_started, lanes.runs_stopped)
+        stats = Lanes(
+            lanes.lanes, lanes.busy, lanes.waiting, lanes.runs_started, lanes.runs_stopped, lanes.runs_preempted
+        )
         return Response(Health(status="ready", lanes=stats))
     return Response(
         Health(status="loading" if runtime.error is None else "failed", detail=runtime.error),

@@ -72,6 +72,7 @@ class Lanes(msgspec.Struct):
     waiting: int
     runs_started: int
     runs_stopped: int
+    runs_preempted: int
 
 
 class Health(msgspec.Struct, omit_defaults=True):
