@@ -14,7 +14,7 @@ from kokoro_speech.config import MAX_SPEED, MIN_SPEED, SpeechConfig
 from kokoro_speech.engine.assets import ModelFiles
 
 
-def _config(args: argparse.Namespace, **fields: Any) -> SpeechConfig:
+def _config(**fields: Any) -> SpeechConfig:
     """Environment first, then whatever flags were given."""
     try:
         return SpeechConfig.from_env(**fields)
@@ -35,7 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces, Loops
 
-    config = _config(args, host=args.host, port=args.port, workers=args.workers, lanes=args.lanes)
+    config = _config(host=args.host, port=args.port, workers=args.workers, lanes=args.lanes)
     # Resolve (and if need be download) once here, so the workers neither race to fetch
     # the files nor start at all when they are missing.
     files = _resolve(config)
@@ -62,7 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_download(args: argparse.Namespace) -> int:
-    config = _config(args, model_variant=args.variant)
+    config = _config(model_variant=args.variant)
     files = _resolve(config, download=True)
     print(f"model:  {files.model}\nvoices: {files.voices}")
     return 0
@@ -71,7 +71,7 @@ def cmd_download(args: argparse.Namespace) -> int:
 def cmd_voices(args: argparse.Namespace) -> int:
     from kokoro_speech.engine.voices import VoiceCatalog
 
-    files = _resolve(_config(args))
+    files = _resolve(_config())
     catalog = VoiceCatalog.load(files.voices)
     print(f"{'voice':<16}{'language':<10}{'gender':<8}openai names")
     for info in catalog.infos():
@@ -95,7 +95,7 @@ def cmd_say(args: argparse.Namespace) -> int:
         )
     if not MIN_SPEED <= args.speed <= MAX_SPEED:
         raise SystemExit(f"kokoro-speech: --speed must be between {MIN_SPEED} and {MAX_SPEED}")
-    config = _config(args, warmup=False)
+    config = _config(warmup=False)
     engine = SpeechEngine(config, _resolve(config))
     try:
         voice = engine.voices.resolve(args.voice)

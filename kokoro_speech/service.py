@@ -142,7 +142,7 @@ class SynthesizedResponse(SpeechResponse):
             outcome.completed = True
         finally:
             outcome.timings["encode"] = encode_seconds
-            outcome.timings["inference_wait"] = self._stream.times.inference
+            outcome.timings["inference_wait"] = self._stream.wait_seconds
             await self.aclose()
         if kept is not None and service.cache is not None and self._cache_key is not None:
             await service.cache.put(

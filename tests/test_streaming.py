@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -45,6 +46,20 @@ def stream(server: Server, **fields: object) -> Iterator[tuple[float, bytes]]:
         assert response.status_code == 200, response.read()
         for piece in response.iter_raw():
             yield time.perf_counter() - started, piece
+
+
+@contextmanager
+def busy_stream(server: Server) -> Iterator[None]:
+    """A stream of well over a minute of synthesis on one lane, open and past its first piece."""
+    long_text = " ".join([PARAGRAPH] * 5)
+    with httpx.stream(
+        "POST",
+        server.url + "/v1/audio/speech",
+        timeout=120,
+        json={"model": "tts-1", "voice": "af_heart", "input": long_text},
+    ) as response:
+        next(response.iter_raw())
+        yield
 
 
 def lanes(server: Server) -> dict[str, int]:
@@ -102,14 +117,8 @@ def test_sse_events(server: Server) -> None:
 
 def test_a_client_that_disconnects_frees_its_lane(server: Server) -> None:
     before = lanes(server)
-    long_text = " ".join([PARAGRAPH] * 5)  # well over a minute of synthesis on one lane
-    with httpx.stream(
-        "POST",
-        server.url + "/v1/audio/speech",
-        timeout=120,
-        json={"model": "tts-1", "voice": "af_heart", "input": long_text},
-    ) as response:
-        next(response.iter_raw())
+    with busy_stream(server):
+        pass
     # The connection is closed: the chunk in flight must be stopped and no further one started.
     deadline = time.monotonic() + 10
     while lanes(server)["busy"] and time.monotonic() < deadline:
@@ -137,14 +146,7 @@ def test_overload_is_503_with_retry_after(server: Server) -> None:
             )
         )
 
-    long_text = " ".join([PARAGRAPH] * 5)
-    with httpx.stream(
-        "POST",
-        server.url + "/v1/audio/speech",
-        timeout=120,
-        json={"model": "tts-1", "voice": "af_heart", "input": long_text},
-    ) as busy:
-        next(busy.iter_raw())
+    with busy_stream(server):
         threads = [threading.Thread(target=short_request) for _ in range(4)]
         for t in threads:
             t.start()

@@ -23,6 +23,10 @@ _JSON_PATH = re.compile(r"\$\.([A-Za-z_][\w]*)")
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 
 
+def _default_type(status: int) -> str:
+    return "server_error" if status >= 500 else "invalid_request_error"
+
+
 class OpenAIError(HTTPException):
     """An error with OpenAI's fields; raise it from anywhere in the HTTP layer."""
 
@@ -39,7 +43,7 @@ class OpenAIError(HTTPException):
         super().__init__(detail=message, status_code=status_code, headers=headers)
         self.param = param
         self.code = code
-        self.error_type = error_type or ("server_error" if status_code >= 500 else "invalid_request_error")
+        self.error_type = error_type or _default_type(status_code)
 
 
 def error_body(message: str, error_type: str, param: str | None, code: str | None) -> dict[str, object]:
@@ -55,9 +59,11 @@ def _response(
     error_type: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[dict[str, object]]:
-    kind = error_type or ("server_error" if status >= 500 else "invalid_request_error")
     return Response(
-        error_body(message, kind, param, code), status_code=status, media_type=MediaType.JSON, headers=headers
+        error_body(message, error_type or _default_type(status), param, code),
+        status_code=status,
+        media_type=MediaType.JSON,
+        headers=headers,
     )
 
 

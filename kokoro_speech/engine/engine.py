@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import onnxruntime as ort
@@ -38,17 +38,6 @@ class SpeechPlan:
     speed: float
     chunks: list[chunks.Chunk]
     input_tokens: int
-
-
-@dataclass
-class StageTimes:
-    """Seconds spent per stage of one request, for the request log."""
-
-    text: float = 0.0
-    inference: float = 0.0
-    chunks: int = 0
-    audio_samples: int = 0
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 class SpeechEngine:
@@ -138,7 +127,8 @@ class SynthesisStream:
     def __init__(self, engine: SpeechEngine, plan: SpeechPlan) -> None:
         self.engine = engine
         self.plan = plan
-        self.times = StageTimes()
+        self.wait_seconds = 0.0
+        """Time the consumer spent waiting for chunks: synthesis it could not overlap."""
         self._next = 0
         self._pending: asyncio.Task[NDArray[np.float32]] | None = None
 
@@ -153,8 +143,7 @@ class SynthesisStream:
         self._launch()
         assert self._pending is not None
         await asyncio.wait([self._pending])
-        if self._pending.exception() is not None:
-            raise self._pending.exception()  # type: ignore[misc]
+        self._pending.result()  # raises what the first chunk raised; the audio stays in the task
 
     def __aiter__(self) -> SynthesisStream:
         return self
@@ -167,9 +156,7 @@ class SynthesisStream:
                 raise StopAsyncIteration
         started = time.perf_counter()
         audio = await self._pending
-        self.times.inference += time.perf_counter() - started
-        self.times.chunks += 1
-        self.times.audio_samples += len(audio)
+        self.wait_seconds += time.perf_counter() - started
         self._launch()
         return audio
 
