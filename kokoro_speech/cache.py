@@ -23,13 +23,15 @@ import msgspec
 import structlog
 from litestar.stores.base import Store
 
+from kokoro_speech.engine.timing import SpokenWord
+
 log = structlog.get_logger("kokoro_speech")
 
 # An entry may take at most this share of the cache, so one long response cannot flush
 # everything else out.
 MAX_ENTRY_SHARE = 4
 SQLITE_BUSY_TIMEOUT_MS = 5000
-KEY_VERSION = 1
+KEY_VERSION = 2
 
 T = TypeVar("T")
 
@@ -171,6 +173,7 @@ class CachedSpeech(msgspec.Struct, array_like=True):
     audio: bytes
     input_tokens: int
     audio_samples: int
+    words: list[SpokenWord] = msgspec.field(default_factory=list)
 
 
 class ResultCache:
@@ -186,8 +189,9 @@ class ResultCache:
         self.max_entry_bytes = max_entry_bytes
         self._fingerprint = fingerprint
 
-    def key(self, *, text: str, voice: str, language: str, speed: float, response_format: str) -> str:
-        parts = (KEY_VERSION, self._fingerprint, voice, language, round(speed, 4), response_format, text)
+    def key(self, **request: object) -> str:
+        """The key of a response given everything in the request that changes its bytes."""
+        parts = (KEY_VERSION, self._fingerprint, sorted(request.items()))
         return "speech:" + hashlib.sha256(msgspec.json.encode(parts)).hexdigest()
 
     async def get(self, key: str) -> CachedSpeech | None:

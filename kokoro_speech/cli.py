@@ -99,14 +99,14 @@ def cmd_say(args: argparse.Namespace) -> int:
     engine = SpeechEngine(config, _resolve(config))
     try:
         voice = engine.voices.resolve(args.voice)
-        plan = engine.plan(text, voice, args.speed)
+        plan = engine.plan(engine.speech_input(text, voice), voice, args.speed)
     except (UnknownVoiceError, ValueError) as error:
         raise SystemExit(f"kokoro-speech: {error}") from error
     encoder = new_encoder(fmt, encoder_settings(config, engine.sample_rate))
     samples = 0
     with out.open("wb") as sink:
-        for index, chunk in enumerate(plan.chunks):
-            audio = engine.synthesize_chunk(plan, chunk, last=index == len(plan.chunks) - 1)
+        for index in range(len(plan.chunks)):
+            audio = engine.synthesize_chunk(plan, index).pcm
             samples += len(audio)
             sink.write(encoder.encode(audio))
         sink.write(encoder.finish())

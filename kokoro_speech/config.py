@@ -22,6 +22,7 @@ ENV_PREFIX = "KOKORO_SPEECH_"
 ModelVariant = Literal["int8", "fp16", "fp32"]
 GraphOptimization = Literal["disabled", "basic", "extended", "all"]
 LogLevel = Literal["debug", "info", "warning", "error"]
+DateOrder = Literal["mdy", "dmy"]
 
 MIN_SPEED = 0.25
 MAX_SPEED = 4.0
@@ -101,10 +102,54 @@ class SpeechConfig:
     chunk_tokens: int = 120
     """Phoneme budget of later chunks (the model's hard limit is 510): per phoneme the model is fastest
     around here, peak memory grows with it, and a new request never waits longer than one chunk."""
+    voice_blend_cache_size: int = 64
+    """Blended voices (``af_bella(2)+af_sky(1)``) kept ready, by their normalized spec."""
+    word_timestamps: bool = True
+    """Load a copy of the model that also outputs phoneme durations (made once into the cache directory;
+    the audio is identical), for word timings."""
+    model_speed_min: float = 0.5
+    """Slowest speed asked of the model itself; slower requests are time-stretched from it."""
+    model_speed_max: float = 2.0
+    """Fastest speed asked of the model itself; faster requests are time-stretched from it (past this
+    the model clips phonemes to a single frame and intelligibility drops; see the README)."""
     sentence_pause_seconds: float = 0.2
     """Silence placed between chunks that end a sentence."""
     clause_pause_seconds: float = 0.1
     """Silence placed between chunks that end a clause (a chunk cut between words gets none)."""
+
+    # --- text normalization (English rules; markup and emoji for every language) ----
+    normalize: bool = True
+    """Rewrite what the phonemizer would misread, before phonemization; off speaks the input as written."""
+    normalize_numbers: bool = True
+    """Cardinals, ordinals, decimals, negatives, separators, fractions, ranges and years."""
+    normalize_money: bool = True
+    """Amounts in $, €, £ and ¥, with cents and pence."""
+    normalize_percentages: bool = True
+    """"45%" as "forty five percent"."""
+    normalize_dates: bool = True
+    """ISO dates, "March 5th, 2027" and numeric dates (see date_order)."""
+    date_order: DateOrder = "mdy"
+    """How a numeric date like 5/3/2027 is read: "mdy" (May third) or "dmy" (the fifth of March)."""
+    normalize_times: bool = True
+    """Clock times, 12 h with a.m./p.m. and 24 h."""
+    normalize_phone_numbers: bool = True
+    """Phone numbers read digit by digit, in groups."""
+    normalize_units: bool = True
+    """Units after a number: kg, km, mph, °C, GB..."""
+    normalize_abbreviations: bool = True
+    """Dr., St., Mr., e.g., i.e., vs. and the like."""
+    normalize_acronyms: bool = True
+    """Acronyms that are not words spelled as letters (FBI, HTML)."""
+    normalize_urls: bool = True
+    """URLs and email addresses read the way people say them."""
+    normalize_versions: bool = True
+    """Version numbers: "Python 3.12", "v2.4.1"."""
+    normalize_symbols: bool = True
+    """Symbols such as &, @, #, +, = and ~."""
+    normalize_markdown: bool = True
+    """Strip Markdown markup so it is not read out."""
+    normalize_emoji: bool = True
+    """Strip emoji so they are not read out."""
 
     # --- audio ---------------------------------------------------------------------
     mp3_bitrate: int = 64000
@@ -160,6 +205,7 @@ class SpeechConfig:
             "ogg_page_ms",
             "result_cache_max_bytes",
             "result_cache_ttl_seconds",
+            "voice_blend_cache_size",
         )
         for name in positive:
             if getattr(self, name) < 1:
@@ -173,6 +219,11 @@ class SpeechConfig:
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative, got {getattr(self, name)}")
+        if not MIN_SPEED <= self.model_speed_min <= 1.0 <= self.model_speed_max <= MAX_SPEED:
+            raise ValueError(
+                f"need {MIN_SPEED} <= model_speed_min <= 1 <= model_speed_max <= {MAX_SPEED}, got "
+                f"{self.model_speed_min} and {self.model_speed_max}"
+            )
         if self.chunk_tokens > MODEL_MAX_TOKENS or self.first_chunk_tokens > self.chunk_tokens:
             raise ValueError(
                 f"need first_chunk_tokens <= chunk_tokens <= {MODEL_MAX_TOKENS}, got "

@@ -63,7 +63,14 @@ class KokoroSpeechPlugin(InitPlugin):
         }
         api = Router(
             path=config.api_prefix,
-            route_handlers=[speech.create_speech, catalog.list_models, catalog.get_model, catalog.list_voices],
+            route_handlers=[
+                speech.create_speech,
+                speech.create_timed_speech,
+                speech.phonemize,
+                catalog.list_models,
+                catalog.get_model,
+                catalog.list_voices,
+            ],
             dependencies=dependencies,
             request_max_body_size=config.max_body_bytes,
             tags=["speech"],

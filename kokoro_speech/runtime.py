@@ -32,6 +32,8 @@ _AUDIO_SETTINGS = (
     "aac_bitrate",
     "opus_bitrate",
     "ogg_page_ms",
+    "model_speed_min",
+    "model_speed_max",
 )
 
 

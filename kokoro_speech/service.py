@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
@@ -19,7 +20,11 @@ import msgspec
 from kokoro_speech.audio import FORMATS, Encoder, EncoderSettings, new_encoder
 from kokoro_speech.cache import CachedSpeech, ResultCache
 from kokoro_speech.config import SpeechConfig
-from kokoro_speech.engine.engine import SAMPLES_PER_FRAME, SpeechEngine, SynthesisStream
+from kokoro_speech.engine import languages
+from kokoro_speech.engine.engine import SpeechEngine, SpeechInput, SynthesisStream
+from kokoro_speech.engine.reading import InputType
+from kokoro_speech.engine.timing import SAMPLES_PER_FRAME, SpokenWord, WordTime, spoken_words
+from kokoro_speech.normalize import NormalizationOptions
 
 # A cache hit is sent in pieces of this size, so a long hit streams like a miss.
 HIT_PIECE_BYTES = 32 * 1024
@@ -52,6 +57,17 @@ class SpeechJob:
     voice: str
     speed: float
     response_format: str
+    lang: str | None = None
+    """A language overriding the voice's, by code or letter."""
+    input_type: InputType = "text"
+    normalization: NormalizationOptions = field(default_factory=NormalizationOptions)
+
+
+@dataclass(frozen=True)
+class AudioPiece:
+    data: bytes
+    words: list[SpokenWord]
+    """Words whose audio ends in or before this piece and were not given with an earlier one."""
 
 
 class SpeechResponse(ABC):
@@ -62,24 +78,43 @@ class SpeechResponse(ABC):
         self.media_type = media_type
 
     @abstractmethod
-    def audio(self) -> AsyncIterator[bytes]:
-        """The encoded audio, piece by piece."""
+    def pieces(self) -> AsyncIterator[AudioPiece]:
+        """The encoded audio, piece by piece, with the words it says."""
 
     @abstractmethod
     async def aclose(self) -> None:
         """Stop any work still running for this response (the client went away)."""
 
-    async def sse(self) -> AsyncIterator[bytes]:
-        """The audio as OpenAI's speech SSE events, JSON-encoded (one per yield)."""
-        async for piece in self.audio():
-            if piece:
-                yield msgspec.json.encode({"type": "speech.audio.delta", "audio": base64.b64encode(piece).decode()})
-        usage = {
+    async def audio(self) -> AsyncIterator[bytes]:
+        async for piece in self.pieces():
+            if piece.data:
+                yield piece.data
+
+    def usage(self) -> dict[str, int]:
+        return {
             "input_tokens": self.outcome.input_tokens,
             "output_tokens": self.outcome.output_tokens,
             "total_tokens": self.outcome.input_tokens + self.outcome.output_tokens,
         }
-        yield msgspec.json.encode({"type": "speech.audio.done", "usage": usage})
+
+    async def sse(self, with_words: bool = False) -> AsyncIterator[bytes]:
+        """The audio as OpenAI's speech SSE events, JSON-encoded (one per yield).
+
+        ``with_words`` (an extension) adds the timings of the words each delta completes.
+        """
+        waiting: list[SpokenWord] = []
+        async for piece in self.pieces():
+            waiting.extend(piece.words)
+            if not piece.data:
+                continue
+            event: dict[str, object] = {"type": "speech.audio.delta", "audio": base64.b64encode(piece.data).decode()}
+            if with_words:
+                event["words"], waiting = waiting, []
+            yield msgspec.json.encode(event)
+        done: dict[str, object] = {"type": "speech.audio.done", "usage": self.usage()}
+        if with_words and waiting:
+            done["words"] = waiting
+        yield msgspec.json.encode(done)
 
 
 class CachedResponse(SpeechResponse):
@@ -87,10 +122,12 @@ class CachedResponse(SpeechResponse):
         super().__init__(outcome, media_type)
         self._entry = entry
 
-    async def audio(self) -> AsyncIterator[bytes]:
+    async def pieces(self) -> AsyncIterator[AudioPiece]:
         data = self._entry.audio
+        words = self._entry.words
         for start in range(0, len(data), HIT_PIECE_BYTES):
-            yield data[start : start + HIT_PIECE_BYTES]
+            yield AudioPiece(data[start : start + HIT_PIECE_BYTES], words)
+            words = []
         self.outcome.completed = True
 
     async def aclose(self) -> None:
@@ -113,8 +150,10 @@ class SynthesizedResponse(SpeechResponse):
         self._encoder = encoder
         self._cache_key = cache_key
 
-    async def audio(self) -> AsyncIterator[bytes]:
+    async def pieces(self) -> AsyncIterator[AudioPiece]:
         service, outcome, encoder = self._service, self.outcome, self._encoder
+        names = self._stream.plan.words
+        said: list[WordTime] = []
         loop = asyncio.get_running_loop()
         executor = service.engine.pipeline_executor
         # Kept for the cache only while it could still fit there.
@@ -122,23 +161,23 @@ class SynthesizedResponse(SpeechResponse):
         kept_bytes = 0
         encode_seconds = 0.0
         try:
-            async for pcm in self._stream:
+            async for chunk in self._stream:
                 started = time.perf_counter()
-                data = await loop.run_in_executor(executor, encoder.encode, pcm)
+                data = await loop.run_in_executor(executor, encoder.encode, chunk.pcm)
                 encode_seconds += time.perf_counter() - started
-                outcome.audio_samples += len(pcm)
+                outcome.audio_samples += len(chunk.pcm)
+                words = spoken_words(chunk.words, names)
+                said.extend(chunk.words)
                 if kept is not None:
                     kept.append(data)
                     kept_bytes += len(data)
                     if service.cache is None or kept_bytes > service.cache.max_entry_bytes:
                         kept = None
-                if data:
-                    yield data
+                yield AudioPiece(data, words)
             tail = await loop.run_in_executor(executor, encoder.finish)
             if kept is not None:
                 kept.append(tail)
-            if tail:
-                yield tail
+            yield AudioPiece(tail, [])
             outcome.completed = True
         finally:
             outcome.timings["encode"] = encode_seconds
@@ -146,13 +185,30 @@ class SynthesizedResponse(SpeechResponse):
             await self.aclose()
         if kept is not None and service.cache is not None and self._cache_key is not None:
             await service.cache.put(
-                self._cache_key, CachedSpeech(b"".join(kept), outcome.input_tokens, outcome.audio_samples)
+                self._cache_key,
+                CachedSpeech(b"".join(kept), outcome.input_tokens, outcome.audio_samples, spoken_words(said, names)),
             )
 
     async def aclose(self) -> None:
         # The encoder is left to the garbage collector: an encode may still be running on a
         # pipeline thread, and closing the container under it would not be safe.
         await self._stream.aclose()
+
+
+def normalization_options(config: SpeechConfig, **overrides: object) -> NormalizationOptions:
+    """The server's normalization settings, with a request's overrides (None: keep the setting).
+
+    ``normalize=False`` turns every rule off.
+    """
+    values = {
+        f.name: getattr(config, f.name if f.name == "date_order" else f"normalize_{f.name}")
+        for f in dataclasses.fields(NormalizationOptions)
+    }
+    master = overrides.pop("normalize", None)
+    if not (config.normalize if master is None else master):
+        values = {name: (False if isinstance(value, bool) else value) for name, value in values.items()}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return NormalizationOptions(**values)
 
 
 def encoder_settings(config: SpeechConfig, sample_rate: int) -> EncoderSettings:
@@ -175,19 +231,24 @@ class SpeechService:
     async def open(self, job: SpeechJob, outcome: SpeechOutcome) -> SpeechResponse:
         """Check the job, then answer it from the cache or start synthesizing it.
 
-        Raises UnknownVoiceError, NothingToSayError or Overloaded, all before any audio.
+        Raises UnknownVoiceError, UnknownLanguageError, NothingToSayError or Overloaded, all
+        before any audio.
         """
         media_type = FORMATS[job.response_format].media_type
         voice = self.engine.voices.resolve(job.voice)
+        language = voice.language if job.lang is None else languages.find(job.lang)
+        speech = SpeechInput(job.text, language, job.normalization, job.input_type)
         outcome.voice = voice.spec
         key = None
         if self.cache is not None:
             key = self.cache.key(
                 text=job.text,
                 voice=voice.spec,
-                language=voice.language,
-                speed=job.speed,
+                language=language.code,
+                speed=round(job.speed, 4),
                 response_format=job.response_format,
+                input_type=job.input_type,
+                normalization=repr(job.normalization),
             )
             started = time.perf_counter()
             entry = await self.cache.get(key)
@@ -201,7 +262,7 @@ class SpeechService:
         self.engine.lanes.check_admission()
         encoder = new_encoder(job.response_format, self.encoder_settings)
         started = time.perf_counter()
-        plan = await self.engine.plan_async(job.text, voice, job.speed)
+        plan = await self.engine.plan_async(speech, voice, job.speed)
         outcome.timings["text"] = time.perf_counter() - started
         outcome.input_tokens = plan.input_tokens
         stream = SynthesisStream(self.engine, plan)

@@ -1,22 +1,17 @@
-"""Text clean-up and sentence splitting (pure logic)."""
+"""Input clean-up (pure logic)."""
 
 from __future__ import annotations
 
-from kokoro_speech.engine.text import normalize, sentences
+from kokoro_speech.engine.text import clean
 
 
-def test_normalize_tidies_whitespace_and_keeps_line_breaks() -> None:
-    assert normalize("  Hello \t  world\u00a0 again \r\n\n Next line  ") == "Hello world again\nNext line"
+def test_clean_makes_every_space_plain_and_keeps_line_breaks() -> None:
+    assert clean("Hello\t world\u00a0again\u3000now\r\nNext") == "Hello  world again now\r\nNext"
 
 
-def test_normalize_drops_control_characters() -> None:
-    assert normalize("bell\x07 and\x00 null") == "bell and null"
+def test_clean_drops_control_characters() -> None:
+    assert clean("bell\x07 and\x00 null") == "bell and null"
 
 
-def test_sentences_split_at_marks_and_line_breaks() -> None:
-    text = normalize('He said "Go!" Then left. Really?\nYes… maybe 3.5 times')
-    assert sentences(text) == ['He said "Go!"', "Then left.", "Really?", "Yes…", "maybe 3.5 times"]
-
-
-def test_decimal_points_do_not_end_sentences() -> None:
-    assert sentences("Pi is 3.14 roughly. Fine.") == ["Pi is 3.14 roughly.", "Fine."]
+def test_clean_composes_accents() -> None:
+    assert clean("cafe\u0301") == "café"

@@ -27,8 +27,10 @@ async def get_model(model_id: FromPath[str]) -> Model:
 async def list_voices(service: NamedDependency[SpeechService]) -> VoiceList:
     catalog = service.engine.voices
     infos = {info.id: info for info in catalog.infos()}
-    voices = [Voice(i.id, i.name, i.language, i.gender, list(i.openai_names)) for i in infos.values()]
+    voices = [
+        Voice(i.id, i.name, i.language.code, i.language.name, i.gender, list(i.openai_names)) for i in infos.values()
+    ]
     for alias, target in catalog.openai_names().items():
         info = infos[target]
-        voices.append(Voice(alias, alias.title(), info.language, info.gender, alias_of=target))
+        voices.append(Voice(alias, alias.title(), info.language.code, info.language.name, info.gender, alias_of=target))
     return VoiceList(voices=voices)

@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from kokoro_speech.config import MAX_SPEED, MIN_SPEED
+from kokoro_speech.config import MAX_SPEED, MIN_SPEED, DateOrder
+from kokoro_speech.engine.timing import SpokenWord
 
 MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts", "kokoro")
 MODEL_CREATED = 1735689600  # 2025-01-01, release of Kokoro v1.0
@@ -14,6 +15,7 @@ OWNER = "kokoro-speech"
 
 ResponseFormat = Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
 StreamFormat = Literal["audio", "sse"]
+InputType = Literal["text", "phonemes"]
 
 
 class VoiceRef(msgspec.Struct):
@@ -22,8 +24,30 @@ class VoiceRef(msgspec.Struct):
     id: str
 
 
+class Normalization(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Extension: per-request switches of the text normalizer; an unset field keeps the server's setting."""
+
+    normalize: bool | None = None
+    """False speaks the input as written: every rule off."""
+    numbers: bool | None = None
+    money: bool | None = None
+    percentages: bool | None = None
+    dates: bool | None = None
+    date_order: DateOrder | None = None
+    times: bool | None = None
+    phone_numbers: bool | None = None
+    units: bool | None = None
+    abbreviations: bool | None = None
+    acronyms: bool | None = None
+    urls: bool | None = None
+    versions: bool | None = None
+    symbols: bool | None = None
+    markdown: bool | None = None
+    emoji: bool | None = None
+
+
 class SpeechRequest(msgspec.Struct, kw_only=True):
-    """Body of ``POST /v1/audio/speech`` (OpenAI's createSpeech)."""
+    """Body of ``POST /v1/audio/speech`` (OpenAI's createSpeech), with optional extension fields."""
 
     model: str
     input: str
@@ -33,6 +57,14 @@ class SpeechRequest(msgspec.Struct, kw_only=True):
     response_format: ResponseFormat = "mp3"
     speed: Annotated[float, msgspec.Meta(ge=MIN_SPEED, le=MAX_SPEED)] = 1.0
     stream_format: StreamFormat = "audio"
+    # --- extensions (not in OpenAI's API; OpenAI's SDK sends them through extra_body) ---
+    lang: str | None = None
+    """Language to read the input in, by code ("en-gb", "ja") or Kokoro letter; default: the voice's."""
+    input_type: InputType = "text"
+    """"phonemes": the input is Kokoro phonemes, spoken as given."""
+    normalization: Normalization | None = None
+    timestamps: bool = False
+    """With stream_format "sse": each delta event also carries the timings of its words."""
 
     @property
     def voice_id(self) -> str:
@@ -55,6 +87,8 @@ class Voice(msgspec.Struct):
     id: str
     name: str
     language: str
+    """Language code, as accepted by ``lang``."""
+    language_name: str
     gender: str
     openai_names: list[str] = msgspec.field(default_factory=list)
     """OpenAI names that map to this voice."""
@@ -64,6 +98,37 @@ class Voice(msgspec.Struct):
 
 class VoiceList(msgspec.Struct):
     voices: list[Voice]
+
+
+class TimedSpeech(msgspec.Struct):
+    """Answer of ``POST /v1/audio/speech/timestamps``."""
+
+    audio: str
+    """The whole audio, base64-encoded, in ``response_format``."""
+    response_format: str
+    content_type: str
+    duration: float
+    """Seconds of audio."""
+    words: list[SpokenWord]
+    usage: dict[str, int]
+
+
+class PhonemizeRequest(msgspec.Struct, kw_only=True):
+    """Body of ``POST /v1/audio/phonemize``."""
+
+    input: str
+    lang: str | None = None
+    """Language code or Kokoro letter; default: the voice's, else American English."""
+    voice: str | None = None
+    normalization: Normalization | None = None
+
+
+class Phonemes(msgspec.Struct):
+    phonemes: str
+    """Words separated by spaces; can be sent back as input with ``input_type: "phonemes"``."""
+    tokens: list[int]
+    """Model token ids of the phonemes (a space is a token too)."""
+    lang: str
 
 
 class Lanes(msgspec.Struct):

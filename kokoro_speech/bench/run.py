@@ -23,8 +23,10 @@ from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.chunks import plan
 from kokoro_speech.engine.engine import SpeechEngine
+from kokoro_speech.engine.languages import LANGUAGES
 from kokoro_speech.engine.phonemes import Phonemizer
-from kokoro_speech.engine.text import normalize, sentences
+from kokoro_speech.engine.reading import read
+from kokoro_speech.service import normalization_options
 
 MEMORY_GOAL_MB = 600
 
@@ -51,9 +53,8 @@ def machine() -> dict[str, Any]:
 
 def first_chunk_of(config: SpeechConfig, phonemizer: Phonemizer) -> Any:
     def first(text: str) -> str:
-        planned = plan(
-            phonemizer.phonemize(sentences(normalize(text)), "en-us"), config.first_chunk_tokens, config.chunk_tokens
-        )
+        reading = read(text, LANGUAGES[0], phonemizer, normalization_options(config))
+        planned = plan(reading.phoneme_sentences(), config.first_chunk_tokens, config.chunk_tokens)
         return planned[0].phonemes
 
     return first

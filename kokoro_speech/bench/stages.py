@@ -20,12 +20,12 @@ def stage_times(engine: SpeechEngine, text: str, voice: str) -> dict[str, float]
         warm.encode(np.zeros(engine.sample_rate // 10, dtype=np.float32))
         warm.finish()
     started = time.perf_counter()
-    plan = engine.plan(text, engine.voices.resolve(voice), 1.0)
+    resolved = engine.voices.resolve(voice)
+    plan = engine.plan(engine.speech_input(text, resolved), resolved, 1.0)
     times = {"text (normalize, phonemize, plan)": time.perf_counter() - started}
-    chunks: list[NDArray[np.float32]] = []
+    chunks: list[NDArray[np.float32]]
     started = time.perf_counter()
-    for index, chunk in enumerate(plan.chunks):
-        chunks.append(engine.synthesize_chunk(plan, chunk, last=index == len(plan.chunks) - 1))
+    chunks = [chunk.pcm for chunk in engine.speak(plan)]
     times[f"inference ({len(plan.chunks)} chunks, one lane)"] = time.perf_counter() - started
     times["audio seconds"] = sum(len(c) for c in chunks) / engine.sample_rate
     for fmt in FORMATS:

@@ -6,28 +6,44 @@ import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+import structlog
 from numpy.typing import NDArray
 
+from kokoro_speech.audio.tempo import stretch
 from kokoro_speech.config import SpeechConfig
-from kokoro_speech.engine import chunks, text
+from kokoro_speech.engine import chunks, reading
 from kokoro_speech.engine.assets import ModelFiles
-from kokoro_speech.engine.joins import SAMPLE_RATE, join_ready
+from kokoro_speech.engine.duration_output import DurationsUnavailableError, with_duration_output
+from kokoro_speech.engine.joins import SAMPLE_RATE, join_trimmed, speech_bounds
+from kokoro_speech.engine.languages import Language
 from kokoro_speech.engine.phonemes import Phonemizer
+from kokoro_speech.engine.reading import InputType
 from kokoro_speech.engine.scheduler import Interrupt, JobInterrupted, LaneScheduler, Priority
 from kokoro_speech.engine.session import InferenceAborted, KokoroModel
+from kokoro_speech.engine.timing import WordSpan, WordTime, chunk_spans, word_times
 from kokoro_speech.engine.voices import ResolvedVoice, VoiceCatalog
+from kokoro_speech.normalize import NormalizationOptions
 
-# The model renders 600 samples (25 ms) per duration frame; usage reports these frames
-# as output tokens.
-SAMPLES_PER_FRAME = 600
 WARMUP_TEXT = "Warming up."
+log = structlog.get_logger("kokoro_speech")
 
 
 class NothingToSayError(ValueError):
     """The input has no speakable content (only punctuation, symbols or spaces)."""
+
+
+@dataclass(frozen=True)
+class SpeechInput:
+    """What to say and how to read it."""
+
+    text: str
+    language: Language
+    normalization: NormalizationOptions
+    input_type: InputType = "text"
 
 
 @dataclass(frozen=True)
@@ -38,6 +54,28 @@ class SpeechPlan:
     speed: float
     chunks: list[chunks.Chunk]
     input_tokens: int
+    words: list[str]
+    """The input's words as written; word timings refer to them by index."""
+    spans: list[list[WordSpan]]
+    """Per chunk, which of its phonemes say which word."""
+
+
+@dataclass(frozen=True)
+class ChunkAudio:
+    pcm: NDArray[np.float32]
+    words: list[WordTime]
+    """Timings of the words this chunk says, in seconds from the chunk's start."""
+
+
+def model_with_durations(config: SpeechConfig, files: ModelFiles) -> Path:
+    """The model to load: with word timings on, its copy that outputs durations where one can be made."""
+    if not config.word_timestamps:
+        return files.model
+    try:
+        return with_duration_output(files.model, config.cache_dir)
+    except (DurationsUnavailableError, OSError) as error:
+        log.warning("word timestamps unavailable", model=files.model.name, error=str(error))
+        return files.model
 
 
 class SpeechEngine:
@@ -46,8 +84,8 @@ class SpeechEngine:
     def __init__(self, config: SpeechConfig, files: ModelFiles) -> None:
         self.config = config
         self.files = files
-        self.model = KokoroModel(files.model, config)
-        self.voices = VoiceCatalog.load(files.voices)
+        self.model = KokoroModel(model_with_durations(config, files), config)
+        self.voices = VoiceCatalog.load(files.voices, config.voice_blend_cache_size)
         self.phonemizer = Phonemizer()
         self.lanes = LaneScheduler(config.resolved_lanes(), config.queue_size, preempt=config.preempt_later_chunks)
         # Phonemization and encoding are short, CPU-bound steps; they get their own threads
@@ -65,33 +103,73 @@ class SpeechEngine:
     def warm_up(self) -> float:
         """One synthesis so the first real request does not pay for lazy initialization."""
         started = time.perf_counter()
-        plan = self.plan(WARMUP_TEXT, self.voices.resolve(self.voices.infos()[0].id), 1.0)
-        for chunk in plan.chunks:
-            self.synthesize_chunk(plan, chunk, last=True)
+        voice = self.voices.resolve(self.voices.infos()[0].id)
+        plan = self.plan(SpeechInput(WARMUP_TEXT, voice.language, NormalizationOptions()), voice, 1.0)
+        for index in range(len(plan.chunks)):
+            self.synthesize_chunk(plan, index)
         return time.perf_counter() - started
 
-    # --- text ------------------------------------------------------------------------
-    def plan(self, input_text: str, voice: ResolvedVoice, speed: float, language: str | None = None) -> SpeechPlan:
-        sentences = text.sentences(text.normalize(input_text))
-        phonemes = self.phonemizer.phonemize(sentences, language or voice.language)
-        planned = chunks.plan(phonemes, self.config.first_chunk_tokens, self.config.chunk_tokens)
-        planned = [c for c in planned if self.phonemizer.is_speakable(c.phonemes)]
-        if not planned:
-            raise NothingToSayError("input has nothing to speak: it holds only punctuation, symbols or spaces")
-        return SpeechPlan(voice, speed, planned, sum(len(c.phonemes) for c in planned))
+    def speech_input(self, text: str, voice: ResolvedVoice) -> SpeechInput:
+        """Text in the voice's language with the server's normalization settings."""
+        from kokoro_speech.service import normalization_options
 
-    async def plan_async(self, input_text: str, voice: ResolvedVoice, speed: float) -> SpeechPlan:
+        return SpeechInput(text, voice.language, normalization_options(self.config))
+
+    def speak(self, plan: SpeechPlan) -> list[ChunkAudio]:
+        """All chunks of a plan, synchronously (command line and benchmarks)."""
+        return [self.synthesize_chunk(plan, index) for index in range(len(plan.chunks))]
+
+    # --- text ------------------------------------------------------------------------
+    def read(self, speech: SpeechInput) -> reading.Reading:
+        return reading.read(speech.text, speech.language, self.phonemizer, speech.normalization, speech.input_type)
+
+    def plan(self, speech: SpeechInput, voice: ResolvedVoice, speed: float) -> SpeechPlan:
+        read = self.read(speech)
+        planned = chunks.plan(read.phoneme_sentences(), self.config.first_chunk_tokens, self.config.chunk_tokens)
+        spans = chunk_spans([c.phonemes for c in planned], read.phoneme_words())
+        kept = [(c, s) for c, s in zip(planned, spans, strict=True) if self.phonemizer.is_speakable(c.phonemes)]
+        if not kept:
+            raise NothingToSayError("input has nothing to speak: it holds only punctuation, symbols or spaces")
+        return SpeechPlan(
+            voice,
+            speed,
+            [c for c, _ in kept],
+            sum(len(c.phonemes) for c, _ in kept),
+            read.words,
+            [s for _, s in kept],
+        )
+
+    async def read_async(self, speech: SpeechInput) -> reading.Reading:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pipeline_executor, self.plan, input_text, voice, speed)
+        return await loop.run_in_executor(self.pipeline_executor, self.read, speech)
+
+    async def plan_async(self, speech: SpeechInput, voice: ResolvedVoice, speed: float) -> SpeechPlan:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pipeline_executor, self.plan, speech, voice, speed)
 
     # --- audio -----------------------------------------------------------------------
-    def synthesize_chunk(
-        self, plan: SpeechPlan, chunk: chunks.Chunk, *, last: bool, run_options: ort.RunOptions | None = None
-    ) -> NDArray[np.float32]:
+    def synthesize_chunk(self, plan: SpeechPlan, index: int, run_options: ort.RunOptions | None = None) -> ChunkAudio:
+        chunk = plan.chunks[index]
         tokens = self.phonemizer.tokenize(chunk.phonemes)
-        raw = self.model.run(tokens, plan.voice.style_for(len(tokens)), plan.speed, run_options)
+        model_speed = self.model_speed(plan.speed)
+        out = self.model.run(tokens, plan.voice.style_for(len(tokens)), model_speed, run_options)
+        start, end = speech_bounds(out.audio)
+        speech = out.audio[start:end]
+        words: list[WordTime] = []
+        if out.durations is not None:
+            words = word_times(plan.spans[index], out.durations, start, end - start, SAMPLE_RATE)
+        tempo = plan.speed / model_speed
+        if tempo != 1.0:
+            speech = stretch(speech, tempo, SAMPLE_RATE)
+            words = [WordTime(w.owner, w.start / tempo, w.end / tempo) for w in words]
+        last = index == len(plan.chunks) - 1
         pause = 0.0 if last else self._pause_after(chunk)
-        return join_ready(raw, pause / plan.speed)
+        return ChunkAudio(join_trimmed(speech, pause / plan.speed), words)
+
+    def model_speed(self, speed: float) -> float:
+        """The speed asked of the model: the request's, within the range where the model sounds right;
+        the rest is made by time-stretching."""
+        return min(max(speed, self.config.model_speed_min), self.config.model_speed_max)
 
     def _pause_after(self, chunk: chunks.Chunk) -> float:
         if chunk.ends == "sentence":
@@ -100,15 +178,14 @@ class SpeechEngine:
             return self.config.clause_pause_seconds
         return 0.0
 
-    async def synthesize(self, plan: SpeechPlan, index: int) -> NDArray[np.float32]:
+    async def synthesize(self, plan: SpeechPlan, index: int) -> ChunkAudio:
         """Chunk ``index`` of ``plan`` on a lane; cancelling stops the model run."""
-        last = index == len(plan.chunks) - 1
 
-        def job(interrupt: Interrupt) -> NDArray[np.float32]:
+        def job(interrupt: Interrupt) -> ChunkAudio:
             run_options = ort.RunOptions()
             interrupt.on_stop(lambda: setattr(run_options, "terminate", True))
             try:
-                return self.synthesize_chunk(plan, plan.chunks[index], last=last, run_options=run_options)
+                return self.synthesize_chunk(plan, index, run_options=run_options)
             except InferenceAborted as error:
                 raise JobInterrupted(str(error)) from error
 
@@ -120,8 +197,9 @@ class SynthesisStream:
     """The audio of one plan, chunk by chunk, synthesized at most one chunk ahead.
 
     ``start`` makes the first chunk and raises what the engine refuses (overload) before
-    any response exists. Iterating yields float32 PCM chunks; taking chunk i starts chunk
-    i + 1, so a client that stops reading stops the work. ``aclose`` cancels what runs.
+    any response exists. Iterating yields each chunk's audio with its word timings, shifted
+    to count from the start of the whole stream; taking chunk i starts chunk i + 1, so a
+    client that stops reading stops the work. ``aclose`` cancels what runs.
     """
 
     def __init__(self, engine: SpeechEngine, plan: SpeechPlan) -> None:
@@ -130,7 +208,8 @@ class SynthesisStream:
         self.wait_seconds = 0.0
         """Time the consumer spent waiting for chunks: synthesis it could not overlap."""
         self._next = 0
-        self._pending: asyncio.Task[NDArray[np.float32]] | None = None
+        self._pending: asyncio.Task[ChunkAudio] | None = None
+        self._samples = 0
 
     def _launch(self) -> None:
         if self._next < len(self.plan.chunks):
@@ -148,7 +227,7 @@ class SynthesisStream:
     def __aiter__(self) -> SynthesisStream:
         return self
 
-    async def __anext__(self) -> NDArray[np.float32]:
+    async def __anext__(self) -> ChunkAudio:
         if self._pending is None:
             if self._next == 0:
                 self._launch()
@@ -158,7 +237,10 @@ class SynthesisStream:
         audio = await self._pending
         self.wait_seconds += time.perf_counter() - started
         self._launch()
-        return audio
+        offset = self._samples / SAMPLE_RATE
+        self._samples += len(audio.pcm)
+        words = [WordTime(w.owner, w.start + offset, w.end + offset) for w in audio.words]
+        return ChunkAudio(audio.pcm, words)
 
     async def aclose(self) -> None:
         pending, self._pending = self._pending, None

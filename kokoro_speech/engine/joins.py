@@ -20,18 +20,24 @@ KEEP_SECONDS = 0.04
 FADE_SECONDS = 0.004
 
 
-def trim_silence(audio: NDArray[np.float32]) -> NDArray[np.float32]:
+def speech_bounds(audio: NDArray[np.float32]) -> tuple[int, int]:
+    """Where the speech of a chunk starts and ends, in samples, with a little silence kept."""
     frame = int(FRAME_SECONDS * SAMPLE_RATE)
     usable = len(audio) // frame * frame
     if usable == 0:
-        return audio
+        return 0, len(audio)
     rms = np.sqrt(np.mean(np.square(audio[:usable].reshape(-1, frame)), axis=1))
     loud = np.flatnonzero(rms > rms.max() * 10 ** (SILENCE_DB / 20))
     if loud.size == 0:
-        return audio[:0]
+        return 0, 0
     keep = int(KEEP_SECONDS * SAMPLE_RATE)
-    start = max(0, loud[0] * frame - keep)
-    end = min(len(audio), (loud[-1] + 1) * frame + keep)
+    start = max(0, int(loud[0]) * frame - keep)
+    end = min(len(audio), (int(loud[-1]) + 1) * frame + keep)
+    return start, end
+
+
+def trim_silence(audio: NDArray[np.float32]) -> NDArray[np.float32]:
+    start, end = speech_bounds(audio)
     return audio[start:end]
 
 
@@ -48,6 +54,11 @@ def fade_edges(audio: NDArray[np.float32]) -> NDArray[np.float32]:
 
 def join_ready(audio: NDArray[np.float32], pause_seconds: float) -> NDArray[np.float32]:
     """A model chunk trimmed, faded and followed by ``pause_seconds`` of silence."""
-    speech = fade_edges(trim_silence(audio))
+    return join_trimmed(trim_silence(audio), pause_seconds)
+
+
+def join_trimmed(speech: NDArray[np.float32], pause_seconds: float) -> NDArray[np.float32]:
+    """Already trimmed speech, faded and followed by ``pause_seconds`` of silence."""
+    speech = fade_edges(speech)
     pause = np.zeros(round(pause_seconds * SAMPLE_RATE), dtype=np.float32)
     return np.concatenate([speech, pause]) if pause.size else speech

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,7 @@ import onnxruntime as ort
 from numpy.typing import NDArray
 
 from kokoro_speech.config import SpeechConfig
+from kokoro_speech.engine.duration_output import DURATION_OUTPUT
 
 _OPTIMIZATION = {
     "disabled": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
@@ -35,6 +37,13 @@ def session_options(config: SpeechConfig) -> ort.SessionOptions:
     return options
 
 
+@dataclass(frozen=True)
+class ModelOutput:
+    audio: NDArray[np.float32]
+    durations: NDArray[np.int64] | None
+    """Frames per input token, pads included (len(tokens) + 2); None for a model without the output."""
+
+
 class KokoroModel:
     """One loaded Kokoro ONNX graph; ``run`` is safe to call from several threads."""
 
@@ -44,19 +53,27 @@ class KokoroModel:
         names = {i.name for i in self.session.get_inputs()}
         # Older exports call the token input "tokens", newer ones "input_ids".
         self._tokens_input = "input_ids" if "input_ids" in names else "tokens"
+        outputs = [o.name for o in self.session.get_outputs()]
+        self._outputs = [outputs[0]] + ([DURATION_OUTPUT] if DURATION_OUTPUT in outputs else [])
+
+    @property
+    def has_durations(self) -> bool:
+        return len(self._outputs) > 1
 
     def run(
         self, tokens: list[int], style: NDArray[np.float32], speed: float, run_options: ort.RunOptions | None = None
-    ) -> NDArray[np.float32]:
+    ) -> ModelOutput:
         feed = {
             self._tokens_input: np.array([[0, *tokens, 0]], dtype=np.int64),
             "style": np.asarray(style, dtype=np.float32).reshape(1, -1),
             "speed": np.array([speed], dtype=np.float32),
         }
         try:
-            outputs = self.session.run(None, feed, run_options)
+            outputs = self.session.run(self._outputs, feed, run_options)
         except Exception as error:
             if run_options is not None and run_options.terminate:
                 raise InferenceAborted("inference stopped") from error
             raise
-        return np.asarray(outputs[0], dtype=np.float32).ravel()
+        audio = np.asarray(outputs[0], dtype=np.float32).ravel()
+        durations = np.asarray(outputs[1], dtype=np.int64).ravel() if len(outputs) > 1 else None
+        return ModelOutput(audio, durations)

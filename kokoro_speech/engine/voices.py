@@ -1,7 +1,15 @@
-"""The voice catalog: Kokoro's voices, their languages, and OpenAI's names for them."""
+"""The voice catalog: Kokoro's voices, their languages, OpenAI's names for them, and blends.
+
+A blend is written ``af_bella(2)+af_sky(1)`` (weights relative, normalized to sum to one) or
+``af_bella+af_sky`` (equal weights); its style is the weighted mean of the voices' styles and
+its language is the first voice's.
+"""
 
 from __future__ import annotations
 
+import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,20 +17,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kokoro_speech.config import MODEL_MAX_TOKENS
+from kokoro_speech.engine import languages
+from kokoro_speech.engine.languages import Language
 
 # Kokoro's voice ids start with a language letter and a gender letter: af_heart is an
-# American English female voice. The value is the language espeak-ng phonemizes with.
-LANGUAGES: dict[str, str] = {
-    "a": "en-us",
-    "b": "en-gb",
-    "e": "es",
-    "f": "fr-fr",
-    "h": "hi",
-    "i": "it",
-    "p": "pt-br",
-    "j": "ja",
-    "z": "cmn",
-}
+# American English female voice.
 GENDERS: dict[str, str] = {"f": "female", "m": "male"}
 
 # OpenAI's voice names, each mapped to the Kokoro voice closest in character.
@@ -47,14 +46,19 @@ Style = NDArray[np.float32]
 
 
 class UnknownVoiceError(ValueError):
-    """The requested voice is neither a Kokoro voice nor an OpenAI name."""
+    """The requested voice is neither a Kokoro voice, an OpenAI name nor a valid blend of them."""
+
+
+_BLEND_TERM = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*(?:\(\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*\))?\s*$")
+# Weights are rounded in the normalized spec so that equal blends share cache entries.
+WEIGHT_DIGITS = 4
 
 
 @dataclass(frozen=True)
 class VoiceInfo:
     id: str
     name: str
-    language: str
+    language: Language
     gender: str
     openai_names: tuple[str, ...]
 
@@ -64,8 +68,8 @@ class ResolvedVoice:
     """A voice ready for synthesis."""
 
     spec: str
-    """Normalized name of what was asked for (the Kokoro id); part of the cache key."""
-    language: str
+    """Normalized name of what was asked for (a Kokoro id or a normalized blend); part of the cache key."""
+    language: Language
     style: Style
 
     def style_for(self, tokens: int) -> NDArray[np.float32]:
@@ -75,19 +79,23 @@ class ResolvedVoice:
 
 
 class VoiceCatalog:
-    """All voices of one voices file, looked up by Kokoro id or OpenAI name."""
+    """All voices of one voices file, looked up by Kokoro id, OpenAI name or blend spec."""
 
-    def __init__(self, styles: dict[str, Style]) -> None:
+    def __init__(self, styles: dict[str, Style], blend_cache_size: int = 64) -> None:
         self._styles = styles
         aliases: dict[str, list[str]] = {}
         for alias, target in OPENAI_VOICES.items():
             aliases.setdefault(target, []).append(alias)
         self._infos = {vid: _info(vid, tuple(aliases.get(vid, ()))) for vid in sorted(styles)}
+        self._blends: OrderedDict[str, ResolvedVoice] = OrderedDict()
+        self._blend_cache_size = blend_cache_size
+        self._blend_lock = threading.Lock()
 
     @classmethod
-    def load(cls, path: Path) -> VoiceCatalog:
+    def load(cls, path: Path, blend_cache_size: int = 64) -> VoiceCatalog:
         with np.load(path) as npz:
-            return cls({name: np.asarray(npz[name], dtype=np.float32) for name in npz.files})
+            styles = {name: np.asarray(npz[name], dtype=np.float32) for name in npz.files}
+        return cls(styles, blend_cache_size)
 
     def __len__(self) -> int:
         return len(self._styles)
@@ -100,19 +108,60 @@ class VoiceCatalog:
         return {alias: target for alias, target in OPENAI_VOICES.items() if target in self._styles}
 
     def resolve(self, voice: str) -> ResolvedVoice:
-        key = voice.strip()
-        voice_id = OPENAI_VOICES.get(key.lower(), key)
-        style = self._styles.get(voice_id)
-        if style is None:
+        """A single voice or a blend; raises UnknownVoiceError saying what is wrong."""
+        weights = self.parse(voice)
+        if len(weights) == 1:
+            (voice_id,) = weights
+            return ResolvedVoice(voice_id, self._infos[voice_id].language, self._styles[voice_id])
+        spec = "+".join(f"{vid}({weight:g})" for vid, weight in weights.items())
+        with self._blend_lock:
+            cached = self._blends.get(spec)
+            if cached is not None:
+                self._blends.move_to_end(spec)
+                return cached
+        style = sum(self._styles[vid] * np.float32(weight) for vid, weight in weights.items())
+        blended = ResolvedVoice(spec, self._infos[next(iter(weights))].language, np.asarray(style, dtype=np.float32))
+        with self._blend_lock:
+            self._blends[spec] = blended
+            while len(self._blends) > self._blend_cache_size:
+                self._blends.popitem(last=False)
+        return blended
+
+    def parse(self, voice: str) -> dict[str, float]:
+        """Kokoro ids to normalized weights, in the order given (the first decides the language)."""
+        raw: dict[str, float] = {}
+        for term in voice.split("+"):
+            match = _BLEND_TERM.match(term)
+            if match is None:
+                raise UnknownVoiceError(
+                    f"Voice '{voice}' is not a voice name nor a blend like 'af_bella(2)+af_sky(1)' "
+                    "or 'af_bella+af_sky'."
+                )
+            name, weight_text = match.group(1), match.group(2)
+            weight = float(weight_text) if weight_text is not None else 1.0
+            if weight < 0 or not np.isfinite(weight):
+                raise UnknownVoiceError(f"Voice '{voice}': the weight of '{name}' must be a positive number.")
+            voice_id = self._lookup(name, voice)
+            raw[voice_id] = raw.get(voice_id, 0.0) + weight
+        total = sum(raw.values())
+        if total <= 0:
+            raise UnknownVoiceError(f"Voice '{voice}': the weights of a blend must add up to more than zero.")
+        return {vid: round(w / total, WEIGHT_DIGITS) for vid, w in raw.items() if w > 0}
+
+    def _lookup(self, name: str, whole: str) -> str:
+        voice_id = OPENAI_VOICES.get(name.lower(), name)
+        if voice_id not in self._styles:
+            where = f"in '{whole}' " if name != whole.strip() else ""
             raise UnknownVoiceError(
-                f"Voice '{voice}' is not available. Use a Kokoro voice such as 'af_heart' or "
-                f"one of OpenAI's names ({', '.join(OPENAI_VOICES)}); GET /v1/audio/voices lists them all."
+                f"Voice '{name}' {where}is not available. Use a Kokoro voice such as 'af_heart', one of "
+                f"OpenAI's names ({', '.join(OPENAI_VOICES)}) or a blend such as 'af_bella(2)+af_sky(1)'; "
+                "GET /v1/audio/voices lists them all."
             )
-        return ResolvedVoice(spec=voice_id, language=self._infos[voice_id].language, style=style)
+        return voice_id
 
 
 def _info(voice_id: str, openai_names: tuple[str, ...]) -> VoiceInfo:
     prefix, _, name = voice_id.partition("_")
-    language = LANGUAGES.get(prefix[:1], "en-us")
+    language = languages.for_voice(voice_id)
     gender = GENDERS.get(prefix[1:2], "unknown")
     return VoiceInfo(voice_id, name.replace("_", " ").title(), language, gender, openai_names)

@@ -1,0 +1,183 @@
+"""Markup and emoji, for every language: Markdown and HTML are stripped, emoji are not read out.
+
+Only the markers go; the text they mark stays, so the language rules still read it ("**$5**"
+says "five dollars"). Line breaks always stay: a heading or a list item still ends its sentence.
+An inline pronunciation, ``[word](/phonemes/)``, is left exactly as written.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from kokoro_speech.normalize.options import NormalizationOptions
+from kokoro_speech.normalize.spans import ClaimedSpans, Replacement
+
+INLINE_PRONUNCIATION = re.compile(r"\[([^\]\n]+)\]\(/([^/\n]+)/\)")
+
+
+@dataclass(frozen=True)
+class Markup:
+    """One piece of markup: its markers are dropped, its kept text is blocked from other markup rules."""
+
+    markers: tuple[Replacement, ...]
+    kept: tuple[tuple[int, int], ...] = ()
+    """Text inside it that no other markup rule may touch (code)."""
+
+
+Finder = Callable[[str], Iterator[Markup]]
+
+
+def markup_replacements(
+    text: str, options: NormalizationOptions, *, taken: Sequence[tuple[int, int]] = ()
+) -> list[Replacement]:
+    """Sorted, non-overlapping replacements that strip markup and emoji; spans in ``taken`` and
+    inline pronunciations are left alone."""
+    claims = ClaimedSpans([*taken, *(m.span() for m in INLINE_PRONUNCIATION.finditer(text))])
+    finders: list[Finder] = []
+    if options.markdown:
+        finders += MARKDOWN_RULES
+    if options.emoji:
+        finders.append(_find_emoji)
+    found: list[Replacement] = []
+    for find in finders:
+        for markup in find(text):
+            pieces = [(r.start, r.end) for r in markup.markers] + list(markup.kept)
+            if all(claims.is_free(start, end) for start, end in pieces):
+                for start, end in pieces:
+                    claims.force(start, end)
+                found.extend(markup.markers)
+    return sorted(found, key=lambda r: r.start)
+
+
+def _drop(start: int, end: int) -> Replacement:
+    return Replacement(start, end, "")
+
+
+def _drop_groups(match: re.Match[str], *groups: str) -> Markup:
+    return Markup(tuple(_drop(*match.span(g)) for g in groups if match.group(g) is not None))
+
+
+def _separator(text: str, start: int, end: int) -> str:
+    """What replaces a dropped piece: a space where words would otherwise run together."""
+    glued = start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+    return " " if glued else ""
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*$", re.MULTILINE)
+# Inline code may wrap onto the next line, but not across a paragraph break.
+_INLINE_CODE = re.compile(
+    r"(?<!`)(?P<open>`+)(?!`)(?P<code>(?:(?!\n[ \t]*\n).)+?)(?<!`)(?P<close>(?P=open))(?!`)", re.DOTALL
+)
+_ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!>~|])")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_IMAGE = re.compile(r"(?P<open>!\[)(?P<alt>[^\]\n]*)(?P<close>\]\([^)\n]*\))")
+_LINK = re.compile(r"(?P<open>\[)(?P<label>[^\]\n]+)(?P<close>\]\([^)\n]*\)|\]\[[^\]\n]*\])")
+_REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+[^\n]*$", re.MULTILINE)
+_AUTOLINK = re.compile(r"(?P<open><)(?:https?://|mailto:)?[^\s<>@]+(?:@[^\s<>]+|\.[^\s<>]+)(?P<close>>)")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_HTML_ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#[xX][0-9A-Fa-f]+);")
+_RULE_LINE = re.compile(r"^[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*)$", re.MULTILINE)
+_HEADING = re.compile(r"^(?P<open>[ \t]{0,3}#{1,6}(?:[ \t]+|$))[^\n]*?(?P<close>[ \t]+#+[ \t]*)?$", re.MULTILINE)
+_QUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.MULTILINE)
+_BULLET = re.compile(
+    r"^(?:[ \t]{0,3}>[ \t]?)*(?P<bullet>[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?)", re.MULTILINE
+)
+_EMPHASIS = (
+    re.compile(r"(?<![\\*\w])(?P<open>\*\*\*|___)(?=\S)(?P<text>[^\n]+?)(?<=\S)(?P<close>(?P=open))(?![*\w])"),
+    re.compile(r"(?<![\\*\w])(?P<open>\*\*|__)(?=\S)(?P<text>[^\n]+?)(?<=\S)(?P<close>(?P=open))(?![*\w])"),
+    re.compile(r"(?<![\\~])(?P<open>~~)(?=\S)(?P<text>[^\n]+?)(?<=\S)(?P<close>~~)(?!~)"),
+    re.compile(r"(?<![\\*\w])(?P<open>\*)(?=[^\s*])(?P<text>[^\n]+?)(?<=[^\s*])(?P<close>\*)(?![*\w])"),
+    re.compile(r"(?<![\\_\w])(?P<open>_)(?=[^\s_])(?P<text>[^\n]+?)(?<=[^\s_])(?P<close>_)(?![_\w])"),
+)
+
+
+def _find_fenced_code(text: str) -> Iterator[Markup]:
+    """The fence lines go; the code between them stays, as it is written."""
+    position = 0
+    while (opening := _FENCE.search(text, position)) is not None:
+        fence = opening["fence"]
+        closing = re.compile(rf"^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
+        end = closing.search(text, opening.end())
+        if end is None:
+            yield Markup((_drop(*opening.span()),), ((opening.end(), len(text)),))
+            return
+        yield Markup((_drop(*opening.span()), _drop(*end.span())), ((opening.end(), end.start()),))
+        position = end.end()
+
+
+def _find_inline_code(text: str) -> Iterator[Markup]:
+    for match in _INLINE_CODE.finditer(text):
+        yield Markup((_drop(*match.span("open")), _drop(*match.span("close"))), (match.span("code"),))
+
+
+def _find_escapes(text: str) -> Iterator[Markup]:
+    # "\*" says a literal star: the backslash goes and the star is kept from the emphasis rules.
+    for match in _ESCAPE.finditer(text):
+        yield Markup((_drop(match.start(), match.end()),), ((match.end(), match.end() + 1),))
+
+
+def _find_pattern(pattern: re.Pattern[str], *groups: str) -> Finder:
+    def find(text: str) -> Iterator[Markup]:
+        for match in pattern.finditer(text):
+            if groups:
+                yield _drop_groups(match, *groups)
+            else:
+                yield Markup((Replacement(*match.span(), _separator(text, *match.span())),))
+
+    return find
+
+
+def _find_entities(text: str) -> Iterator[Markup]:
+    for match in _HTML_ENTITY.finditer(text):
+        decoded = html.unescape(match.group())
+        if decoded != match.group():
+            yield Markup((Replacement(*match.span(), " " if decoded == "\xa0" else decoded),))
+
+
+def _find_emphasis(text: str) -> Iterator[Markup]:
+    for pattern in _EMPHASIS:
+        for match in pattern.finditer(text):
+            yield _drop_groups(match, "open", "close")
+
+
+MARKDOWN_RULES: list[Finder] = [
+    _find_fenced_code,
+    _find_inline_code,
+    _find_escapes,
+    _find_pattern(_HTML_COMMENT),
+    _find_pattern(_REFERENCE_DEFINITION),
+    _find_pattern(_IMAGE, "open", "close"),
+    _find_pattern(_LINK, "open", "close"),
+    _find_pattern(_AUTOLINK, "open", "close"),
+    _find_pattern(_HTML_TAG),
+    _find_entities,
+    _find_pattern(_RULE_LINE),
+    _find_pattern(_HEADING, "open", "close"),
+    _find_pattern(_QUOTE),
+    _find_pattern(_BULLET, "bullet"),
+    _find_emphasis,
+]
+
+
+# --- emoji ------------------------------------------------------------------------------------
+
+# Pictographs that are emoji whatever follows them.
+_PICTOGRAPHS = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff"
+# Symbols that are text unless a variation selector asks for the emoji form (©️, ↔️, ‼️).
+_TEXT_SYMBOLS = "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2190-\u21ff\u2934\u2935\u25a0-\u25ff\u3030\u303d\u3297\u3299"
+# Modifiers: variation selectors, skin tones, the keycap mark, tag characters (subdivision flags).
+_MODIFIERS = "\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\u20e3\U000e0020-\U000e007f"
+_EMOJI_BASE = rf"(?:[0-9#*]\ufe0f?\u20e3|[{_PICTOGRAPHS}]|[{_TEXT_SYMBOLS}]\ufe0f)"
+_EMOJI_SEQUENCE = rf"{_EMOJI_BASE}[{_MODIFIERS}]*(?:\u200d{_EMOJI_BASE}[{_MODIFIERS}]*)*"
+# A stray selector or skin tone left on its own is not read either.
+_EMOJI = re.compile(rf"{_EMOJI_SEQUENCE}|[\ufe0f\U0001f3fb-\U0001f3ff]")
+
+
+def _find_emoji(text: str) -> Iterator[Markup]:
+    for match in _EMOJI.finditer(text):
+        yield Markup((Replacement(*match.span(), _separator(text, *match.span())),))

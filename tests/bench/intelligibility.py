@@ -1,0 +1,58 @@
+"""Word error rate by class: the server against raw kokoro-onnx on the same sentences, same run.
+
+    uv run python -m tests.bench.intelligibility
+
+Whisper base (offline, int8) listens to both; Whisper's English normalizer is applied to the
+reference sentence and to what it heard. The server runs in-process with the result cache off.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from kokoro_onnx import Kokoro
+from litestar.testing import TestClient
+
+from kokoro_speech.app import create_app
+from kokoro_speech.config import SpeechConfig
+from kokoro_speech.engine import assets
+from tests.asr import Recognizer, whisper_model_dir
+from tests.conftest import model_home
+from tests.intelligibility import VOICE, measure, table
+from tests.intelligibility_corpus import CORPUS
+
+
+def main() -> None:
+    logging.disable(logging.WARNING)
+    with tempfile.TemporaryDirectory() as root:
+        config = SpeechConfig.from_env(
+            allow_download=False, result_cache=False, cache_dir=Path(root), home=model_home()
+        )
+        files = assets.resolve(config)
+        raw = Kokoro(str(files.model), str(files.voices))
+        recognizer = Recognizer(whisper_model_dir(Path(root)))
+        with TestClient(create_app(config), timeout=120) as client:
+            while client.get("/ready").status_code != 200:
+                pass
+
+            def speak(text: str) -> bytes:
+                body = {"model": "tts-1", "input": text, "voice": VOICE, "response_format": "wav"}
+                response = client.post("/v1/audio/speech", json=body)
+                response.raise_for_status()
+                return response.content
+
+            results, misses = measure(
+                CORPUS, speak, lambda text: raw.create(text, voice=VOICE, speed=1.0, lang="en-us"), recognizer
+            )
+    print(f"{len(CORPUS)} sentences, voice {VOICE}, Whisper base int8, temperature 0\n")
+    print(table(results))
+    if misses:
+        print("\nserver sentences with errors:")
+        for miss in misses:
+            print(f"  {miss.errors}  {miss.sentence!r}\n     heard {miss.heard!r}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""How intelligible speech stays across the speed range: the model's own speed control alone,
+and the model within a range plus time-stretching, by speech recognition.
+
+    uv run python -m tests.bench.speed
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from kokoro_speech.audio.tempo import stretch
+from kokoro_speech.config import SpeechConfig
+from kokoro_speech.engine import assets
+from kokoro_speech.engine.engine import SpeechEngine
+from tests.asr import Errors, Recognizer, whisper_model_dir, word_errors
+from tests.intelligibility_corpus import CORPUS
+
+SPEEDS = (0.25, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0)
+SENTENCES = [s for kind, s, reference in CORPUS if kind == "plain" or s == reference][:6]
+
+
+def speak(engine: SpeechEngine, text: str, speed: float, model_range: tuple[float, float] | None) -> np.ndarray:
+    voice = engine.voices.resolve("af_heart")
+    model_speed = speed if model_range is None else min(max(speed, model_range[0]), model_range[1])
+    plan = engine.plan(engine.speech_input(text, voice), voice, model_speed)
+    audio = np.concatenate([c.pcm for c in engine.speak(plan)])
+    return stretch(audio, speed / model_speed, engine.sample_rate)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ranges", default="none,0.5-2.0,0.75-1.5")
+    args = parser.parse_args()
+    config = SpeechConfig.from_env(allow_download=False, warmup=False)
+    engine = SpeechEngine(config, assets.resolve(config))
+    with tempfile.TemporaryDirectory() as root:
+        recognizer = Recognizer(whisper_model_dir(Path(root)))
+        ranges: list[tuple[str, tuple[float, float] | None]] = []
+        for spec in args.ranges.split(","):
+            low_high = None if spec == "none" else (float(spec.split("-")[0]), float(spec.split("-")[1]))
+            ranges.append((spec, low_high))
+        print(f"{'speed':>6}" + "".join(f"{'model ' + name:>18}" for name, _ in ranges))
+        for speed in SPEEDS:
+            row = f"{speed:>6}"
+            for _, model_range in ranges:
+                errors = Errors(0, 0)
+                for sentence in SENTENCES:
+                    audio = speak(engine, sentence, speed, model_range)
+                    errors += word_errors(sentence, recognizer.hear(audio, engine.sample_rate).text)
+                row += f"{errors.rate:>18.1%}"
+            print(row, flush=True)
+    engine.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Word error rate of the server and of raw kokoro-onnx on the same sentences, by class."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from tests.asr import Errors, Recognizer, word_errors
+
+VOICE = "af_heart"
+Speak = Callable[[str], bytes]
+"""Text to encoded audio (the server)."""
+SpeakRaw = Callable[[str], tuple[np.ndarray, int]]
+"""Text to PCM and its sample rate (raw kokoro-onnx)."""
+
+
+@dataclass
+class ClassResult:
+    server: Errors
+    raw: Errors
+    sentences: int
+
+
+@dataclass(frozen=True)
+class Miss:
+    sentence: str
+    heard: str
+    errors: int
+
+
+def measure(
+    corpus: Iterable[tuple[str, str, str]], speak: Speak, speak_raw: SpeakRaw, recognizer: Recognizer
+) -> tuple[dict[str, ClassResult], list[Miss]]:
+    results: dict[str, ClassResult] = {}
+    misses: list[Miss] = []
+    for kind, sentence, reference in corpus:
+        heard = recognizer.hear(speak(sentence)).text
+        server = word_errors(reference, heard)
+        if server.errors:
+            misses.append(Miss(sentence, heard, server.errors))
+        pcm, rate = speak_raw(sentence)
+        raw = word_errors(reference, recognizer.hear(pcm, rate).text)
+        entry = results.setdefault(kind, ClassResult(Errors(0, 0), Errors(0, 0), 0))
+        entry.server += server
+        entry.raw += raw
+        entry.sentences += 1
+    return results, misses
+
+
+def total(results: dict[str, ClassResult]) -> ClassResult:
+    out = ClassResult(Errors(0, 0), Errors(0, 0), 0)
+    for entry in results.values():
+        out.server += entry.server
+        out.raw += entry.raw
+        out.sentences += entry.sentences
+    return out
+
+
+def table(results: dict[str, ClassResult]) -> str:
+    lines = [f"{'class':<16}{'sentences':>10}{'words':>7}{'server WER':>12}{'raw WER':>10}", "-" * 55]
+    for kind, entry in [*results.items(), ("all", total(results))]:
+        lines.append(
+            f"{kind:<16}{entry.sentences:>10}{entry.server.words:>7}{entry.server.rate:>11.1%}{entry.raw.rate:>10.1%}"
+        )
+    return "\n".join(lines)
