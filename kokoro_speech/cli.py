@@ -75,7 +75,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
     catalog = VoiceCatalog.load(files.voices)
     print(f"{'voice':<16}{'language':<10}{'gender':<8}openai names")
     for info in catalog.infos():
-        print(f"{info.id:<16}{info.language:<10}{info.gender:<8}{', '.join(info.openai_names)}")
+        print(f"{info.id:<16}{info.language.code:<10}{info.gender:<8}{', '.join(info.openai_names)}")
     return 0
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import dataclasses
 import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
@@ -193,22 +192,6 @@ class SynthesizedResponse(SpeechResponse):
         # The encoder is left to the garbage collector: an encode may still be running on a
         # pipeline thread, and closing the container under it would not be safe.
         await self._stream.aclose()
-
-
-def normalization_options(config: SpeechConfig, **overrides: object) -> NormalizationOptions:
-    """The server's normalization settings, with a request's overrides (None: keep the setting).
-
-    ``normalize=False`` turns every rule off.
-    """
-    values = {
-        f.name: getattr(config, f.name if f.name == "date_order" else f"normalize_{f.name}")
-        for f in dataclasses.fields(NormalizationOptions)
-    }
-    master = overrides.pop("normalize", None)
-    if not (config.normalize if master is None else master):
-        values = {name: (False if isinstance(value, bool) else value) for name, value in values.items()}
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return NormalizationOptions(**values)
 
 
 def encoder_settings(config: SpeechConfig, sample_rate: int) -> EncoderSettings:

@@ -4,32 +4,54 @@ Each row is (class, input, reference). The reference is what a careful listener 
 down on hearing a careful reader: the input itself where its written form is how people write
 those words ("$19.99", "March 5th, 2027"), and the spoken words where writing and speech part
 ways in a form Whisper's English normalizer does not bridge ("65 mph" is heard and written as
-"65 miles per hour", "e.g." as "for example"). The normalizer is applied to the reference and to
-what the recognizer heard, so "$19.99" and "nineteen dollars and ninety nine cents" compare equal.
+"65 miles per hour", "e.g." as "for example"). Dates are written the way American style guides
+write a spoken date ("March fifth, twenty twenty seven" is "March 5, 2027"). Whisper's English
+normalizer is applied to the reference and to what the recognizer heard, so "$19.99" and
+"nineteen dollars and ninety nine cents" compare equal.
 """
 
 from __future__ import annotations
 
 CORPUS: tuple[tuple[str, str, str], ...] = (
     ("plain", "The quick brown fox jumps over the lazy dog.", "The quick brown fox jumps over the lazy dog."),
-    ("plain", "Please remember to water the plants before you leave.", "Please remember to water the plants before you leave."),
+    (
+        "plain",
+        "Please remember to water the plants before you leave.",
+        "Please remember to water the plants before you leave.",
+    ),
     ("cardinals", "There were 42 people waiting at the door.", "There were 42 people waiting at the door."),
     ("cardinals", "The stadium holds 68,500 fans on a good night.", "The stadium holds 68,500 fans on a good night."),
-    ("cardinals", "The city has a population of 1,234,567 residents.", "The city has a population of 1,234,567 residents."),
-    ("ordinals", "She finished 1st in the race and her brother came 3rd.", "She finished 1st in the race and her brother came 3rd."),
+    (
+        "cardinals",
+        "The city has a population of 1,234,567 residents.",
+        "The city has a population of 1,234,567 residents.",
+    ),
+    (
+        "ordinals",
+        "She finished 1st in the race and her brother came 3rd.",
+        "She finished 1st in the race and her brother came 3rd.",
+    ),
     ("ordinals", "Our office is on the 22nd floor.", "Our office is on the 22nd floor."),
     ("decimals", "The value of pi is roughly 3.14.", "The value of pi is roughly 3.14."),
     ("decimals", "The sensor read 0.75 volts.", "The sensor read 0.75 volts."),
-    ("negatives", "The temperature dropped to -5 degrees overnight.", "The temperature dropped to minus 5 degrees overnight."),
+    (
+        "negatives",
+        "The temperature dropped to -5 degrees overnight.",
+        "The temperature dropped to minus 5 degrees overnight.",
+    ),
     ("money", "It costs $19.99 at the corner shop.", "It costs $19.99 at the corner shop."),
-    ("money", "The ticket was €45 and the train was £12.50.", "The ticket was 45 euros and the train was 12 pounds and 50 pence."),
+    (
+        "money",
+        "The ticket was €45 and the train was £12.50.",
+        "The ticket was 45 euros and the train was 12 pounds and 50 pence.",
+    ),
     ("money", "They raised $2.5 million for the new library.", "They raised $2.5 million for the new library."),
     ("money", "A coffee costs $4 and a bagel costs $3.25.", "A coffee costs $4 and a bagel costs $3.25."),
     ("percentages", "Sales grew by 45% last year.", "Sales grew by 45% last year."),
     ("percentages", "The loan has an interest rate of 3.5%.", "The loan has an interest rate of 3.5%."),
-    ("dates", "The meeting is on 2027-03-05 in the main hall.", "The meeting is on March 5th, 2027 in the main hall."),
-    ("dates", "The launch moved to March 5th, 2027.", "The launch moved to March 5th, 2027."),
-    ("dates", "Her birthday is on 7/4/1990.", "Her birthday is on July 4th, 1990."),
+    ("dates", "The meeting is on 2027-03-05 in the main hall.", "The meeting is on March 5, 2027 in the main hall."),
+    ("dates", "The launch moved to March 5th, 2027.", "The launch moved to March 5, 2027."),
+    ("dates", "Her birthday is on 7/4/1990.", "Her birthday is on July 4, 1990."),
     ("times", "The train leaves at 3:30 pm sharp.", "The train leaves at 3:30 pm sharp."),
     ("times", "Breakfast is served from 7:15 a.m. until ten.", "Breakfast is served from 7:15 a.m. until ten."),
     ("times", "The shop closes at 9:45 in the evening.", "The shop closes at 9:45 in the evening."),
@@ -43,7 +65,11 @@ CORPUS: tuple[tuple[str, str, str], ...] = (
     ("units", "The speed limit here is 65 mph.", "The speed limit here is 65 miles per hour."),
     ("units", "It was 30 °C in the shade.", "It was 30 degrees Celsius in the shade."),
     ("abbreviations", "Dr. Smith will see you now.", "Dr. Smith will see you now."),
-    ("abbreviations", "Mr. and Mrs. Jones live on Elm St. near the park.", "Mr. and Mrs. Jones live on Elm Street near the park."),
+    (
+        "abbreviations",
+        "Mr. and Mrs. Jones live on Elm St. near the park.",
+        "Mr. and Mrs. Jones live on Elm Street near the park.",
+    ),
     ("abbreviations", "Bring fruit, e.g. apples or pears.", "Bring fruit, for example apples or pears."),
     ("abbreviations", "Tonight it is the Lions vs. the Tigers.", "Tonight it is the Lions versus the Tigers."),
     ("acronyms", "The FBI and the CIA shared the report.", "The FBI and the CIA shared the report."),

@@ -74,3 +74,15 @@ def test_an_empty_text_setting_survives_the_trip_to_the_workers() -> None:
     assert SpeechConfig.from_env(config.to_env()) == config
     # Empty values of other kinds mean "use the default".
     assert SpeechConfig.from_env({"KOKORO_SPEECH_LANES": "", "KOKORO_SPEECH_HOME": ""}) == SpeechConfig()
+
+
+def test_normalization_settings_and_request_overrides() -> None:
+    from kokoro_speech.config import normalization_options
+
+    config = SpeechConfig.from_env({"KOKORO_SPEECH_NORMALIZE_UNITS": "false", "KOKORO_SPEECH_DATE_ORDER": "dmy"})
+    options = normalization_options(config)
+    assert options.units is False and options.money is True and options.date_order == "dmy"
+    assert normalization_options(config, units=True, money=None).units is True
+    everything_off = normalization_options(config, normalize=False)
+    assert not any(v for k, v in vars(everything_off).items() if k != "date_order")
+    assert normalization_options(config, normalize=False, money=True).money is True

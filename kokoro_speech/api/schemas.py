@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from kokoro_speech.config import MAX_SPEED, MIN_SPEED, DateOrder
+from kokoro_speech.config import MAX_SPEED, MIN_SPEED
 from kokoro_speech.engine.timing import SpokenWord
+from kokoro_speech.normalize.options import DateOrder
 
 MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts", "kokoro")
 MODEL_CREATED = 1735689600  # 2025-01-01, release of Kokoro v1.0

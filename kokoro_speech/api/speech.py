@@ -15,7 +15,7 @@ from litestar.response import ServerSentEvent, Stream
 
 from kokoro_speech.api.errors import OpenAIError
 from kokoro_speech.api.schemas import MODELS, Normalization, Phonemes, PhonemizeRequest, SpeechRequest, TimedSpeech
-from kokoro_speech.config import SpeechConfig
+from kokoro_speech.config import SpeechConfig, normalization_options
 from kokoro_speech.engine import languages
 from kokoro_speech.engine.engine import NothingToSayError, SpeechInput
 from kokoro_speech.engine.languages import UnknownLanguageError
@@ -27,7 +27,6 @@ from kokoro_speech.service import (
     SpeechOutcome,
     SpeechResponse,
     SpeechService,
-    normalization_options,
 )
 
 OUTCOME_STATE = "kokoro_speech_outcome"

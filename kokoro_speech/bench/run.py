@@ -19,14 +19,13 @@ from kokoro_speech.bench import cases
 from kokoro_speech.bench.server import clean_env, start_server
 from kokoro_speech.bench.stages import stage_times
 from kokoro_speech.bench.texts import take
-from kokoro_speech.config import SpeechConfig
+from kokoro_speech.config import SpeechConfig, normalization_options
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.chunks import plan
 from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.engine.languages import LANGUAGES
 from kokoro_speech.engine.phonemes import Phonemizer
 from kokoro_speech.engine.reading import read
-from kokoro_speech.service import normalization_options
 
 MEMORY_GOAL_MB = 600
 

@@ -14,7 +14,7 @@ import structlog
 from numpy.typing import NDArray
 
 from kokoro_speech.audio.tempo import stretch
-from kokoro_speech.config import SpeechConfig
+from kokoro_speech.config import SpeechConfig, normalization_options
 from kokoro_speech.engine import chunks, reading
 from kokoro_speech.engine.assets import ModelFiles
 from kokoro_speech.engine.duration_output import DurationsUnavailableError, with_duration_output
@@ -111,8 +111,6 @@ class SpeechEngine:
 
     def speech_input(self, text: str, voice: ResolvedVoice) -> SpeechInput:
         """Text in the voice's language with the server's normalization settings."""
-        from kokoro_speech.service import normalization_options
-
         return SpeechInput(text, voice.language, normalization_options(self.config))
 
     def speak(self, plan: SpeechPlan) -> list[ChunkAudio]:

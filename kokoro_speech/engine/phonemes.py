@@ -66,7 +66,12 @@ class Phonemizer:
             if backend is None:
                 backend = EspeakBackend(voice, preserve_punctuation=True, with_stress=True, logger=_QUIET)
                 self._backends[voice] = backend
-            return list(backend.phonemize(texts, strip=True))
+            said = list(backend.phonemize(texts, strip=True))
+            if len(said) != len(texts):
+                # phonemizer's punctuation restoration can split one text in two at a mark
+                # inside a word ("3.14"): phonemize one at a time and join what comes back.
+                said = [" ".join(backend.phonemize([text], strip=True)) for text in texts]
+            return said
 
     def _dictionary(self, language: Language) -> G2P:
         with self._dictionary_lock:

@@ -19,7 +19,7 @@ from kokoro_speech.app import create_app
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from tests.asr import Recognizer, whisper_model_dir
-from tests.conftest import model_home
+from tests.conftest import model_home, wait_ready
 from tests.intelligibility import VOICE, measure, table
 from tests.intelligibility_corpus import CORPUS
 
@@ -28,14 +28,13 @@ def main() -> None:
     logging.disable(logging.WARNING)
     with tempfile.TemporaryDirectory() as root:
         config = SpeechConfig.from_env(
-            allow_download=False, result_cache=False, cache_dir=Path(root), home=model_home()
+            allow_download=False, result_cache=False, cache_dir=Path(root), home=model_home(), log_level="warning"
         )
         files = assets.resolve(config)
         raw = Kokoro(str(files.model), str(files.voices))
         recognizer = Recognizer(whisper_model_dir(Path(root)))
         with TestClient(create_app(config), timeout=120) as client:
-            while client.get("/ready").status_code != 200:
-                pass
+            wait_ready(client.get)
 
             def speak(text: str) -> bytes:
                 body = {"model": "tts-1", "input": text, "voice": VOICE, "response_format": "wav"}

@@ -1,0 +1,77 @@
+"""The reading of an input: words as written, sentences, phonemes owned by words.
+
+espeak-ng phonemizes here (it is fast and needs no model); a scripted phonemizer stands in
+where a test needs the G2P to merge words, which espeak-ng does only for some inputs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kokoro_speech.engine.languages import Language, find
+from kokoro_speech.engine.phonemes import Phonemizer
+from kokoro_speech.engine.reading import Reading, read
+from kokoro_speech.normalize import NormalizationOptions
+
+EN = find("en-us")
+
+
+@pytest.fixture(scope="module")
+def phonemizer() -> Phonemizer:
+    return Phonemizer()
+
+
+def owners(reading: Reading) -> list[str]:
+    return [reading.words[w.owner] for w in reading.phoneme_words()]
+
+
+def test_a_normalized_word_owns_all_the_words_it_is_spoken_as(phonemizer: Phonemizer) -> None:
+    reading = read("It costs $7.25 today.", EN, phonemizer, NormalizationOptions())
+    assert reading.words == ["It", "costs", "$7.25", "today."]
+    said = owners(reading)
+    assert said.count("$7.25") >= 5  # seven dollars and twenty five cents
+    assert said[0] == "It" and said[-1] == "today."
+
+
+def test_words_one_reading_spans_become_one_word(phonemizer: Phonemizer) -> None:
+    reading = read("Come at 9:30 a.m. sharp.", EN, phonemizer, NormalizationOptions())
+    assert "9:30 a.m." in reading.words
+    assert set(owners(reading)) <= set(reading.words)
+
+
+def test_sentences_end_at_marks_and_line_breaks_not_at_decimal_points(phonemizer: Phonemizer) -> None:
+    text = "Pi is 3.14 roughly. Fine!\nA heading\nAnd more"
+    reading = read(text, EN, phonemizer, NormalizationOptions(numbers=False))
+    assert len(reading.sentences) == 4
+
+
+def test_japanese_full_stops_end_sentences_without_spaces(phonemizer: Phonemizer) -> None:
+    reading = read("今日は晴れ。明日は雨。", find("ja"), phonemizer, NormalizationOptions())
+    assert len(reading.sentences) == 2
+
+
+def test_inline_pronunciation_is_spoken_as_given_and_named_as_its_word(phonemizer: Phonemizer) -> None:
+    reading = read("Say [Kokoro](/kˈOkəɹO/), please.", EN, phonemizer, NormalizationOptions())
+    assert reading.words == ["Say", "Kokoro,", "please."]
+    assert [w.phonemes for w in reading.phoneme_words()][1] == "kˈOkəɹO,"
+
+
+def test_phoneme_input_is_spoken_as_given(phonemizer: Phonemizer) -> None:
+    reading = read("həlˈoʊ wˈɜːld. ɡˈʊd", EN, phonemizer, NormalizationOptions(), input_type="phonemes")
+    assert reading.phoneme_sentences() == ["həlˈoʊ wˈɜːld.", "ɡˈʊd"]
+    assert reading.words == ["həlˈoʊ", "wˈɜːld.", "ɡˈʊd"]
+
+
+class MergingPhonemizer(Phonemizer):
+    """Says "new york" as one word, as a G2P with multi-word entries would."""
+
+    def phonemize(self, texts: list[str], language: Language) -> list[str]:
+        return [" ".join(t.lower().replace("new york", "nuːjˈɔːɹk").split()) for t in texts]
+
+
+def test_when_the_g2p_merges_words_the_run_is_halved_until_words_line_up() -> None:
+    reading = read("We flew to New York today", EN, MergingPhonemizer(), NormalizationOptions())
+    said = [(reading.words[w.owner], w.phonemes) for w in reading.phoneme_words()]
+    assert said[:3] == [("We", "we"), ("flew", "flew"), ("to", "to")]
+    assert ("New", "new") in said and ("York", "york") in said
+    assert said[-1] == ("today", "today")
