@@ -86,6 +86,8 @@ class SpeechConfig:
     lanes: int = 0
     """Chunks synthesized at once in one worker; 0 picks one: a single run with all of the worker's threads
     measured faster here than concurrent runs sharing them (see the README's performance section)."""
+    text_threads: int = 1
+    """Threads of a worker that normalize and phonemize text (phonemizers serialize anyway)."""
     queue_size: int = 8
     """Requests that may wait for a lane; beyond that new requests get 503."""
     preempt_later_chunks: bool = True
@@ -108,6 +110,9 @@ class SpeechConfig:
     word_timestamps: bool = True
     """Load a copy of the model that also outputs phoneme durations (made once into the cache directory;
     the audio is identical), for word timings."""
+    duration_tensor: str = "/encoder/Cast_output_0"
+    """The model's tensor of frames per phoneme token (after the duration predictor's Round, Clip and
+    Cast), made an output for word timings; this name holds for the official v1.0 exports."""
     model_speed_min: float = 0.75
     """Slowest speed asked of the model itself; slower requests are time-stretched from it (the model
     alone at 0.5 was misheard on 20% of words, stretched from 0.75 on none; see the README)."""
@@ -208,6 +213,7 @@ class SpeechConfig:
             "result_cache_max_bytes",
             "result_cache_ttl_seconds",
             "voice_blend_cache_size",
+            "text_threads",
         )
         for name in positive:
             if getattr(self, name) < 1:

@@ -65,11 +65,12 @@ class SpeechRuntime:
             if self.owned_store is not None:
                 self.owned_store.close()
 
-    def _fingerprint(self, files: assets.ModelFiles) -> str:
-        """What, besides the request, decides the audio: model and voices files, settings, code version."""
+    def _fingerprint(self, files: assets.ModelFiles, engine: SpeechEngine) -> str:
+        """What, besides the request, decides a response: model and voices files, settings, code version,
+        and whether word timings are made (an entry without them cannot answer a request for them)."""
         stats = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in (files.model, files.voices)]
         settings = [str(getattr(self.config, name)) for name in _AUDIO_SETTINGS]
-        return "|".join([__version__, *stats, *settings])
+        return "|".join([__version__, *stats, *settings, f"durations:{engine.model.has_durations}"])
 
     async def _load(self, files: assets.ModelFiles, store: Store | None) -> None:
         started = time.perf_counter()
@@ -87,7 +88,7 @@ class SpeechRuntime:
                 store,
                 self.config.result_cache_ttl_seconds,
                 self.config.result_cache_max_bytes // MAX_ENTRY_SHARE,
-                self._fingerprint(files),
+                self._fingerprint(files, engine),
             )
         self.service = SpeechService(self.config, engine, cache)
         log.info(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
@@ -66,7 +67,22 @@ class SpeechJob:
 class AudioPiece:
     data: bytes
     words: list[SpokenWord]
-    """Words whose audio ends in or before this piece and were not given with an earlier one."""
+    """Words whose audio is complete with this piece and were not given with an earlier one (on a
+    cache hit, all of them come with the first piece)."""
+
+
+def _completed(held: WordTime | None, times: list[WordTime]) -> tuple[list[WordTime], WordTime | None]:
+    """The words a chunk completes, and its last word, held back: the next chunk may go on with it
+    (a written word spoken as many, "$1,234,567.89", may straddle a chunk boundary)."""
+    done: list[WordTime] = []
+    for timing in times:
+        if held is not None and timing.owner == held.owner:
+            held = WordTime(held.owner, held.start, timing.end)
+            continue
+        if held is not None:
+            done.append(held)
+        held = timing
+    return done, held
 
 
 class SpeechResponse(ABC):
@@ -153,6 +169,7 @@ class SynthesizedResponse(SpeechResponse):
         service, outcome, encoder = self._service, self.outcome, self._encoder
         names = self._stream.plan.words
         said: list[WordTime] = []
+        held: WordTime | None = None
         loop = asyncio.get_running_loop()
         executor = service.engine.pipeline_executor
         # Kept for the cache only while it could still fit there.
@@ -165,7 +182,8 @@ class SynthesizedResponse(SpeechResponse):
                 data = await loop.run_in_executor(executor, encoder.encode, chunk.pcm)
                 encode_seconds += time.perf_counter() - started
                 outcome.audio_samples += len(chunk.pcm)
-                words = spoken_words(chunk.words, names)
+                done, held = _completed(held, chunk.words)
+                words = spoken_words(done, names)
                 said.extend(chunk.words)
                 if kept is not None:
                     kept.append(data)
@@ -176,7 +194,7 @@ class SynthesizedResponse(SpeechResponse):
             tail = await loop.run_in_executor(executor, encoder.finish)
             if kept is not None:
                 kept.append(tail)
-            yield AudioPiece(tail, [])
+            yield AudioPiece(tail, spoken_words([held] if held else [], names))
             outcome.completed = True
         finally:
             outcome.timings["encode"] = encode_seconds
@@ -231,7 +249,7 @@ class SpeechService:
                 speed=round(job.speed, 4),
                 response_format=job.response_format,
                 input_type=job.input_type,
-                normalization=repr(job.normalization),
+                normalization=dataclasses.asdict(job.normalization),
             )
             started = time.perf_counter()
             entry = await self.cache.get(key)

@@ -86,3 +86,13 @@ def test_normalization_settings_and_request_overrides() -> None:
     everything_off = normalization_options(config, normalize=False)
     assert not any(v for k, v in vars(everything_off).items() if k != "date_order")
     assert normalization_options(config, normalize=False, money=True).money is True
+
+
+def test_every_normalization_switch_has_a_setting_and_a_request_field() -> None:
+    from kokoro_speech.api.schemas import Normalization
+    from kokoro_speech.normalize import NormalizationOptions
+
+    options = {f.name for f in dataclasses.fields(NormalizationOptions)}
+    settings = {f.name for f in dataclasses.fields(SpeechConfig)}
+    assert {name if name == "date_order" else f"normalize_{name}" for name in options} <= settings
+    assert set(Normalization.__struct_fields__) == options | {"normalize"}

@@ -136,3 +136,15 @@ def test_protected_spans_are_left_alone() -> None:
     text = "**keep** and **strip**"
     result = normalize_text(text, DEFAULTS, LANGUAGE, [(0, 8)])
     assert result.text == "**keep** and strip"
+
+
+def test_deeply_quoted_lines_do_not_make_the_bullet_rule_backtrack() -> None:
+    import threading
+
+    text = "> " * 200 + "x"
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (normalize_text(text, NormalizationOptions(), "en-us"), done.set()))
+    worker.daemon = True
+    worker.start()
+    worker.join(timeout=10)
+    assert done.is_set(), "the markup rules backtracked exponentially on nested quote markers"

@@ -63,15 +63,45 @@ def test_phoneme_input_is_spoken_as_given(phonemizer: Phonemizer) -> None:
 
 
 class MergingPhonemizer(Phonemizer):
-    """Says "new york" as one word, as a G2P with multi-word entries would."""
+    """Says "new york" as one word, as a G2P with multi-word entries does."""
 
     def phonemize(self, texts: list[str], language: Language) -> list[str]:
         return [" ".join(t.lower().replace("new york", "nuːjˈɔːɹk").split()) for t in texts]
 
 
-def test_when_the_g2p_merges_words_the_run_is_halved_until_words_line_up() -> None:
+def test_words_the_g2p_merges_are_timed_as_one_word() -> None:
     reading = read("We flew to New York today", EN, MergingPhonemizer(), NormalizationOptions())
     said = [(reading.words[w.owner], w.phonemes) for w in reading.phoneme_words()]
-    assert said[:3] == [("We", "we"), ("flew", "flew"), ("to", "to")]
-    assert ("New", "new") in said and ("York", "york") in said
-    assert said[-1] == ("today", "today")
+    assert said == [("We", "we"), ("flew", "flew"), ("to", "to"), ("New York", "nuːjˈɔːɹk"), ("today", "today")]
+
+
+def test_words_the_g2p_joins_keep_its_joined_phonemes_and_are_timed_as_one(phonemizer: Phonemizer) -> None:
+    text = "This is a test of the system."
+    reading = read(text, EN, phonemizer, NormalizationOptions())
+    # The audio is the G2P's reading of the whole sentence, not of words taken alone ("a" is not "ˈeɪ").
+    (whole,) = phonemizer.phonemize([text], EN)
+    assert reading.phoneme_sentences() == [whole]
+    assert " ".join(w for w in reading.words if w) == text
+    assert set(owners(reading)) == {w for w in reading.words if w}
+
+
+def test_adjacent_inline_pronunciations_are_all_spoken(phonemizer: Phonemizer) -> None:
+    reading = read("Say [to](/tˈuː/)[day](/dˈeɪ/) please.", EN, phonemizer, NormalizationOptions())
+    assert "tˈuːdˈeɪ" in reading.phoneme_sentences()[0]
+    assert reading.words[1] == "today"
+
+
+def test_a_link_to_a_path_is_not_a_pronunciation(phonemizer: Phonemizer) -> None:
+    reading = read("Visit [Home](/home/) now.", EN, phonemizer, NormalizationOptions())
+    assert reading.words[1] == "Home"
+    assert "hˈoʊm" in reading.phoneme_sentences()[0]
+
+
+def test_phoneme_input_words_are_split_at_spaces_only(phonemizer: Phonemizer) -> None:
+    reading = read("[a b](/x y/) hˈɛloʊ", EN, phonemizer, NormalizationOptions(), input_type="phonemes")
+    assert reading.words == ["[a", "b](/x", "y/)", "hˈɛloʊ"]
+
+
+def test_stress_marks_alone_are_nothing_to_say(phonemizer: Phonemizer) -> None:
+    assert not phonemizer.is_speakable("ˈˈˌː")
+    assert phonemizer.is_speakable("ˈa")

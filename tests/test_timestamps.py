@@ -29,8 +29,9 @@ def timed(client: TestClient, **fields: object) -> Any:
 
 def test_the_patched_model_outputs_durations_and_identical_audio(app_config: SpeechConfig, tmp_path: Path) -> None:
     files = assets.resolve(app_config)
-    patched = with_duration_output(files.model, tmp_path)
-    assert patched == patched_path(files.model, tmp_path) and patched.parent != files.model.parent
+    tensor = app_config.duration_tensor
+    patched = with_duration_output(files.model, tmp_path, tensor)
+    assert patched == patched_path(files.model, tmp_path, tensor) and patched.parent != files.model.parent
     original = ort.InferenceSession(str(files.model), providers=["CPUExecutionProvider"])
     timed_session = ort.InferenceSession(str(patched), providers=["CPUExecutionProvider"])
     assert DURATION_OUTPUT in [o.name for o in timed_session.get_outputs()]
@@ -44,7 +45,7 @@ def test_the_patched_model_outputs_durations_and_identical_audio(app_config: Spe
         assert durations.size == 42 and int(durations.sum()) * 600 == audio.size
     # Made once: a second call finds the cached copy.
     mtime = patched.stat().st_mtime_ns
-    assert with_duration_output(files.model, tmp_path) == patched and patched.stat().st_mtime_ns == mtime
+    assert with_duration_output(files.model, tmp_path, tensor) == patched and patched.stat().st_mtime_ns == mtime
 
 
 def test_words_are_the_input_words_in_order_within_the_audio(client: TestClient) -> None:
@@ -134,3 +135,18 @@ def _matched(ours: list[tuple[str, float]], theirs: list[tuple[str, float]]) -> 
         for k in range(block.size):
             pairs.append((ours[block.a + k][1], theirs[block.b + k][1]))
     return pairs
+
+
+def test_a_word_spoken_across_two_chunks_is_one_entry(client: TestClient) -> None:
+    # A long amount is spoken as many words; the first chunk (60 phonemes) ends among them.
+    text = "The total came to $1,234,567.89 after tax and fees were added."
+    result = timed(client, input=text)
+    assert [w["word"] for w in result["words"]].count("$1,234,567.89") == 1
+    body = {"model": "tts-1", "voice": "af_heart", "input": text, "stream_format": "sse", "timestamps": True}
+    events = [
+        json.loads(line[6:])
+        for line in client.post("/v1/audio/speech", json=body).text.splitlines()
+        if line.startswith("data: ")
+    ]
+    words = [w["word"] for e in events for w in e.get("words", [])]
+    assert words.count("$1,234,567.89") == 1 and " ".join(words) == text

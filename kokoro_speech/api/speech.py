@@ -22,6 +22,7 @@ from kokoro_speech.engine.languages import UnknownLanguageError
 from kokoro_speech.engine.scheduler import Overloaded
 from kokoro_speech.engine.timing import SpokenWord
 from kokoro_speech.engine.voices import UnknownVoiceError
+from kokoro_speech.normalize import NormalizationOptions
 from kokoro_speech.service import (
     SpeechJob,
     SpeechOutcome,
@@ -59,7 +60,7 @@ def check_request(data: SpeechRequest, config: SpeechConfig) -> None:
         raise OpenAIError(400, "'voice' must not be empty.", param="voice", code="invalid_value")
 
 
-def _normalization(config: SpeechConfig, override: Normalization | None) -> Any:
+def _normalization(config: SpeechConfig, override: Normalization | None) -> NormalizationOptions:
     overrides = msgspec.structs.asdict(override) if override is not None else {}
     return normalization_options(config, **overrides)
 

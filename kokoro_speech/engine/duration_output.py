@@ -10,11 +10,11 @@ folder itself may be read-only and is never written.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
-DURATION_TENSOR = "/encoder/Cast_output_0"
 DURATION_OUTPUT = "duration"
 
 
@@ -22,25 +22,27 @@ class DurationsUnavailableError(RuntimeError):
     """The model has neither a duration output nor the tensor to make one from."""
 
 
-def patched_path(model: Path, cache_dir: Path) -> Path:
+def patched_path(model: Path, cache_dir: Path, tensor: str) -> Path:
     stat = model.stat()
-    return cache_dir / "models" / f"{model.stem}.{stat.st_size}-{stat.st_mtime_ns}.durations.onnx"
+    tag = hashlib.sha256(tensor.encode()).hexdigest()[:8]
+    return cache_dir / "models" / f"{model.stem}.{stat.st_size}-{stat.st_mtime_ns}-{tag}.durations.onnx"
 
 
-def with_duration_output(model: Path, cache_dir: Path) -> Path:
-    """The path of a model that outputs ``duration``: the model itself, or its patched copy."""
+def with_duration_output(model: Path, cache_dir: Path, tensor: str) -> Path:
+    """The path of a model that outputs ``duration``, taken from ``tensor``: the model itself where
+    it already has the output, or its patched copy."""
     import onnx  # only needed the first time; keeps it out of the workers' memory otherwise
 
-    target = patched_path(model, cache_dir)
+    target = patched_path(model, cache_dir, tensor)
     if target.exists():
         return target
     graph_model = onnx.load(str(model))
     graph = graph_model.graph
     if any(output.name == DURATION_OUTPUT for output in graph.output):
         return model
-    if not any(DURATION_TENSOR in node.output for node in graph.node):
-        raise DurationsUnavailableError(f"{model.name} has no tensor {DURATION_TENSOR} to take durations from")
-    graph.node.append(onnx.helper.make_node("Identity", [DURATION_TENSOR], [DURATION_OUTPUT]))
+    if not any(tensor in node.output for node in graph.node):
+        raise DurationsUnavailableError(f"{model.name} has no tensor {tensor} to take durations from")
+    graph.node.append(onnx.helper.make_node("Identity", [tensor], [DURATION_OUTPUT]))
     graph.output.append(onnx.helper.make_tensor_value_info(DURATION_OUTPUT, onnx.TensorProto.INT64, None))
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".partial")

@@ -6,7 +6,6 @@ import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
@@ -17,7 +16,7 @@ from kokoro_speech.audio.tempo import stretch
 from kokoro_speech.config import SpeechConfig, normalization_options
 from kokoro_speech.engine import chunks, reading
 from kokoro_speech.engine.assets import ModelFiles
-from kokoro_speech.engine.duration_output import DurationsUnavailableError, with_duration_output
+from kokoro_speech.engine.duration_output import with_duration_output
 from kokoro_speech.engine.joins import SAMPLE_RATE, join_trimmed, speech_bounds
 from kokoro_speech.engine.languages import Language
 from kokoro_speech.engine.phonemes import Phonemizer
@@ -67,15 +66,15 @@ class ChunkAudio:
     """Timings of the words this chunk says, in seconds from the chunk's start."""
 
 
-def model_with_durations(config: SpeechConfig, files: ModelFiles) -> Path:
-    """The model to load: with word timings on, its copy that outputs durations where one can be made."""
-    if not config.word_timestamps:
-        return files.model
-    try:
-        return with_duration_output(files.model, config.cache_dir)
-    except (DurationsUnavailableError, OSError) as error:
-        log.warning("word timestamps unavailable", model=files.model.name, error=str(error))
-        return files.model
+def load_model(config: SpeechConfig, files: ModelFiles) -> KokoroModel:
+    """The model, with word timings on from a copy that outputs durations where one can be made
+    and loaded; any failure there falls back to the model as shipped, without timings."""
+    if config.word_timestamps:
+        try:
+            return KokoroModel(with_duration_output(files.model, config.cache_dir, config.duration_tensor), config)
+        except Exception as error:
+            log.warning("word timestamps unavailable", model=files.model.name, error=repr(error))
+    return KokoroModel(files.model, config)
 
 
 class SpeechEngine:
@@ -84,13 +83,15 @@ class SpeechEngine:
     def __init__(self, config: SpeechConfig, files: ModelFiles) -> None:
         self.config = config
         self.files = files
-        self.model = KokoroModel(model_with_durations(config, files), config)
+        self.model = load_model(config, files)
         self.voices = VoiceCatalog.load(files.voices, config.voice_blend_cache_size)
         self.phonemizer = Phonemizer()
         self.lanes = LaneScheduler(config.resolved_lanes(), config.queue_size, preempt=config.preempt_later_chunks)
-        # Phonemization and encoding are short, CPU-bound steps; they get their own threads
-        # so they never wait behind model runs nor block the event loop.
+        # Encoding is a short, CPU-bound step: it gets its own threads so it never waits behind model
+        # runs nor blocks the event loop. Reading text has its own, so a slow one (the first
+        # Japanese request loads a dictionary) never holds up the encoding of running streams.
         self.pipeline_executor = ThreadPoolExecutor(max_workers=self.lanes.lanes, thread_name_prefix="kokoro-pipeline")
+        self.text_executor = ThreadPoolExecutor(max_workers=config.text_threads, thread_name_prefix="kokoro-text")
 
     @property
     def sample_rate(self) -> int:
@@ -99,6 +100,7 @@ class SpeechEngine:
     def close(self) -> None:
         self.lanes.shutdown()
         self.pipeline_executor.shutdown(wait=False, cancel_futures=True)
+        self.text_executor.shutdown(wait=False, cancel_futures=True)
 
     def warm_up(self) -> float:
         """One synthesis so the first real request does not pay for lazy initialization."""
@@ -139,11 +141,11 @@ class SpeechEngine:
 
     async def read_async(self, speech: SpeechInput) -> reading.Reading:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pipeline_executor, self.read, speech)
+        return await loop.run_in_executor(self.text_executor, self.read, speech)
 
     async def plan_async(self, speech: SpeechInput, voice: ResolvedVoice, speed: float) -> SpeechPlan:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pipeline_executor, self.plan, speech, voice, speed)
+        return await loop.run_in_executor(self.text_executor, self.plan, speech, voice, speed)
 
     # --- audio -----------------------------------------------------------------------
     def synthesize_chunk(self, plan: SpeechPlan, index: int, run_options: ort.RunOptions | None = None) -> ChunkAudio:

@@ -28,6 +28,8 @@ _ESPEAK_LOCK = threading.Lock()
 PUNCTUATION = frozenset(';:,.!?¡¿—…"«»“” ()')
 """Symbols of the model's vocabulary that are not sounds."""
 
+_MARKS = frozenset("ˈˌː")
+"""Stress and length marks: letters to Unicode, but not sounds of their own."""
 G2P = Callable[[str], str]
 _LATIN = re.compile(r"([A-Za-z](?:[A-Za-z'.\- ]*[A-Za-z])?)")
 
@@ -46,7 +48,9 @@ class Phonemizer:
         self._vocab: dict[str, int] = self._tokenizer.vocab
         self._backends: dict[str, EspeakBackend] = {}
         self._dictionary_g2p: dict[str, G2P] = {}
-        self._dictionary_lock = threading.Lock()
+        # One lock per dictionary G2P (misaki's are not thread-safe), held while it loads and runs;
+        # it may take the espeak-ng lock inside (Latin words), never the other way round.
+        self._dictionary_locks = {"japanese": threading.Lock(), "chinese": threading.Lock()}
 
     def phonemize(self, texts: list[str], language: Language) -> list[str]:
         """One phoneme string per text, keeping only symbols the model knows."""
@@ -55,8 +59,8 @@ class Phonemizer:
         if language.g2p == "espeak":
             raw = self._espeak(texts, language.espeak)
         else:
-            g2p = self._dictionary(language)
-            with self._dictionary_lock:
+            with self._dictionary_locks[language.g2p]:
+                g2p = self._dictionary(language)
                 raw = [g2p(text) for text in texts]
         return [self.known(" ".join(p.split())) for p in raw]
 
@@ -74,12 +78,11 @@ class Phonemizer:
             return said
 
     def _dictionary(self, language: Language) -> G2P:
-        with self._dictionary_lock:
-            g2p = self._dictionary_g2p.get(language.code)
-            if g2p is None:
-                g2p = self._load_dictionary(language)
-                self._dictionary_g2p[language.code] = g2p
-            return g2p
+        g2p = self._dictionary_g2p.get(language.code)
+        if g2p is None:
+            g2p = self._load_dictionary(language)
+            self._dictionary_g2p[language.code] = g2p
+        return g2p
 
     def _load_dictionary(self, language: Language) -> G2P:
         g2p: G2P
@@ -115,4 +118,4 @@ class Phonemizer:
 
     def is_speakable(self, phonemes: str) -> bool:
         """Whether there is anything but punctuation and spaces to say."""
-        return any(p.isalpha() or p in "ˈˌː" for p in phonemes if p in self._vocab and p not in PUNCTUATION)
+        return any(p.isalpha() and p not in _MARKS for p in phonemes if p in self._vocab)

@@ -8,9 +8,12 @@ five cents". The steps:
 2. The normalizer rewrites what espeak-ng would misread (numbers, money, units...), keeping
    for every spoken character the input position it came from.
 3. The spoken text is cut into tokens and sentences; each token is owned by an input word.
-4. Runs of tokens between inline pronunciations are phonemized a sentence piece at a time,
-   so the G2P sees context. Where it returns a different number of words than it was given
-   (it merges or splits some), the run is halved until the counts agree, down to one token.
+4. Runs of tokens between inline pronunciations are phonemized whole, so the G2P sees the
+   context: the audio never depends on word bookkeeping. Where the G2P returns as many words
+   as it was given, they pair up. Where it joins words ("of the" -> "ʌvðə") or splits them,
+   each token is also phonemized alone, only to learn its length, and every phoneme word goes
+   to the token at the same relative position; a token left without phoneme words is spoken
+   inside its neighbour's, so the two input words become one timed word ("of the").
 """
 
 from __future__ import annotations
@@ -18,21 +21,23 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Literal
 
 from kokoro_speech.engine.languages import Language
 from kokoro_speech.engine.phonemes import PUNCTUATION, Phonemizer
 from kokoro_speech.engine.text import clean
-from kokoro_speech.normalize import NormalizationOptions, normalize_text
+from kokoro_speech.normalize import INLINE_PRONUNCIATION, NormalizationOptions, normalize_text, pronunciations
 
 InputType = Literal["text", "phonemes"]
 
-INLINE_PRONUNCIATION = re.compile(r"\[([^\]\n]+)\]\(/([^/\n]+)/\)")
-# A token is a run of non-space characters; an inline pronunciation counts as one, spaces and all.
+# A token is a run of non-space characters; inline markup counts as one, spaces and all.
 _TOKEN = re.compile(rf"(?:{INLINE_PRONUNCIATION.pattern}|\S)+")
 _SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’)\]]*$")
 # Japanese and Chinese write no space after a full stop: a token may hold several sentences.
 _CJK_STOP = re.compile(r"(?<=[。！？])(?=[^。！？\"'”’)\]])")
+_NOT_SPACE = re.compile(r"\S")
+_STRESS = frozenset("ˈˌ")
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,8 @@ class PhonemeWord:
 @dataclass(frozen=True)
 class Reading:
     words: list[str]
-    """The input's words as written (inline pronunciations shown as their word)."""
+    """The input's words as written (inline pronunciations shown as their word); a word spoken
+    inside another's phonemes is folded into it and left empty."""
     sentences: list[list[PhonemeWord]]
 
     def phoneme_sentences(self) -> list[str]:
@@ -76,62 +82,93 @@ def read(
     text = clean(text)
     if input_type == "phonemes":
         return _read_phonemes(text, phonemizer)
-    protected = [m.span() for m in INLINE_PRONUNCIATION.finditer(text)]
-    spoken = normalize_text(text, options, language.code, protected)
-    words, owner_of = _input_words(text, [(r.start, r.end) for r in spoken.replaced if r.spoken.strip()])
+    spoken = normalize_text(text, options, language.code, [m.span() for m in pronunciations(text)])
+    words = _InputWords(text, [(r.start, r.end) for r in spoken.replaced if r.spoken.strip()])
     tokens: list[_Token] = []
     for match in _TOKEN.finditer(spoken.text):
-        owner = owner_of(spoken.origins[match.start()])
+        owner = words.owner_at(spoken.origins[match.start()])
         line_break = "\n" in spoken.text[match.end() : _next_token_start(spoken.text, match.end())]
-        tokens.extend(_tokens(match.group(), owner, line_break, phonemizer))
-    sentences = [_phonemize_sentence(s, language, phonemizer) for s in _sentences(tokens)]
-    return Reading(words, [s for s in sentences if s])
+        tokens.extend(_tokens(match.group(), owner, line_break, language, phonemizer))
+    sentences = [_phonemize_sentence(s, language, phonemizer, words) for s in _sentences(tokens)]
+    return Reading(words.texts(), [s for s in sentences if s])
 
 
-def _input_words(text: str, replaced: list[tuple[int, int]]) -> tuple[list[str], _OwnerLookup]:
-    """The input's words; words that one replacement speaks together ("10 - 20") become one."""
-    spans = [m.span() for m in _TOKEN.finditer(text)]
-    for start, end in replaced:
-        inside = [i for i, (s, e) in enumerate(spans) if s < end and e > start]
-        if len(inside) > 1:
-            first, last = inside[0], inside[-1]
-            spans[first : last + 1] = [(spans[first][0], spans[last][1])]
-    words = [INLINE_PRONUNCIATION.sub(r"\1", text[s:e]) for s, e in spans]
-    return words, _OwnerLookup([s for s, _ in spans])
+class _InputWords:
+    """The input's words, by position; words that one reading covers become one."""
 
+    def __init__(self, text: str, replaced: list[tuple[int, int]]) -> None:
+        self._text = text
+        spans = [m.span() for m in _TOKEN.finditer(text)]
+        # A replacement that speaks several written words together ("9:30 a.m.") makes them one.
+        for start, end in replaced:
+            inside = [i for i, (s, e) in enumerate(spans) if s < end and e > start]
+            if len(inside) > 1:
+                first, last = inside[0], inside[-1]
+                spans[first : last + 1] = [(spans[first][0], spans[last][1])]
+        self._spans = spans
+        self._starts = [s for s, _ in spans]
+        self._folded_into: dict[int, int] = {}
 
-class _OwnerLookup:
-    """Input position to the index of the input word at or before it."""
-
-    def __init__(self, starts: list[int]) -> None:
-        self._starts = starts
-
-    def __call__(self, position: int) -> int:
+    def owner_at(self, position: int) -> int:
+        """The index of the word at or before an input position."""
         return max(0, bisect.bisect_right(self._starts, position) - 1)
+
+    def fold(self, word: int, into: int) -> None:
+        """``word`` is spoken inside ``into``'s phonemes: they are timed as one."""
+        self._folded_into[word] = self._root(into)
+
+    def _root(self, word: int) -> int:
+        while word in self._folded_into:
+            word = self._folded_into[word]
+        return word
+
+    def texts(self) -> list[str]:
+        bounds = list(self._spans)
+        for word in self._folded_into:
+            root = self._root(word)
+            bounds[root] = (min(bounds[root][0], self._spans[word][0]), max(bounds[root][1], self._spans[word][1]))
+        return [
+            "" if i in self._folded_into else _as_written(self._text[start:end])
+            for i, (start, end) in enumerate(bounds)
+        ]
+
+    def resolve(self, word: int) -> int:
+        return self._root(word)
+
+
+def _as_written(text: str) -> str:
+    """Inline pronunciations and links shown as the word they mark."""
+    return INLINE_PRONUNCIATION.sub(r"\1", text)
 
 
 def _next_token_start(text: str, position: int) -> int:
-    match = re.compile(r"\S").search(text, position)
+    match = _NOT_SPACE.search(text, position)
     return match.start() if match else len(text)
 
 
-def _tokens(token: str, owner: int, line_break: bool, phonemizer: Phonemizer) -> list[_Token]:
+def _tokens(token: str, owner: int, line_break: bool, language: Language, phonemizer: Phonemizer) -> list[_Token]:
+    inline = list(pronunciations(token))
+    if inline:
+        return [_Token(token, owner, _with_pronunciations(token, inline, language, phonemizer), line_break)]
     pieces = [p for p in _CJK_STOP.split(token) if p]
-    out: list[_Token] = []
-    for index, piece in enumerate(pieces):
-        last = index == len(pieces) - 1
-        inline = INLINE_PRONUNCIATION.search(piece)
-        if inline is None:
-            out.append(_Token(piece, owner, None, line_break and last))
-            continue
-        # Punctuation written around an inline pronunciation still shapes the prosody.
-        before, after = piece[: inline.start()], piece[inline.end() :]
-        phonemes = _marks(before) + phonemizer.known("".join(inline.group(2).split())) + _marks(after)
-        out.append(_Token(piece, owner, phonemes, line_break and last))
-    return out
+    return [_Token(p, owner, None, line_break and i == len(pieces) - 1) for i, p in enumerate(pieces)]
 
 
-def _marks(text: str) -> str:
+def _with_pronunciations(token: str, inline: list[re.Match[str]], language: Language, phonemizer: Phonemizer) -> str:
+    """A token holding inline pronunciations: given phonemes where given, the G2P's elsewhere
+    ("[Kokoro](/kˈOkəɹO/)'s"), punctuation kept for the prosody it carries."""
+    said = ""
+    position = 0
+    for match in inline:
+        said += _around(token[position : match.start()], language, phonemizer)
+        said += phonemizer.known("".join(match.group(2).split()))
+        position = match.end()
+    return said + _around(token[position:], language, phonemizer)
+
+
+def _around(text: str, language: Language, phonemizer: Phonemizer) -> str:
+    if any(ch.isalnum() for ch in text):
+        return "".join(phonemizer.phonemize([text], language)[0].split())
     return "".join(ch for ch in text if ch in PUNCTUATION and not ch.isspace())
 
 
@@ -144,40 +181,78 @@ def _sentences(tokens: list[_Token]) -> list[list[_Token]]:
     return [s for s in sentences if s]
 
 
-def _phonemize_sentence(tokens: list[_Token], language: Language, phonemizer: Phonemizer) -> list[PhonemeWord]:
-    words: list[PhonemeWord] = []
+def _phonemize_sentence(
+    tokens: list[_Token], language: Language, phonemizer: Phonemizer, words: _InputWords
+) -> list[PhonemeWord]:
+    said: list[PhonemeWord] = []
     run: list[_Token] = []
     for token in [*tokens, None]:
         if token is not None and token.phonemes is None:
             run.append(token)
             continue
-        words.extend(_phonemize_run(run, language, phonemizer))
+        said.extend(_phonemize_run(run, language, phonemizer, words))
         run = []
         if token is not None and token.phonemes:
-            words.append(PhonemeWord(token.phonemes, token.owner))
-    return words
+            said.append(PhonemeWord(token.phonemes, words.resolve(token.owner)))
+    return [PhonemeWord(w.phonemes, words.resolve(w.owner)) for w in said]
 
 
-def _phonemize_run(run: list[_Token], language: Language, phonemizer: Phonemizer) -> list[PhonemeWord]:
+def _phonemize_run(
+    run: list[_Token], language: Language, phonemizer: Phonemizer, words: _InputWords
+) -> list[PhonemeWord]:
     if not run:
         return []
     (phonemes,) = phonemizer.phonemize([" ".join(t.text for t in run)], language)
     said = phonemes.split()
-    if len(run) == 1:
-        return [PhonemeWord(p, run[0].owner) for p in said]
     if len(said) == len(run):
         return [PhonemeWord(p, t.owner) for p, t in zip(said, run, strict=True)]
-    middle = len(run) // 2
-    return _phonemize_run(run[:middle], language, phonemizer) + _phonemize_run(run[middle:], language, phonemizer)
+    alone = phonemizer.phonemize([t.text for t in run], language)
+    owners, covering = _owners_by_position(said, alone)
+    # A token no phoneme word went to is spoken inside the phoneme word at its position.
+    heard = set(owners)
+    for index, token in enumerate(run):
+        if index not in heard and run[covering[index]].owner != token.owner:
+            words.fold(token.owner, run[covering[index]].owner)
+    return [PhonemeWord(p, run[i].owner) for p, i in zip(said, owners, strict=True)]
+
+
+def _owners_by_position(said: list[str], alone: list[str]) -> tuple[list[int], list[int]]:
+    """Match a whole run's phoneme words with its tokens by relative position, judged by the
+    length each token has when phonemized alone.
+
+    Returns, for each phoneme word, the token at its middle, and for each token, the token
+    owning the phoneme word at the token's middle.
+    """
+    token_ends = list(accumulate(max(1, _sounds(p)) for p in alone))
+    scale = token_ends[-1] / sum(max(1, _sounds(p)) for p in said)
+    word_ends = [end * scale for end in accumulate(max(1, _sounds(p)) for p in said)]
+    word_starts = [0.0, *word_ends[:-1]]
+    last = len(alone) - 1
+    owners = [
+        min(bisect.bisect_left(token_ends, (a + b) / 2), last) for a, b in zip(word_starts, word_ends, strict=True)
+    ]
+    token_starts = [0, *token_ends[:-1]]
+    covering = [
+        owners[min(bisect.bisect_left(word_ends, (a + b) / 2), len(said) - 1)]
+        for a, b in zip(token_starts, token_ends, strict=True)
+    ]
+    return owners, covering
+
+
+def _sounds(phonemes: str) -> int:
+    return sum(1 for ch in phonemes if ch not in PUNCTUATION and ch not in _STRESS and not ch.isspace())
 
 
 def _read_phonemes(text: str, phonemizer: Phonemizer) -> Reading:
     """Phoneme input: spoken as given, each space-separated group a word."""
     words: list[str] = []
     tokens: list[_Token] = []
-    for match in _TOKEN.finditer(text):
+    for match in _NOT_SPACE_RUN.finditer(text):
         line_break = "\n" in text[match.end() : _next_token_start(text, match.end())]
         words.append(match.group())
         tokens.append(_Token(match.group(), len(words) - 1, phonemizer.known(match.group()), line_break))
     sentences = [[PhonemeWord(t.phonemes, t.owner) for t in s if t.phonemes] for s in _sentences(tokens)]
     return Reading(words, [s for s in sentences if s])
+
+
+_NOT_SPACE_RUN = re.compile(r"\S+")

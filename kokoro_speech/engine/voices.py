@@ -144,9 +144,13 @@ class VoiceCatalog:
             voice_id = self._lookup(name, voice)
             raw[voice_id] = raw.get(voice_id, 0.0) + weight
         total = sum(raw.values())
-        if total <= 0:
-            raise UnknownVoiceError(f"Voice '{voice}': the weights of a blend must add up to more than zero.")
-        return {vid: round(w / total, WEIGHT_DIGITS) for vid, w in raw.items() if w > 0}
+        if not 0 < total < float("inf"):
+            raise UnknownVoiceError(f"Voice '{voice}': the weights of a blend must add up to a number above zero.")
+        weights = {vid: round(w / total, WEIGHT_DIGITS) for vid, w in raw.items()}
+        kept = {vid: w for vid, w in weights.items() if w > 0}
+        # Rounding may drop a tiny weight: what is kept is renormalized so it still sums to one.
+        kept_total = sum(kept.values())
+        return {vid: round(w / kept_total, WEIGHT_DIGITS) for vid, w in kept.items()}
 
     def _lookup(self, name: str, whole: str) -> str:
         voice_id = OPENAI_VOICES.get(name.lower(), name)

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kokoro_speech.normalize.english import english_replacements
-from kokoro_speech.normalize.markup import INLINE_PRONUNCIATION, markup_replacements
+from kokoro_speech.normalize.markup import markup_replacements
 from kokoro_speech.normalize.options import DateOrder, NormalizationOptions
+from kokoro_speech.normalize.pronunciation import INLINE_PRONUNCIATION, pronunciations
 from kokoro_speech.normalize.spans import ClaimedSpans, Replacement, SpokenText, apply_replacements
 
 __all__ = [
+    "INLINE_PRONUNCIATION",
     "DateOrder",
     "NormalizationOptions",
     "Replacement",
@@ -23,6 +25,7 @@ __all__ = [
     "english_replacements",
     "markup_replacements",
     "normalize_text",
+    "pronunciations",
 ]
 
 
@@ -37,7 +40,7 @@ def normalize_text(
     Spans in ``protected`` (and inline pronunciations) are left exactly as written. Markup
     rules go first and win where a language rule would overlap them.
     """
-    fixed = [*protected, *(m.span() for m in INLINE_PRONUNCIATION.finditer(text))]
+    fixed = [*protected, *(m.span() for m in pronunciations(text))]
     replacements = markup_replacements(text, options, taken=fixed)
     if language.lower().startswith("en"):
         taken = [*fixed, *((r.start, r.end) for r in replacements)]

@@ -13,9 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kokoro_speech.normalize.options import NormalizationOptions
+from kokoro_speech.normalize.pronunciation import pronunciations
 from kokoro_speech.normalize.spans import ClaimedSpans, Replacement
-
-INLINE_PRONUNCIATION = re.compile(r"\[([^\]\n]+)\]\(/([^/\n]+)/\)")
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ def markup_replacements(
 ) -> list[Replacement]:
     """Sorted, non-overlapping replacements that strip markup and emoji; spans in ``taken`` and
     inline pronunciations are left alone."""
-    claims = ClaimedSpans([*taken, *(m.span() for m in INLINE_PRONUNCIATION.finditer(text))])
+    claims = ClaimedSpans([*taken, *(m.span() for m in pronunciations(text))])
     finders: list[Finder] = []
     if options.markdown:
         finders += MARKDOWN_RULES
@@ -85,7 +84,7 @@ _RULE_LINE = re.compile(r"^[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \
 _HEADING = re.compile(r"^(?P<open>[ \t]{0,3}#{1,6}(?:[ \t]+|$))[^\n]*?(?P<close>[ \t]+#+[ \t]*)?$", re.MULTILINE)
 _QUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.MULTILINE)
 _BULLET = re.compile(
-    r"^(?:[ \t]{0,3}>[ \t]?)*(?P<bullet>[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?)", re.MULTILINE
+    r"^(?:[ \t]{0,3}>[ \t]?)*+(?P<bullet>[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?)", re.MULTILINE
 )
 _EMPHASIS = (
     re.compile(r"(?<![\\*\w])(?P<open>\*\*\*|___)(?=\S)(?P<text>[^\n]+?)(?<=\S)(?P<close>(?P=open))(?![*\w])"),

@@ -1,0 +1,45 @@
+"""Voice specs and blends (pure logic on made-up styles)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kokoro_speech.engine.voices import UnknownVoiceError, VoiceCatalog
+
+
+@pytest.fixture
+def catalog() -> VoiceCatalog:
+    styles = {name: np.full((510, 1, 256), value, dtype=np.float32) for name, value in (("af_a", 1.0), ("bm_b", 4.0))}
+    return VoiceCatalog(styles, blend_cache_size=2)
+
+
+def test_weights_are_normalized_and_the_first_voice_sets_the_language(catalog: VoiceCatalog) -> None:
+    assert catalog.parse("af_a(2)+bm_b(1)") == {"af_a": 0.6667, "bm_b": 0.3333}
+    assert catalog.parse("af_a+bm_b") == {"af_a": 0.5, "bm_b": 0.5}
+    blend = catalog.resolve("bm_b(1) + af_a(3)")
+    assert blend.spec == "bm_b(0.25)+af_a(0.75)" and blend.language.code == "en-gb"
+    assert np.allclose(blend.style, 0.25 * 4.0 + 0.75 * 1.0)
+
+
+def test_a_weight_too_small_to_matter_is_dropped_and_the_rest_renormalized(catalog: VoiceCatalog) -> None:
+    assert catalog.parse("bm_b(0.00001)+af_a(1)") == {"af_a": 1.0}
+    assert catalog.resolve("bm_b(0.00001)+af_a(1)").language.code == "en-us"
+
+
+def test_the_same_voice_twice_adds_up(catalog: VoiceCatalog) -> None:
+    assert catalog.parse("af_a(1)+bm_b(1)+af_a(2)") == {"af_a": 0.75, "bm_b": 0.25}
+
+
+@pytest.mark.parametrize("spec", ["af_a(1e308)+bm_b(1e308)", "af_a(0)", "af_a(-1)+bm_b(2)", "af_a(nan)", "+", "af_a)("])
+def test_bad_specs_are_refused(catalog: VoiceCatalog, spec: str) -> None:
+    with pytest.raises(UnknownVoiceError):
+        catalog.resolve(spec)
+
+
+def test_blends_are_kept_up_to_the_cache_size(catalog: VoiceCatalog) -> None:
+    first = catalog.resolve("af_a+bm_b")
+    assert catalog.resolve("af_a(1)+bm_b(1)") is first
+    catalog.resolve("af_a(2)+bm_b(1)")
+    catalog.resolve("af_a(3)+bm_b(1)")
+    assert catalog.resolve("af_a+bm_b") is not first
