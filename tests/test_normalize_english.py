@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kokoro_speech.normalize import NormalizationOptions, Replacement, apply_replacements, normalize_text
+from kokoro_speech.normalize import numbers as nw
 
 DEFAULTS = NormalizationOptions()
 
@@ -315,6 +316,58 @@ UNCHANGED_ROWS = UNCHANGED + UNITS_UNCHANGED + ABBREVIATIONS_UNCHANGED + ACRONYM
 @pytest.mark.parametrize(("text", "expected"), ROWS)
 def test_reading(text: str, expected: str) -> None:
     assert spoken(text) == expected
+
+
+def ones(count: int) -> str:
+    return " ".join(["one"] * count)
+
+
+# Beyond fifteen digits no shape of number is read as a quantity: num2words gives absurd scale
+# words there and overflows from 10**306 on, and Python refuses int() on more than 4300 digits.
+LONG = "1" * 307
+HUGE = "1" * 5000
+LONG_NUMBERS = [
+    ("plain, 16 digits", "1" * 16, ones(16)),
+    (
+        "ordinal, 15 digits",
+        "1" * 15 + "th",
+        "one hundred eleven trillion one hundred eleven billion one hundred eleven million one hundred eleven thousand"
+        " one hundred eleventh",
+    ),
+    ("ordinal, 16 digits", "1" * 16 + "th", ones(15) + " first"),
+    ("ordinal, separators", "1,234,567,890,123,452nd", nw.digits("123456789012345") + " second"),
+    ("ordinal, 307 digits", LONG + "th", ones(306) + " first"),
+    ("ordinal, 5000 digits", HUGE + "th", ones(4999) + " first"),
+    ("fraction, 16 digits", "1" * 16 + "/4", ones(16) + " over four"),
+    ("fraction, 307 digits", LONG + "/2", ones(307) + " over two"),
+    ("fraction, long denominator", "1/" + HUGE, "one over " + ones(5000)),
+    ("fraction, long numerator after a number", "5 " + HUGE + "/2", "five " + ones(5000) + " over two"),
+    ("mixed fraction, 16 digits", "1" * 16 + " 3/4", ones(16) + " and three quarters"),
+    ("mixed fraction, 307 digits", LONG + " 1/2", ones(307) + " and a half"),
+    ("mixed fraction, 5000 digits", HUGE + " 1/2", ones(5000) + " and a half"),
+    ("money, 307 digits", "$" + LONG, ones(307) + " dollars"),
+    ("money, 5000 digits", "$" + HUGE + ".50", ones(5000) + " dollars and fifty cents"),
+    ("money, scale word", "$" + LONG + "M", ones(307) + " million dollars"),
+    ("cents", LONG + "¢", ones(307) + " cents"),
+    ("percentage", LONG + "%", ones(307) + " percent"),
+    ("unit", LONG + " kg", ones(307) + " kilograms"),
+    ("decimal", "-" + LONG + ".5", "minus " + ones(307) + " point five"),
+    ("range", "1-" + LONG, "one to " + ones(307)),
+    ("ratio", LONG + ":2", ones(307) + " to two"),
+    ("version", "v" + LONG, "version " + ones(307)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [pytest.param(t, e, id=name) for name, t, e in LONG_NUMBERS])
+def test_long_numbers_are_read_digit_by_digit(text: str, expected: str) -> None:
+    assert spoken(text) == expected
+
+
+def test_number_words_never_reach_num2words_past_the_guard() -> None:
+    assert nw.cardinal(10**400) == "one " + " ".join(["zero"] * 400)
+    assert nw.cardinal(-(10**20)) == "minus one " + " ".join(["zero"] * 20)
+    assert nw.ordinal(10**400 + 2) == "one " + " ".join(["zero"] * 399) + " second"
+    assert nw.fraction(10**400, 3) == "one " + " ".join(["zero"] * 400) + " thirds"
 
 
 @pytest.mark.parametrize("text", UNCHANGED_ROWS)

@@ -143,7 +143,12 @@ def test_deeply_quoted_lines_do_not_make_the_bullet_rule_backtrack() -> None:
 
     text = "> " * 200 + "x"
     done = threading.Event()
-    worker = threading.Thread(target=lambda: (normalize_text(text, NormalizationOptions(), "en-us"), done.set()))
+
+    def normalize() -> None:
+        normalize_text(text, NormalizationOptions(), "en-us")
+        done.set()
+
+    worker = threading.Thread(target=normalize)
     worker.daemon = True
     worker.start()
     worker.join(timeout=10)

@@ -10,6 +10,7 @@ DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "e
 
 # Beyond this many digits nobody reads a number as one quantity; it is read digit by digit.
 MAX_CARDINAL_DIGITS = 15
+_TOO_LONG = 10**MAX_CARDINAL_DIGITS
 
 # Denominators said with their own words rather than as an ordinal ("three quarters").
 _DENOMINATOR_WORDS = {2: ("half", "halves"), 4: ("quarter", "quarters")}
@@ -28,13 +29,23 @@ def _american(words: str) -> str:
 
 
 def cardinal(number: int) -> str:
-    """42 -> "forty two"; negative numbers start with "minus"."""
+    """42 -> "forty two"; negative numbers start with "minus". Beyond ``MAX_CARDINAL_DIGITS``
+    digit by digit (num2words gives absurd scale words there, then overflows)."""
+    if abs(number) >= _TOO_LONG:
+        return ("minus " if number < 0 else "") + digits(str(abs(number)))
     return _american(num2words(number, lang="en"))
 
 
 def ordinal(number: int) -> str:
-    """22 -> "twenty second"."""
+    """22 -> "twenty second". Beyond ``MAX_CARDINAL_DIGITS`` digit by digit, the last digit an
+    ordinal: "... four fifth"."""
+    if number >= _TOO_LONG:
+        return _digits_then_ordinal(str(number))
     return _american(num2words(number, lang="en", to="ordinal"))
+
+
+def _digits_then_ordinal(written: str) -> str:
+    return f"{digits(written[:-1])} {ordinal(int(written[-1]))}"
 
 
 def digits(text: str) -> str:
@@ -42,13 +53,39 @@ def digits(text: str) -> str:
     return " ".join(DIGIT_WORDS[int(ch)] for ch in text if ch.isdecimal())
 
 
+def too_long(text: str) -> bool:
+    """Whether a written integer (thousands separators allowed) has too many digits to be said
+    as one quantity."""
+    return len(text.replace(",", "")) > MAX_CARDINAL_DIGITS
+
+
+def value(text: str) -> int | None:
+    """A written integer's value, or None where it is too long to be one (converting thousands
+    of digits is slow, and Python refuses beyond 4300)."""
+    return None if too_long(text) else int(text.replace(",", ""))
+
+
 def integer(text: str) -> str:
     """An integer as written, thousands separators allowed: "1,234" -> "one thousand two hundred
     thirty four". Leading zeros ("007") and very long numbers are read digit by digit."""
     plain = text.replace(",", "")
-    if (len(plain) > 1 and plain.startswith("0")) or len(plain) > MAX_CARDINAL_DIGITS:
+    if (len(plain) > 1 and plain.startswith("0")) or too_long(plain):
         return digits(plain)
     return cardinal(int(plain))
+
+
+def quantity(text: str) -> str:
+    """A written integer's value, leading zeros dropped: "007" -> "seven"; digit by digit where
+    it is too long."""
+    number = value(text)
+    return digits(text) if number is None else cardinal(number)
+
+
+def ordinal_number(text: str) -> str:
+    """A written ordinal's number, thousands separators allowed: "1,000" -> "one thousandth";
+    digit by digit where it is too long, the last digit an ordinal."""
+    number = value(text)
+    return _digits_then_ordinal(text.replace(",", "")) if number is None else ordinal(number)
 
 
 def decimal(text: str) -> str:
@@ -106,10 +143,11 @@ def fraction(numerator: int, denominator: int) -> str:
     return f"{cardinal(numerator)} {_denominator(denominator, plural_form=numerator != 1)}"
 
 
-def mixed_fraction(whole: int, numerator: int, denominator: int) -> str:
-    """1 1/2 -> "one and a half", 2 3/4 -> "two and three quarters"."""
+def mixed_fraction(whole: str, numerator: int, denominator: int) -> str:
+    """("1", 1, 2) -> "one and a half", ("2", 3, 4) -> "two and three quarters"; the whole number
+    as written, since it may be too long to be one quantity."""
     count = "a" if numerator == 1 else cardinal(numerator)
-    return f"{cardinal(whole)} and {count} {_denominator(denominator, plural_form=numerator != 1)}"
+    return f"{quantity(whole)} and {count} {_denominator(denominator, plural_form=numerator != 1)}"
 
 
 def _denominator(denominator: int, *, plural_form: bool) -> str:
