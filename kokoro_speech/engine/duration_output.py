@@ -31,11 +31,11 @@ def patched_path(model: Path, cache_dir: Path, tensor: str) -> Path:
 def with_duration_output(model: Path, cache_dir: Path, tensor: str) -> Path:
     """The path of a model that outputs ``duration``, taken from ``tensor``: the model itself where
     it already has the output, or its patched copy."""
-    import onnx  # only needed the first time; keeps it out of the workers' memory otherwise
-
     target = patched_path(model, cache_dir, tensor)
     if target.exists():
         return target
+    import onnx  # only needed the first time: kept out of the workers' memory otherwise
+
     graph_model = onnx.load(str(model))
     graph = graph_model.graph
     if any(output.name == DURATION_OUTPUT for output in graph.output):
