@@ -92,7 +92,12 @@ class Phonemizer:
             japanese = ja.JAG2P()
             g2p = lambda text: str(japanese(text)[0])  # noqa: E731
         else:
+            import jieba
             from misaki import zh
+
+            # jieba, which misaki uses to cut Chinese into words, logs its dictionary load through its own
+            # handler at debug level.
+            jieba.setLogLevel(logging.WARNING)
 
             chinese = zh.ZHG2P()
             g2p = lambda text: str(chinese(text)[0])  # noqa: E731
