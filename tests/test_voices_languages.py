@@ -158,3 +158,10 @@ def test_normalization_can_be_turned_off_per_request(client: TestClient) -> None
     assert phonemes(normalization={"normalize": False}) == phonemes(normalization={"money": False, "numbers": False})
     response = client.post("/v1/audio/phonemize", json={"input": "x", "normalization": {"nope": True}})
     assert response.status_code == 400
+
+
+def test_chinese_numbers_with_group_separators_are_one_number(client: TestClient) -> None:
+    def phonemes(text: str) -> str:
+        return str(client.post("/v1/audio/phonemize", json={"input": text, "lang": "zh"}).json()["phonemes"])
+
+    assert phonemes("价格是1,000,000元。") == phonemes("价格是1000000元。")

@@ -28,6 +28,7 @@ _ESPEAK_LOCK = threading.Lock()
 PUNCTUATION = frozenset(';:,.!?¡¿—…"«»“” ()')
 """Symbols of the model's vocabulary that are not sounds."""
 
+_DIGIT_GROUP_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _MARKS = frozenset("ˈˌː")
 """Stress and length marks: letters to Unicode, but not sounds of their own."""
 G2P = Callable[[str], str]
@@ -100,7 +101,8 @@ class Phonemizer:
             jieba.setLogLevel(logging.WARNING)
 
             chinese = zh.ZHG2P()
-            g2p = lambda text: str(chinese(text)[0])  # noqa: E731
+            # misaki reads digits through cn2an, which takes "1,000,000" for three numbers.
+            g2p = lambda text: str(chinese(_DIGIT_GROUP_COMMA.sub("", text))[0])  # noqa: E731
 
         def mixed(text: str) -> str:
             # The dictionaries pass Latin-script words through as letters: read those with espeak-ng.
