@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Literal
 
 from kokoro_speech.engine.languages import Language
@@ -34,8 +34,9 @@ InputType = Literal["text", "phonemes"]
 # A token is a run of non-space characters; inline markup counts as one, spaces and all.
 _TOKEN = re.compile(rf"(?:{INLINE_PRONUNCIATION.pattern}|\S)+")
 _SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’)\]]*$")
-# Japanese and Chinese write no space after a full stop: a token may hold several sentences.
-_CJK_STOP = re.compile(r"(?<=[。！？])(?=[^。！？\"'”’)\]])")
+# Japanese and Chinese write no spaces: a token may hold several clauses and sentences. It is cut
+# after their full-width marks, so that each clause is a word of its own for timings.
+_CJK_BREAK = re.compile(r"(?<=[。！？、，；：])(?=[^。！？、，；：\"'”’)\]])")
 _NOT_SPACE = re.compile(r"\S")
 _STRESS = frozenset("ˈˌ")
 
@@ -86,9 +87,8 @@ def read(
     words = _InputWords(text, [(r.start, r.end) for r in spoken.replaced if r.spoken.strip()])
     tokens: list[_Token] = []
     for match in _TOKEN.finditer(spoken.text):
-        owner = words.owner_at(spoken.origins[match.start()])
         line_break = "\n" in spoken.text[match.end() : _next_token_start(spoken.text, match.end())]
-        tokens.extend(_tokens(match.group(), owner, line_break, language, phonemizer))
+        tokens.extend(_tokens(match, spoken.origins, words, line_break, language, phonemizer))
     sentences = [_phonemize_sentence(s, language, phonemizer, words) for s in _sentences(tokens)]
     return Reading(words.texts(), [s for s in sentences if s])
 
@@ -98,7 +98,7 @@ class _InputWords:
 
     def __init__(self, text: str, replaced: list[tuple[int, int]]) -> None:
         self._text = text
-        spans = [m.span() for m in _TOKEN.finditer(text)]
+        spans = [piece for m in _TOKEN.finditer(text) for piece in _cjk_pieces(text, *m.span())]
         # A replacement that speaks several written words together ("9:30 a.m.") makes them one.
         for start, end in replaced:
             inside = [i for i, (s, e) in enumerate(spans) if s < end and e > start]
@@ -136,6 +136,13 @@ class _InputWords:
         return self._root(word)
 
 
+def _cjk_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if INLINE_PRONUNCIATION.search(text, start, end):
+        return [(start, end)]
+    cuts = [start, *(m.start() for m in _CJK_BREAK.finditer(text, start, end) if start < m.start() < end), end]
+    return list(pairwise(cuts))
+
+
 def _as_written(text: str) -> str:
     """Inline pronunciations and links shown as the word they mark."""
     return INLINE_PRONUNCIATION.sub(r"\1", text)
@@ -146,12 +153,25 @@ def _next_token_start(text: str, position: int) -> int:
     return match.start() if match else len(text)
 
 
-def _tokens(token: str, owner: int, line_break: bool, language: Language, phonemizer: Phonemizer) -> list[_Token]:
+def _tokens(
+    match: re.Match[str],
+    origins: tuple[int, ...],
+    words: _InputWords,
+    line_break: bool,
+    language: Language,
+    phonemizer: Phonemizer,
+) -> list[_Token]:
+    token = match.group()
     inline = list(pronunciations(token))
     if inline:
+        owner = words.owner_at(origins[match.start()])
         return [_Token(token, owner, _with_pronunciations(token, inline, language, phonemizer), line_break)]
-    pieces = [p for p in _CJK_STOP.split(token) if p]
-    return [_Token(p, owner, None, line_break and i == len(pieces) - 1) for i, p in enumerate(pieces)]
+    cuts = [0, *(m.start() for m in _CJK_BREAK.finditer(token) if m.start() > 0), len(token)]
+    pieces = [(a, b) for a, b in pairwise(cuts) if b > a]
+    return [
+        _Token(token[a:b], words.owner_at(origins[match.start() + a]), None, line_break and b == len(token))
+        for a, b in pieces
+    ]
 
 
 def _with_pronunciations(token: str, inline: list[re.Match[str]], language: Language, phonemizer: Phonemizer) -> str:
