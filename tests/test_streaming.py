@@ -158,3 +158,25 @@ def test_overload_is_503_with_retry_after(server: Server) -> None:
     error = refused[0].json()["error"]
     assert error["code"] == "server_overloaded" and error["type"] == "server_error"
     assert int(refused[0].headers["retry-after"]) > 0
+
+
+def test_a_client_that_leaves_a_timestamps_request_frees_its_lane(server: Server) -> None:
+    before = lanes(server)
+    body = {"model": "tts-1", "voice": "af_heart", "input": " ".join([PARAGRAPH] * 5)}
+    # The answer would take over a minute; the client gives up after two seconds.
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(server.url + "/v1/audio/speech/timestamps", json=body, timeout=httpx.Timeout(2.0, connect=10.0))
+    deadline = time.monotonic() + 10
+    while lanes(server)["busy"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    after = lanes(server)
+    assert after["busy"] == 0 and after["waiting"] == 0
+    assert after["runs_stopped"] >= before["runs_stopped"] + 1
+
+
+def test_timestamps_over_a_real_connection(server: Server) -> None:
+    body = {"model": "tts-1", "voice": "af_heart", "input": "Short and sweet, with word times."}
+    response = httpx.post(server.url + "/v1/audio/speech/timestamps", json=body, timeout=60)
+    assert response.status_code == 200, response.text
+    words = response.json()["words"]
+    assert " ".join(w["word"] for w in words) == body["input"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,8 @@ from kokoro_speech.service import (
     SpeechService,
 )
 
+# nginx's status for a request the client closed before the answer: only ever seen in logs.
+CLIENT_CLOSED_REQUEST = 499
 OUTCOME_STATE = "kokoro_speech_outcome"
 RESPONSE_STATE = "kokoro_speech_response"
 
@@ -155,9 +158,25 @@ async def create_timed_speech(
     speech = await _open(data, service, config, request)
     audio = bytearray()
     words: list[SpokenWord] = []
-    async for piece in speech.pieces():
-        audio += piece.data
-        words.extend(piece.words)
+
+    async def collect() -> None:
+        async for piece in speech.pieces():
+            audio.extend(piece.data)
+            words.extend(piece.words)
+
+    # Nothing is sent before the whole answer exists, so a client that leaves would go unnoticed
+    # until then: watch the connection and stop the synthesis when it closes.
+    collecting = asyncio.ensure_future(collect())
+    leaving = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({collecting, leaving}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        leaving.cancel()
+    if not collecting.done():
+        collecting.cancel()
+        await speech.aclose()
+        raise OpenAIError(CLIENT_CLOSED_REQUEST, "The client closed the request.", code="client_closed_request")
+    collecting.result()
     return TimedSpeech(
         audio=base64.b64encode(audio).decode(),
         response_format=data.response_format,
@@ -192,6 +211,12 @@ async def phonemize(
         reading = await engine.read_async(speech)
     phonemes = " ".join(reading.phoneme_sentences())
     return Phonemes(phonemes=phonemes, tokens=engine.phonemizer.tokenize(phonemes), lang=language.code)
+
+
+async def _disconnected(request: Request[Any, Any, Any]) -> None:
+    """Returns when the client has closed the connection (the body has been read already)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def _no_timestamps() -> OpenAIError:
