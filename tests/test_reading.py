@@ -110,5 +110,5 @@ def test_stress_marks_alone_are_nothing_to_say(phonemizer: Phonemizer) -> None:
 def test_japanese_and_chinese_clauses_are_words_of_their_own(phonemizer: Phonemizer) -> None:
     reading = read("今天天气很好，我们去公园散步吧。明天见！", find("zh"), phonemizer, NormalizationOptions())
     assert reading.words == ["今天天气很好，", "我们去公园散步吧。", "明天见！"]
-    assert [reading.words[w.owner] for w in reading.phoneme_words()][0] == "今天天气很好，"
+    assert reading.words[reading.phoneme_words()[0].owner] == "今天天气很好，"
     assert set(owners(reading)) == set(reading.words)
