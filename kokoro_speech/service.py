@@ -23,7 +23,7 @@ from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import languages
 from kokoro_speech.engine.engine import SpeechEngine, SpeechInput, SynthesisStream
 from kokoro_speech.engine.reading import InputType
-from kokoro_speech.engine.timing import SAMPLES_PER_FRAME, SpokenWord, WordTime, spoken_words
+from kokoro_speech.engine.timing import SAMPLES_PER_FRAME, SpokenWord, WordTime, join_cut_words, spoken_words
 from kokoro_speech.normalize import NormalizationOptions
 
 # A cache hit is sent in pieces of this size, so a long hit streams like a miss.
@@ -69,20 +69,6 @@ class AudioPiece:
     words: list[SpokenWord]
     """Words whose audio is complete with this piece and were not given with an earlier one (on a
     cache hit, all of them come with the first piece)."""
-
-
-def _completed(held: WordTime | None, times: list[WordTime]) -> tuple[list[WordTime], WordTime | None]:
-    """The words a chunk completes, and its last word, held back: the next chunk may go on with it
-    (a written word spoken as many, "$1,234,567.89", may straddle a chunk boundary)."""
-    done: list[WordTime] = []
-    for timing in times:
-        if held is not None and timing.owner == held.owner:
-            held = WordTime(held.owner, held.start, timing.end)
-            continue
-        if held is not None:
-            done.append(held)
-        held = timing
-    return done, held
 
 
 class SpeechResponse(ABC):
@@ -168,7 +154,7 @@ class SynthesizedResponse(SpeechResponse):
     async def pieces(self) -> AsyncIterator[AudioPiece]:
         service, outcome, encoder = self._service, self.outcome, self._encoder
         names = self._stream.plan.words
-        said: list[WordTime] = []
+        sent: list[SpokenWord] = []
         held: WordTime | None = None
         loop = asyncio.get_running_loop()
         executor = service.engine.pipeline_executor
@@ -182,9 +168,9 @@ class SynthesizedResponse(SpeechResponse):
                 data = await loop.run_in_executor(executor, encoder.encode, chunk.pcm)
                 encode_seconds += time.perf_counter() - started
                 outcome.audio_samples += len(chunk.pcm)
-                done, held = _completed(held, chunk.words)
+                done, held = join_cut_words(held, chunk.words)
                 words = spoken_words(done, names)
-                said.extend(chunk.words)
+                sent.extend(words)
                 if kept is not None:
                     kept.append(data)
                     kept_bytes += len(data)
@@ -194,7 +180,9 @@ class SynthesizedResponse(SpeechResponse):
             tail = await loop.run_in_executor(executor, encoder.finish)
             if kept is not None:
                 kept.append(tail)
-            yield AudioPiece(tail, spoken_words([held] if held else [], names))
+            last = spoken_words([held] if held else [], names)
+            sent.extend(last)
+            yield AudioPiece(tail, last)
             outcome.completed = True
         finally:
             outcome.timings["encode"] = encode_seconds
@@ -203,7 +191,7 @@ class SynthesizedResponse(SpeechResponse):
         if kept is not None and service.cache is not None and self._cache_key is not None:
             await service.cache.put(
                 self._cache_key,
-                CachedSpeech(b"".join(kept), outcome.input_tokens, outcome.audio_samples, spoken_words(said, names)),
+                CachedSpeech(b"".join(kept), outcome.input_tokens, outcome.audio_samples, sent),
             )
 
     async def aclose(self) -> None:

@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from kokoro_speech.engine.reading import PhonemeWord
-from kokoro_speech.engine.timing import SAMPLES_PER_FRAME, WordSpan, WordTime, chunk_spans, spoken_words, word_times
+from kokoro_speech.engine.timing import (
+    SAMPLES_PER_FRAME,
+    WordSpan,
+    WordTime,
+    chunk_spans,
+    join_cut_words,
+    spoken_words,
+    word_times,
+)
 
 
 def test_spans_follow_words_across_chunks_and_skip_punctuation() -> None:
@@ -46,7 +54,13 @@ def test_times_are_clipped_to_the_audio_kept() -> None:
     assert time.start == 0.0 and time.end == 1200 / 24000
 
 
-def test_spoken_words_join_a_word_cut_across_chunks() -> None:
-    times = [WordTime(0, 0.0, 0.5), WordTime(1, 0.6, 0.9), WordTime(1, 1.0, 1.4), WordTime(2, 1.5, 1.8)]
-    words = spoken_words(times, ["one", "two", "three"])
+def test_a_word_cut_across_chunks_comes_once_when_it_is_complete() -> None:
+    first_chunk = [WordTime(0, 0.0, 0.5), WordTime(1, 0.6, 0.9)]
+    second_chunk = [WordTime(1, 1.0, 1.4), WordTime(2, 1.5, 1.8)]
+    done, held = join_cut_words(None, first_chunk)
+    later, held = join_cut_words(held, second_chunk)
+    assert held is not None
+    words = spoken_words([*done, *later, held], ["one", "two", "three"])
     assert [(w.word, w.start, w.end) for w in words] == [("one", 0.0, 0.5), ("two", 0.6, 1.4), ("three", 1.5, 1.8)]
+    # Nothing is given before it is known to be complete.
+    assert [t.owner for t in done] == [0]

@@ -51,17 +51,23 @@ TIME_DIGITS = 3
 
 
 def spoken_words(times: list[WordTime], words: list[str]) -> list[SpokenWord]:
-    """Timings named by their words; a word cut across chunks is joined back into one."""
-    out: list[SpokenWord] = []
-    last_owner = -1
-    for time in times:
-        start, end = round(time.start, TIME_DIGITS), round(time.end, TIME_DIGITS)
-        if out and time.owner == last_owner:
-            out[-1] = SpokenWord(out[-1].word, out[-1].start, end)
-        else:
-            out.append(SpokenWord(words[time.owner], start, end))
-        last_owner = time.owner
-    return out
+    """Timings named by their words, rounded to the millisecond."""
+    return [SpokenWord(words[t.owner], round(t.start, TIME_DIGITS), round(t.end, TIME_DIGITS)) for t in times]
+
+
+def join_cut_words(held: WordTime | None, times: list[WordTime]) -> tuple[list[WordTime], WordTime | None]:
+    """The words a chunk completes, given the word held back from the chunk before, and its own last
+    word, held back in turn: the next chunk may go on with it (a written word spoken as many,
+    "$1,234,567.89", may straddle a chunk boundary). Each written word comes out once."""
+    done: list[WordTime] = []
+    for timing in times:
+        if held is not None and timing.owner == held.owner:
+            held = WordTime(held.owner, held.start, timing.end)
+            continue
+        if held is not None:
+            done.append(held)
+        held = timing
+    return done, held
 
 
 def chunk_spans(chunk_phonemes: list[str], words: list[PhonemeWord]) -> list[list[WordSpan]]:
