@@ -98,7 +98,11 @@ class _InputWords:
 
     def __init__(self, text: str, replaced: list[tuple[int, int]]) -> None:
         self._text = text
-        spans = [piece for m in _TOKEN.finditer(text) for piece in _cjk_pieces(text, *m.span())]
+        spans = [
+            piece
+            for m in _TOKEN.finditer(text)
+            for piece in ([m.span()] if INLINE_PRONUNCIATION.search(m.group()) else _cjk_pieces(text, *m.span()))
+        ]
         # A replacement that speaks several written words together ("9:30 a.m.") makes them one.
         for start, end in replaced:
             inside = [i for i, (s, e) in enumerate(spans) if s < end and e > start]
@@ -115,9 +119,10 @@ class _InputWords:
 
     def fold(self, word: int, into: int) -> None:
         """``word`` is spoken inside ``into``'s phonemes: they are timed as one."""
-        self._folded_into[word] = self._root(into)
+        self._folded_into[word] = self.resolve(into)
 
-    def _root(self, word: int) -> int:
+    def resolve(self, word: int) -> int:
+        """The word that ``word`` is timed as (itself unless folded)."""
         while word in self._folded_into:
             word = self._folded_into[word]
         return word
@@ -125,20 +130,16 @@ class _InputWords:
     def texts(self) -> list[str]:
         bounds = list(self._spans)
         for word in self._folded_into:
-            root = self._root(word)
+            root = self.resolve(word)
             bounds[root] = (min(bounds[root][0], self._spans[word][0]), max(bounds[root][1], self._spans[word][1]))
         return [
             "" if i in self._folded_into else _as_written(self._text[start:end])
             for i, (start, end) in enumerate(bounds)
         ]
 
-    def resolve(self, word: int) -> int:
-        return self._root(word)
-
 
 def _cjk_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    if INLINE_PRONUNCIATION.search(text, start, end):
-        return [(start, end)]
+    """``text[start:end]`` cut after each full-width clause or sentence mark."""
     cuts = [start, *(m.start() for m in _CJK_BREAK.finditer(text, start, end) if start < m.start() < end), end]
     return list(pairwise(cuts))
 
@@ -166,11 +167,10 @@ def _tokens(
     if inline:
         owner = words.owner_at(origins[match.start()])
         return [_Token(token, owner, _with_pronunciations(token, inline, language, phonemizer), line_break)]
-    cuts = [0, *(m.start() for m in _CJK_BREAK.finditer(token) if m.start() > 0), len(token)]
-    pieces = [(a, b) for a, b in pairwise(cuts) if b > a]
+    text, end = match.string, match.end()
     return [
-        _Token(token[a:b], words.owner_at(origins[match.start() + a]), None, line_break and b == len(token))
-        for a, b in pieces
+        _Token(text[a:b], words.owner_at(origins[a]), None, line_break and b == end)
+        for a, b in _cjk_pieces(text, match.start(), end)
     ]
 
 
