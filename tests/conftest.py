@@ -15,6 +15,7 @@ from kokoro_speech import SpeechConfig, create_app
 from kokoro_speech.bench.server import ServerProcess as Server
 from kokoro_speech.bench.server import clean_env, free_port, start_server
 from kokoro_speech.config import default_cache_dir
+from tests.asr import Recognizer, whisper_model_dir
 
 __all__ = ["REPO", "Server", "base_env", "free_port", "start_server", "wait_ready"]
 
@@ -64,6 +65,12 @@ def wait_ready(get: Callable[[str], httpx.Response], timeout: float = READY_TIME
             pass
         time.sleep(0.2)
     raise TimeoutError("server did not become ready")
+
+
+@pytest.fixture(scope="session")
+def recognizer(tmp_path_factory: pytest.TempPathFactory) -> Recognizer:
+    """Whisper base, assembled and loaded once for every speech recognition check."""
+    return Recognizer(whisper_model_dir(tmp_path_factory.mktemp("asr")))
 
 
 @pytest.fixture(scope="session")

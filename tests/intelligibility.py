@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from kokoro_onnx import Kokoro
+from litestar.testing import TestClient
 
 from tests.asr import Errors, Recognizer, word_errors
 
@@ -14,6 +16,20 @@ Speak = Callable[[str], bytes]
 """Text to encoded audio (the server)."""
 SpeakRaw = Callable[[str], tuple[np.ndarray, int]]
 """Text to PCM and its sample rate (raw kokoro-onnx)."""
+
+
+def speak_through(client: TestClient, text: str, **extra: object) -> bytes:
+    """The server's wav for ``text`` in the corpus voice."""
+    body = {"model": "tts-1", "input": text, "voice": VOICE, "response_format": "wav", **extra}
+    response = client.post("/v1/audio/speech", json=body)
+    assert response.status_code == 200, response.text
+    return response.content
+
+
+def speak_raw(kokoro: Kokoro, text: str) -> tuple[np.ndarray, int]:
+    """kokoro-onnx's own reading of ``text``: the text goes straight to espeak-ng."""
+    samples, rate = kokoro.create(text, voice=VOICE, speed=1.0, lang="en-us")
+    return samples, rate
 
 
 @dataclass

@@ -13,9 +13,9 @@ from litestar.testing import TestClient
 
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
-from tests.asr import Errors, Recognizer, whisper_model_dir, word_errors
+from tests.asr import Errors, Recognizer, word_errors
 from tests.audio import decode, level_dbfs
-from tests.intelligibility import VOICE, measure, table, total
+from tests.intelligibility import measure, speak_raw, speak_through, table, total
 from tests.intelligibility_corpus import CORPUS
 
 pytestmark = pytest.mark.slow
@@ -24,21 +24,9 @@ SERVER_WER_GOAL = 0.03
 
 
 @pytest.fixture(scope="module")
-def recognizer(tmp_path_factory: pytest.TempPathFactory) -> Recognizer:
-    return Recognizer(whisper_model_dir(tmp_path_factory.mktemp("asr")))
-
-
-@pytest.fixture(scope="module")
 def raw_kokoro(app_config: SpeechConfig) -> Iterator[Kokoro]:
     files = assets.resolve(app_config)
     yield Kokoro(str(files.model), str(files.voices))
-
-
-def speak(client: TestClient, text: str, **extra: object) -> bytes:
-    body = {"model": "tts-1", "input": text, "voice": VOICE, "response_format": "wav", **extra}
-    response = client.post("/v1/audio/speech", json=body)
-    assert response.status_code == 200, response.text
-    return response.content
 
 
 def test_the_server_is_understood_far_better_than_raw_kokoro_onnx(
@@ -46,8 +34,8 @@ def test_the_server_is_understood_far_better_than_raw_kokoro_onnx(
 ) -> None:
     results, misses = measure(
         CORPUS,
-        lambda text: speak(client, text),
-        lambda text: raw_kokoro.create(text, voice=VOICE, speed=1.0, lang="en-us"),
+        lambda text: speak_through(client, text),
+        lambda text: speak_raw(raw_kokoro, text),
         recognizer,
     )
     report = table(results) + "\n" + "\n".join(f"  {m.errors}: {m.sentence!r} heard {m.heard!r}" for m in misses)
@@ -72,7 +60,7 @@ CLEAR_WER = 0.05
 
 @pytest.fixture(scope="module")
 def normal_lengths(client: TestClient) -> dict[str, int]:
-    return {sentence: len(decode(speak(client, sentence), "wav")[0]) for sentence in SPEED_SENTENCES}
+    return {sentence: len(decode(speak_through(client, sentence), "wav")[0]) for sentence in SPEED_SENTENCES}
 
 
 @pytest.mark.parametrize("speed", [0.25, 0.5, 1.5, 2.0, 3.0, 4.0])
@@ -81,7 +69,7 @@ def test_speech_keeps_its_words_across_the_speed_range(
 ) -> None:
     errors = Errors(0, 0)
     for sentence in SPEED_SENTENCES:
-        audio = speak(client, sentence, speed=speed)
+        audio = speak_through(client, sentence, speed=speed)
         samples, rate = decode(audio, "wav")
         # Pauses and trimmed edges do not all scale, so allow some slack around 1 / speed.
         assert 0.75 / speed < len(samples) / normal_lengths[sentence] < 1.3 / speed

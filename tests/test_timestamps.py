@@ -15,6 +15,7 @@ from litestar.testing import TestClient
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.duration_output import DURATION_OUTPUT, patched_path, with_duration_output
+from tests.asr import Recognizer, normalized
 from tests.audio import decode
 
 TEXT = "It costs $7.25 at Elm St. today, and the shop opens at 9:30 a.m. sharp."
@@ -107,10 +108,7 @@ ASR_TEXTS = (
 
 
 @pytest.mark.slow
-def test_word_times_agree_with_speech_recognition(client: TestClient, tmp_path_factory: pytest.TempPathFactory) -> None:
-    from tests.asr import Recognizer, normalized, whisper_model_dir
-
-    recognizer = Recognizer(whisper_model_dir(tmp_path_factory.mktemp("asr-times")))
+def test_word_times_agree_with_speech_recognition(client: TestClient, recognizer: Recognizer) -> None:
     gaps: list[float] = []
     for text in ASR_TEXTS:
         result = timed(client, input=text)

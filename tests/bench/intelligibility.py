@@ -20,7 +20,7 @@ from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from tests.asr import Recognizer, whisper_model_dir
 from tests.conftest import model_home, wait_ready
-from tests.intelligibility import VOICE, measure, table
+from tests.intelligibility import VOICE, measure, speak_raw, speak_through, table
 from tests.intelligibility_corpus import CORPUS
 
 
@@ -35,15 +35,8 @@ def main() -> None:
         recognizer = Recognizer(whisper_model_dir(Path(root)))
         with TestClient(create_app(config), timeout=120) as client:
             wait_ready(client.get)
-
-            def speak(text: str) -> bytes:
-                body = {"model": "tts-1", "input": text, "voice": VOICE, "response_format": "wav"}
-                response = client.post("/v1/audio/speech", json=body)
-                response.raise_for_status()
-                return response.content
-
             results, misses = measure(
-                CORPUS, speak, lambda text: raw.create(text, voice=VOICE, speed=1.0, lang="en-us"), recognizer
+                CORPUS, lambda text: speak_through(client, text), lambda text: speak_raw(raw, text), recognizer
             )
     print(f"{len(CORPUS)} sentences, voice {VOICE}, Whisper base int8, temperature 0\n")
     print(table(results))
