@@ -8,11 +8,19 @@ ways in a form Whisper's English normalizer does not bridge ("65 mph" is heard a
 write a spoken date ("March fifth, twenty twenty seven" is "March 5, 2027"). Whisper's English
 normalizer is applied to the reference and to what the recognizer heard, so "$19.99" and
 "nineteen dollars and ninety nine cents" compare equal.
+
+Where careful listeners write the same words more than one way, a row gives every such way and the
+closest one is scored: a time as "3:30 pm", "3:30 p.m." or, in British style, "3.30 p.m."; a phone number with or
+without its parentheses; "March 5, 2027" or "March 5th, 2027"; a range as "9 to 5" or "9-5"; a
+fraction in words or in figures. Each alternative is a form a style guide uses, never a transcript.
 """
 
 from __future__ import annotations
 
-CORPUS: tuple[tuple[str, str, str], ...] = (
+References = str | tuple[str, ...]
+"""What a careful listener writes down: one form, or every form they may use."""
+
+CORPUS: tuple[tuple[str, str, References], ...] = (
     ("plain", "The quick brown fox jumps over the lazy dog.", "The quick brown fox jumps over the lazy dog."),
     (
         "plain",
@@ -49,17 +57,49 @@ CORPUS: tuple[tuple[str, str, str], ...] = (
     ("money", "A coffee costs $4 and a bagel costs $3.25.", "A coffee costs $4 and a bagel costs $3.25."),
     ("percentages", "Sales grew by 45% last year.", "Sales grew by 45% last year."),
     ("percentages", "The loan has an interest rate of 3.5%.", "The loan has an interest rate of 3.5%."),
-    ("dates", "The meeting is on 2027-03-05 in the main hall.", "The meeting is on March 5, 2027 in the main hall."),
-    ("dates", "The launch moved to March 5th, 2027.", "The launch moved to March 5, 2027."),
-    ("dates", "Her birthday is on 7/4/1990.", "Her birthday is on July 4, 1990."),
-    ("times", "The train leaves at 3:30 pm sharp.", "The train leaves at 3:30 pm sharp."),
-    ("times", "Breakfast is served from 7:15 a.m. until ten.", "Breakfast is served from 7:15 a.m. until ten."),
-    ("times", "The shop closes at 9:45 in the evening.", "The shop closes at 9:45 in the evening."),
+    (
+        "dates",
+        "The meeting is on 2027-03-05 in the main hall.",
+        ("The meeting is on March 5, 2027 in the main hall.", "The meeting is on March 5th, 2027 in the main hall."),
+    ),
+    (
+        "dates",
+        "The launch moved to March 5th, 2027.",
+        ("The launch moved to March 5, 2027.", "The launch moved to March 5th, 2027."),
+    ),
+    (
+        "dates",
+        "Her birthday is on 7/4/1990.",
+        ("Her birthday is on July 4, 1990.", "Her birthday is on July 4th, 1990."),
+    ),
+    (
+        "times",
+        "The train leaves at 3:30 pm sharp.",
+        (
+            "The train leaves at 3:30 pm sharp.",
+            "The train leaves at 3:30 p.m. sharp.",
+            "The train leaves at 3.30 p.m. sharp.",
+        ),
+    ),
+    (
+        "times",
+        "Breakfast is served from 7:15 a.m. until ten.",
+        ("Breakfast is served from 7:15 a.m. until ten.", "Breakfast is served from 7.15 a.m. until ten."),
+    ),
+    (
+        "times",
+        "The shop closes at 9:45 in the evening.",
+        ("The shop closes at 9:45 in the evening.", "The shop closes at 9.45 in the evening."),
+    ),
     ("years", "The company was founded in 1998.", "The company was founded in 1998."),
     ("years", "I moved to Paris in 2007.", "I moved to Paris in 2007."),
     ("years", "The bridge will open in 2027.", "The bridge will open in 2027."),
     ("phone numbers", "Call me at 555-0199 after lunch.", "Call me at 555-0199 after lunch."),
-    ("phone numbers", "Our number is (555) 123-4567.", "Our number is (555) 123-4567."),
+    (
+        "phone numbers",
+        "Our number is (555) 123-4567.",
+        ("Our number is (555) 123-4567.", "Our number is 555-123-4567."),
+    ),
     ("units", "The package weighs 2.4 kg.", "The package weighs 2.4 kilograms."),
     ("units", "We drove 120 km in two hours.", "We drove 120 kilometers in two hours."),
     ("units", "The speed limit here is 65 mph.", "The speed limit here is 65 miles per hour."),
@@ -79,10 +119,26 @@ CORPUS: tuple[tuple[str, str, str], ...] = (
     ("urls", "Send an email to jane@example.org today.", "Send an email to jane at example.org today."),
     ("versions", "We upgraded to Python 3.12 this week.", "We upgraded to Python 3.12 this week."),
     ("versions", "Version 2.4.1 fixes the crash.", "Version 2.4.1 fixes the crash."),
-    ("fractions", "Add 1/2 cup of sugar to the bowl.", "Add one half cup of sugar to the bowl."),
-    ("fractions", "About 3/4 of the students passed.", "About three quarters of the students passed."),
-    ("ranges", "Read pages 10-20 before class.", "Read pages 10 to 20 before class."),
-    ("ranges", "The store is open 9-5 on weekdays.", "The store is open 9 to 5 on weekdays."),
+    (
+        "fractions",
+        "Add 1/2 cup of sugar to the bowl.",
+        ("Add one half cup of sugar to the bowl.", "Add 1/2 cup of sugar to the bowl."),
+    ),
+    (
+        "fractions",
+        "About 3/4 of the students passed.",
+        ("About three quarters of the students passed.", "About 3/4 of the students passed."),
+    ),
+    (
+        "ranges",
+        "Read pages 10-20 before class.",
+        ("Read pages 10 to 20 before class.", "Read pages 10-20 before class."),
+    ),
+    (
+        "ranges",
+        "The store is open 9-5 on weekdays.",
+        ("The store is open 9 to 5 on weekdays.", "The store is open 9-5 on weekdays."),
+    ),
     ("symbols", "Tom & Jerry is a classic cartoon.", "Tom and Jerry is a classic cartoon."),
     ("symbols", "She ranked #1 in the country.", "She ranked number one in the country."),
     ("markdown", "**Warning:** do not touch the _wet_ paint.", "Warning: do not touch the wet paint."),

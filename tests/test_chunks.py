@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kokoro_speech.config import MODEL_MAX_TOKENS
-from kokoro_speech.engine.chunks import plan, split_to_fit
+from kokoro_speech.engine.chunks import INNER_SPACE, plan, split_to_fit
 
 
 def words(chunks: list[str]) -> list[str]:
@@ -58,3 +58,22 @@ def test_split_to_fit_never_exceeds_the_limit(limit: int) -> None:
 def test_empty_input_plans_nothing() -> None:
     assert plan([], 60, 250) == []
     assert plan(["   "], 60, 250) == []
+
+
+def test_a_reading_of_one_written_word_is_not_cut_where_a_cut_between_words_fits() -> None:
+    # "A bagel costs $3.25.": the amount's words are joined by the inner space.
+    amount = INNER_SPACE.join(["θɹˈiː", "dˈɑːlɚz", "ænd", "twˈɛnti", "fˈaɪv", "sˈɛnts."])
+    chunks = plan([f"ɐ bˈeɪɡəl kˈɔsts {amount}"], first_limit=40, limit=120)
+    assert [c.phonemes for c in chunks] == ["ɐ bˈeɪɡəl kˈɔsts", amount.replace(INNER_SPACE, " ")]
+    assert all(INNER_SPACE not in c.phonemes for c in chunks)
+
+
+def test_a_reading_longer_than_a_chunk_is_cut_inside_it_at_a_clause_mark_first() -> None:
+    reading = INNER_SPACE.join(["fˈaɪv", "fˈaɪv", "fˈaɪv,", "wˈʌn", "tˈuː", "θɹˈiː,", "fˈɔːɹ", "fˈaɪv", "sˈɪks"])
+    chunks = plan([reading], first_limit=40, limit=120)
+    assert chunks[0].phonemes == "fˈaɪv fˈaɪv fˈaɪv, wˈʌn tˈuː θɹˈiː,"
+    assert chunks[0].ends == "clause"
+    only_words = INNER_SPACE.join(["wˈʌn", "mˈɪliən", "tˈuː", "hˈʌndɹɪd", "θˈɜːɾi", "fˈɔːɹ", "θˈaʊzənd"])
+    pieces = plan([only_words], first_limit=20, limit=120)
+    assert len(pieces[0].phonemes) <= 20
+    assert words([c.phonemes for c in pieces]) == only_words.split(INNER_SPACE)

@@ -125,7 +125,7 @@ class SpeechEngine:
 
     def plan(self, speech: SpeechInput, voice: ResolvedVoice, speed: float) -> SpeechPlan:
         read = self.read(speech)
-        planned = chunks.plan(read.phoneme_sentences(), self.config.first_chunk_tokens, self.config.chunk_tokens)
+        planned = chunks.plan(read.planner_sentences(), self.config.first_chunk_tokens, self.config.chunk_tokens)
         spans = chunk_spans([c.phonemes for c in planned], read.phoneme_words())
         kept = [(c, s) for c, s in zip(planned, spans, strict=True) if self.phonemizer.is_speakable(c.phonemes)]
         if not kept:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from itertools import accumulate, pairwise
 from typing import Literal
 
+from kokoro_speech.engine.chunks import INNER_SPACE
 from kokoro_speech.engine.languages import Language
 from kokoro_speech.engine.phonemes import PUNCTUATION, Phonemizer
 from kokoro_speech.engine.text import clean
@@ -58,6 +59,17 @@ class Reading:
 
     def phoneme_sentences(self) -> list[str]:
         return [" ".join(w.phonemes for w in sentence) for sentence in self.sentences]
+
+    def planner_sentences(self) -> list[str]:
+        """The phoneme sentences with the words of one written word joined by the planner's inner
+        space, so that a chunk is cut inside a reading ("three dollars | and ...") only as a last resort."""
+        planned = []
+        for sentence in self.sentences:
+            text = sentence[0].phonemes
+            for before, word in pairwise(sentence):
+                text += (INNER_SPACE if word.owner == before.owner else " ") + word.phonemes
+            planned.append(text)
+        return planned
 
     def phoneme_words(self) -> list[PhonemeWord]:
         return [w for sentence in self.sentences for w in sentence]
