@@ -1,23 +1,35 @@
-"""The application factory the server runs: ``kokoro_speech.app:create_app``."""
+"""The application the server runs: ``kokoro_speech.app:create_app``."""
 
 from __future__ import annotations
+
+import dataclasses
+import os
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 
-from kokoro_speech.config import SpeechConfig
+from kokoro_speech.config import ServeConfig, SpeechConfig
 from kokoro_speech.logs import configure_logging
 from kokoro_speech.plugin import KokoroSpeechPlugin
 from kokoro_speech.version import __version__
+from kokoro_speech.workers import WorkerReports
 
 
-def create_app(config: SpeechConfig | None = None) -> Litestar:
-    config = config or SpeechConfig.from_env()
-    configure_logging(config)
-    origins = [o.strip() for o in config.cors_origins.split(",") if o.strip()]
-    return Litestar(
-        plugins=[KokoroSpeechPlugin(config)],
+def create_app(config: SpeechConfig | None = None, serve: ServeConfig | None = None) -> Litestar:
+    """The plugin as a whole server: CORS, logging, OpenAPI at /docs, and OpenAI's error shape for every
+    route, unknown ones included."""
+    serve = serve or ServeConfig.from_env()
+    config = dataclasses.replace(config or SpeechConfig.from_env(), app_wide_errors=True)
+    configure_logging(serve)
+    plugin = KokoroSpeechPlugin(config)
+    origins = serve.origins()
+    app = Litestar(
+        plugins=[plugin],
         cors_config=CORSConfig(allow_origins=origins, expose_headers=["X-Cache", "X-Worker-Pid"]) if origins else None,
         openapi_config=OpenAPIConfig(title="kokoro-speech", version=__version__, path="/docs"),
     )
+    reports = WorkerReports.from_env(os.environ, serve.workers)
+    if reports is not None:
+        plugin.runtime.on_failure(reports.failed)
+    return app

@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from kokoro_speech.config import MAX_SPEED, MIN_SPEED, SpeechConfig
+from kokoro_speech.config import MAX_SPEED, MIN_SPEED, ModelConfig, ServeConfig, SpeechConfig
 from kokoro_speech.engine.assets import ModelFiles
+from kokoro_speech.settings import env_of
 
 
-def _config(**fields: Any) -> SpeechConfig:
+def _with_flags(flags: dict[str, object]) -> dict[str, str]:
+    """The environment with the flags that were given (keyed by their variables) laid over it."""
+    return {**os.environ, **{env: str(value) for env, value in flags.items() if value is not None}}
+
+
+def _configs(environ: dict[str, str] | None = None) -> tuple[SpeechConfig, ServeConfig]:
     """Environment first, then whatever flags were given."""
+    environ = dict(os.environ) if environ is None else environ
     try:
-        return SpeechConfig.from_env(**fields)
+        return SpeechConfig.from_env(environ), ServeConfig.from_env(environ)
     except ValueError as error:
         raise SystemExit(f"kokoro-speech: {error}") from error
 
 
-def _resolve(config: SpeechConfig, download: bool | None = None) -> ModelFiles:
+def _resolve(config: ModelConfig, download: bool | None = None) -> ModelFiles:
     from kokoro_speech.engine.assets import AssetsMissingError, resolve
 
     try:
@@ -35,35 +43,60 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces, Loops
 
-    config = _config(host=args.host, port=args.port, workers=args.workers, lanes=args.lanes)
+    from kokoro_speech.workers import REPORTS_ENV, WorkerReports
+
+    config, serve = _configs(
+        _with_flags(
+            {
+                env_of(ServeConfig, "host"): args.host,
+                env_of(ServeConfig, "port"): args.port,
+                env_of(ServeConfig, "workers"): args.workers,
+                env_of(SpeechConfig, "scheduling", "lanes"): args.lanes,
+            }
+        )
+    )
+    if not config.onnx.intra_op_threads:
+        # The workers are this server's own: each gets its share of the cores.
+        config = dataclasses.replace(
+            config, onnx=dataclasses.replace(config.onnx, intra_op_threads=serve.threads_per_worker())
+        )
     # Resolve (and if need be download) once here, so the workers neither race to fetch
     # the files nor start at all when they are missing.
-    files = _resolve(config)
+    files = _resolve(config.model)
     os.environ.update(config.to_env())
-    os.environ["KOKORO_SPEECH_MODEL_PATH"] = str(files.model)
-    os.environ["KOKORO_SPEECH_VOICES_PATH"] = str(files.voices)
+    os.environ.update(serve.to_env())
+    os.environ[env_of(SpeechConfig, "model", "model_path")] = str(files.model)
+    os.environ[env_of(SpeechConfig, "model", "voices_path")] = str(files.voices)
     print(
-        f"kokoro-speech: serving http://{config.host}:{config.port} with {config.workers} worker(s), "
-        f"model {files.model}",
+        f"kokoro-speech: serving http://{serve.host}:{serve.port} with {serve.workers} worker(s), model {files.model}",
         file=sys.stderr,
         flush=True,
     )
-    Granian(
-        "kokoro_speech.app:create_app",
-        factory=True,
-        address=config.host,
-        port=config.port,
-        workers=config.workers,
-        interface=Interfaces.ASGI,
-        loop=Loops.uvloop,
-        log_level=config.log_level.lower(),  # type: ignore[arg-type]
-    ).serve()
+    with tempfile.TemporaryDirectory(prefix="kokoro-speech-") as folder:
+        os.environ[REPORTS_ENV] = folder
+        try:
+            Granian(
+                "kokoro_speech.app:create_app",
+                factory=True,
+                address=serve.host,
+                port=serve.port,
+                workers=serve.workers,
+                interface=Interfaces.ASGI,
+                loop=Loops.uvloop,
+                log_level=serve.log_level.lower(),  # type: ignore[arg-type]
+            ).serve()
+        except SystemExit as stopped:
+            reasons = WorkerReports(Path(folder), serve.workers).reasons()
+            if len(reasons) >= serve.workers:
+                print(f"kokoro-speech: no worker could load the model: {reasons[0]}", file=sys.stderr, flush=True)
+                return 1
+            raise stopped
     return 0
 
 
 def cmd_download(args: argparse.Namespace) -> int:
-    config = _config(model_variant=args.variant)
-    files = _resolve(config, download=True)
+    config, _ = _configs(_with_flags({env_of(SpeechConfig, "model", "variant"): args.variant}))
+    files = _resolve(config.model, download=True)
     print(f"model:  {files.model}\nvoices: {files.voices}")
     return 0
 
@@ -71,8 +104,8 @@ def cmd_download(args: argparse.Namespace) -> int:
 def cmd_voices(args: argparse.Namespace) -> int:
     from kokoro_speech.engine.voices import VoiceCatalog
 
-    files = _resolve(_config())
-    catalog = VoiceCatalog.load(files.voices)
+    config, _ = _configs()
+    catalog = VoiceCatalog.load(_resolve(config.model).voices)
     print(f"{'voice':<16}{'language':<10}{'gender':<8}openai names")
     for info in catalog.infos():
         print(f"{info.id:<16}{info.language.code:<10}{info.gender:<8}{', '.join(info.openai_names)}")
@@ -80,10 +113,12 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 
 def cmd_say(args: argparse.Namespace) -> int:
-    from kokoro_speech.audio import FORMATS, new_encoder
+    from kokoro_speech.audio.encoders import new_encoder
+    from kokoro_speech.audio.formats import FORMATS
     from kokoro_speech.engine.engine import SpeechEngine
+    from kokoro_speech.engine.languages import UnknownLanguageError
     from kokoro_speech.engine.voices import UnknownVoiceError
-    from kokoro_speech.service import encoder_settings
+    from kokoro_speech.job import SpeechJob
 
     text = sys.stdin.read() if args.text == "-" else args.text
     out = Path(args.output)
@@ -95,14 +130,14 @@ def cmd_say(args: argparse.Namespace) -> int:
         )
     if not MIN_SPEED <= args.speed <= MAX_SPEED:
         raise SystemExit(f"kokoro-speech: --speed must be between {MIN_SPEED} and {MAX_SPEED}")
-    config = _config(warmup=False)
-    engine = SpeechEngine(config, _resolve(config))
+    config, _ = _configs()
+    engine = SpeechEngine(config, _resolve(config.model))
+    job = SpeechJob(text, args.voice, args.speed, fmt, normalization=config.text.normalization_for())
     try:
-        voice = engine.voices.resolve(args.voice)
-        plan = engine.plan(engine.speech_input(text, voice), voice, args.speed)
-    except (UnknownVoiceError, ValueError) as error:
+        plan = engine.plan(job, engine.speaker(job))
+    except (UnknownVoiceError, UnknownLanguageError, ValueError) as error:
         raise SystemExit(f"kokoro-speech: {error}") from error
-    encoder = new_encoder(fmt, encoder_settings(config, engine.sample_rate))
+    encoder = new_encoder(fmt, config.audio, engine.sample_rate)
     samples = 0
     with out.open("wb") as sink:
         for index in range(len(plan.chunks)):
@@ -116,11 +151,16 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from kokoro_speech.bench.run import run
+    try:
+        from kokoro_speech.bench.run import run
+    except ImportError as error:
+        raise SystemExit(
+            f"kokoro-speech: the benchmark needs {error.name}: pip install 'kokoro-speech[bench]'"
+        ) from error
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = Path(args.json) if args.json else Path("bench-results") / f"bench-{stamp}.json"
-    return run(reps=args.reps, json_path=path, compare_workers=not args.no_workers)
+    return run(reps=args.reps, json_path=path, compare_workers=not args.no_workers, smoke=args.smoke)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--reps", type=int, default=3, help="repetitions per case; medians are reported (default 3)")
     bench.add_argument("--json", help="where to write the figures (default bench-results/bench-<time>.json)")
     bench.add_argument("--no-workers", action="store_true", help="skip the workers=2 comparison")
+    bench.add_argument(
+        "--smoke", action="store_true", help="every case once on small inputs: checks the benchmark runs (a minute)"
+    )
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -1,25 +1,26 @@
-"""Every setting of the server in one place.
+"""The settings, grouped by what they concern.
 
-Each field of :class:`SpeechConfig` has a default and an environment variable named
-``KOKORO_SPEECH_<FIELD>`` (upper case). The CLI builds a config from the environment and
-applies its flags on top, then hands the result to the Granian workers through the same
-variables, so flags beat environment, which beats defaults, in every process.
+:class:`SpeechConfig` configures the plugin, its engine and its cache; it is made of one
+sub-config per concern, each field documented and each setting with a default and a
+``KOKORO_SPEECH_*`` variable (see :mod:`kokoro_speech.settings`). :class:`ServeConfig`
+holds what only ``kokoro-speech serve`` and :func:`kokoro_speech.app.create_app` use: the
+address, the workers, CORS and logging. The CLI reads both from the environment, applies
+its flags and hands the result to the Granian workers through the same variables, so flags
+beat environment, which beats defaults, in every process.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import msgspec
-
-from kokoro_speech.normalize.options import DateOrder, NormalizationOptions
-
-ENV_PREFIX = "KOKORO_SPEECH_"
+from kokoro_speech import settings
+from kokoro_speech.audio.formats import EncoderSettings
+from kokoro_speech.normalize.options import NormalizationOptions
+from kokoro_speech.settings import setting
 
 ModelVariant = Literal["int8", "fp16", "fp32"]
 GraphOptimization = Literal["disabled", "basic", "extended", "all"]
@@ -46,266 +47,305 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "kokoro-speech"
 
 
+def cpu_count() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _check(config: object, *, positive: tuple[str, ...] = (), not_negative: tuple[str, ...] = ()) -> None:
+    """Refuse values out of range, naming the variable that set them."""
+    for name in positive:
+        if getattr(config, name) < 1:
+            raise ValueError(f"{_env(config, name)} must be at least 1, got {getattr(config, name)}")
+    for name in not_negative:
+        if getattr(config, name) < 0:
+            raise ValueError(f"{_env(config, name)} must not be negative, got {getattr(config, name)}")
+
+
+def _env(config: object, name: str) -> str:
+    return settings.env_of(type(config), name)
+
+
 @dataclass(frozen=True)
-class SpeechConfig:
-    """Configuration of the speech plugin, the engine and the server."""
+class ModelConfig:
+    """Which model and voices files are loaded, from where, and how."""
 
-    # --- model files -------------------------------------------------------------
-    home: Path | None = None
+    home: Path | None = setting(None, env="KOKORO_SPEECH_HOME")
     """Directory holding the model files (may be read-only); searched before the cache."""
-    model_path: Path | None = None
+    model_path: Path | None = setting(None, env="KOKORO_SPEECH_MODEL_PATH")
     """Explicit path of the ONNX model; wins over every directory."""
-    voices_path: Path | None = None
+    voices_path: Path | None = setting(None, env="KOKORO_SPEECH_VOICES_PATH")
     """Explicit path of voices-v1.0.bin; wins over every directory."""
-    model_variant: ModelVariant = "int8"
+    variant: ModelVariant = setting("int8", env="KOKORO_SPEECH_MODEL_VARIANT")
     """Which official export to use when no explicit model path is given."""
-    cache_dir: Path = field(default_factory=default_cache_dir)
-    """Per-user cache: downloaded model files and the result cache database."""
-    allow_download: bool = True
+    cache_dir: Path = setting(env="KOKORO_SPEECH_CACHE_DIR", factory=default_cache_dir)
+    """Per-user cache: downloaded model files, the model copy with durations and the result cache database."""
+    allow_download: bool = setting(True, env="KOKORO_SPEECH_ALLOW_DOWNLOAD")
     """Fetch missing model files from the official release (needs network)."""
-
-    # --- ONNX Runtime -----------------------------------------------------------
-    intra_op_threads: int = 0
-    """Threads one inference may use; 0 picks cores / workers."""
-    inter_op_threads: int = 1
-    """Threads for running independent graph nodes in parallel."""
-    intra_op_spinning: bool = True
-    """Let idle intra-op threads spin briefly for the next piece of work: 8 to 16% faster runs here."""
-    graph_optimization: GraphOptimization = "basic"
-    """ONNX Runtime graph optimization level: "basic" loads in half the time of "all" and ran about 5% faster
-    here ("all" adds layout transforms that do not pay off for this model on CPU)."""
-    enable_mem_arena: bool = True
-    """Let ONNX Runtime keep freed buffers in its arena for reuse."""
-    enable_mem_pattern: bool = False
-    """Let ONNX Runtime plan memory from the shapes of earlier runs (costs memory and gains nothing here:
-    every chunk has a new shape)."""
-    warmup: bool = True
-    """Run one short synthesis before reporting ready."""
-
-    # --- scheduling --------------------------------------------------------------
-    lanes: int = 0
-    """Chunks synthesized at once in one worker; 0 picks one: a single run with all of the worker's threads
-    measured faster here than concurrent runs sharing them (see the README's performance section)."""
-    text_threads: int = 1
-    """Threads of a worker that normalize and phonemize text (phonemizers serialize anyway)."""
-    queue_size: int = 8
-    """Requests that may wait for a lane; beyond that new requests get 503."""
-    preempt_later_chunks: bool = True
-    """Stop a running later chunk (and redo it next) so a new request's first chunk need not wait."""
-    retry_after_seconds: int = 2
-    """Value of Retry-After on 503 answers."""
-
-    # --- text ----------------------------------------------------------------------
-    max_input_chars: int = 4096
-    """Longest accepted input, in characters (OpenAI's limit by default)."""
-    max_body_bytes: int = 65536
-    """Largest accepted request body; larger bodies get 413."""
-    first_chunk_tokens: int = 60
-    """Phoneme budget of the first chunk: small, because it decides time to first audio."""
-    chunk_tokens: int = 120
-    """Phoneme budget of later chunks (the model's hard limit is 510): per phoneme the model is fastest
-    around here, peak memory grows with it, and a new request never waits longer than one chunk."""
-    voice_blend_cache_size: int = 64
-    """Blended voices (``af_bella(2)+af_sky(1)``) kept ready, by their normalized spec."""
-    word_timestamps: bool = True
+    word_timestamps: bool = setting(True, env="KOKORO_SPEECH_WORD_TIMESTAMPS")
     """Load a copy of the model that also outputs phoneme durations (made once into the cache directory;
     the audio is identical), for word timings."""
-    duration_tensor: str = "/encoder/Cast_output_0"
+    duration_tensor: str = setting("/encoder/Cast_output_0", env="KOKORO_SPEECH_DURATION_TENSOR")
     """The model's tensor of frames per phoneme token (after the duration predictor's Round, Clip and
     Cast), made an output for word timings; this name holds for the official v1.0 exports."""
-    model_speed_min: float = 0.75
-    """Slowest speed asked of the model itself; slower requests are time-stretched from it (the model
-    alone at 0.5 was misheard on 20% of words, stretched from 0.75 on none; see the README)."""
-    model_speed_max: float = 1.25
-    """Fastest speed asked of the model itself; faster requests are time-stretched from it (the model
-    alone at 2.0 clips phonemes to single frames and was misheard on 37% of words, stretched from 1.25 on none)."""
-    sentence_pause_seconds: float = 0.2
-    """Silence placed between chunks that end a sentence."""
-    clause_pause_seconds: float = 0.1
-    """Silence placed between chunks that end a clause (a chunk cut between words gets none)."""
-
-    # --- text normalization (English rules; markup and emoji for every language) ----
-    normalize: bool = True
-    """Rewrite what the phonemizer would misread, before phonemization; off speaks the input as written."""
-    normalize_numbers: bool = True
-    """Cardinals, ordinals, decimals, negatives, separators, fractions, ranges and years."""
-    normalize_money: bool = True
-    """Amounts in $, €, £ and ¥, with cents and pence."""
-    normalize_percentages: bool = True
-    """"45%" as "forty five percent"."""
-    normalize_dates: bool = True
-    """ISO dates, "March 5th, 2027" and numeric dates (see date_order)."""
-    date_order: DateOrder = "mdy"
-    """How a numeric date like 5/3/2027 is read: "mdy" (May third) or "dmy" (the fifth of March)."""
-    normalize_times: bool = True
-    """Clock times, 12 h with a.m./p.m. and 24 h."""
-    normalize_phone_numbers: bool = True
-    """Phone numbers read digit by digit, in groups."""
-    normalize_units: bool = True
-    """Units after a number: kg, km, mph, °C, GB..."""
-    normalize_abbreviations: bool = True
-    """Dr., St., Mr., e.g., i.e., vs. and the like."""
-    normalize_acronyms: bool = True
-    """Acronyms that are not words spelled as letters (FBI, HTML)."""
-    normalize_urls: bool = True
-    """URLs and email addresses read the way people say them."""
-    normalize_versions: bool = True
-    """Version numbers: "Python 3.12", "v2.4.1"."""
-    normalize_symbols: bool = True
-    """Symbols such as &, @, #, +, = and ~."""
-    normalize_markdown: bool = True
-    """Strip Markdown markup so it is not read out."""
-    normalize_emoji: bool = True
-    """Strip emoji so they are not read out."""
-
-    # --- audio ---------------------------------------------------------------------
-    mp3_bitrate: int = 64000
-    """Bit rate of mp3 output in bits per second (24 kHz mono speech)."""
-    aac_bitrate: int = 64000
-    """Bit rate of aac output in bits per second."""
-    opus_bitrate: int = 32000
-    """Bit rate of opus output in bits per second."""
-    ogg_page_ms: int = 100
-    """Duration of one Ogg page, so a stream player gets audio every this many ms."""
-
-    # --- result cache --------------------------------------------------------------
-    result_cache: bool = True
-    """Keep finished responses and answer repeats from them."""
-    result_cache_path: Path | None = None
-    """SQLite file shared by the workers; defaults to <cache_dir>/results.sqlite3."""
-    result_cache_max_bytes: int = 256 * 1024 * 1024
-    """Upper bound of cached audio in bytes; least recently used entries go first."""
-    result_cache_ttl_seconds: int = 7 * 24 * 3600
-    """How long a cached response lives."""
-    result_cache_store: str = "kokoro_speech_results"
-    """Name of the Litestar store to use; register another (Redis) under it to replace."""
-
-    # --- server ----------------------------------------------------------------------
-    host: str = "127.0.0.1"
-    """Address `kokoro-speech serve` binds."""
-    port: int = 8880
-    """Port `kokoro-speech serve` binds."""
-    workers: int = 1
-    """Granian worker processes; each loads its own model session."""
-    api_prefix: str = "/v1"
-    """Path prefix of the OpenAI-compatible routes."""
-    cors_origins: str = "*"
-    """Origins browsers may call the server from, comma-separated; empty turns CORS off."""
-    log_level: LogLevel = "info"
-    """Level of the server's log lines."""
-    log_json: bool = False
-    """Write log lines as JSON instead of key=value."""
+    warmup: bool = setting(True, env="KOKORO_SPEECH_WARMUP")
+    """Run one short synthesis before reporting ready."""
+    voice_blend_cache_size: int = setting(64, env="KOKORO_SPEECH_VOICE_BLEND_CACHE_SIZE")
+    """Blended voices (``af_bella(2)+af_sky(1)``) kept ready, by their normalized spec."""
 
     def __post_init__(self) -> None:
-        positive = (
-            "queue_size",
-            "max_input_chars",
-            "max_body_bytes",
-            "first_chunk_tokens",
-            "chunk_tokens",
-            "workers",
-            "port",
-            "inter_op_threads",
-            "mp3_bitrate",
-            "aac_bitrate",
-            "opus_bitrate",
-            "ogg_page_ms",
-            "result_cache_max_bytes",
-            "result_cache_ttl_seconds",
-            "voice_blend_cache_size",
-            "text_threads",
-        )
-        for name in positive:
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in (
-            "lanes",
-            "intra_op_threads",
-            "retry_after_seconds",
-            "sentence_pause_seconds",
-            "clause_pause_seconds",
-        ):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} must not be negative, got {getattr(self, name)}")
-        if not MIN_SPEED <= self.model_speed_min <= 1.0 <= self.model_speed_max <= MAX_SPEED:
-            raise ValueError(
-                f"need {MIN_SPEED} <= model_speed_min <= 1 <= model_speed_max <= {MAX_SPEED}, got "
-                f"{self.model_speed_min} and {self.model_speed_max}"
-            )
-        if self.chunk_tokens > MODEL_MAX_TOKENS or self.first_chunk_tokens > self.chunk_tokens:
-            raise ValueError(
-                f"need first_chunk_tokens <= chunk_tokens <= {MODEL_MAX_TOKENS}, got "
-                f"{self.first_chunk_tokens} and {self.chunk_tokens}"
-            )
+        _check(self, positive=("voice_blend_cache_size",))
 
-    # --- derived values --------------------------------------------------------------
-    @property
-    def results_db(self) -> Path:
-        return self.result_cache_path or self.cache_dir / "results.sqlite3"
 
-    def cpu_count(self) -> int:
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+@dataclass(frozen=True)
+class OnnxConfig:
+    """ONNX Runtime's session options (see the README's performance section for how they were chosen)."""
 
-    def resolved_threads(self) -> int:
-        """Intra-op threads of the worker's session: its share of the cores. One run alone uses them all
-        (lowest latency); concurrent runs share the same pool rather than each adding threads."""
-        if self.intra_op_threads:
-            return self.intra_op_threads
-        return max(1, self.cpu_count() // self.workers)
+    intra_op_threads: int = setting(0, env="KOKORO_SPEECH_INTRA_OP_THREADS")
+    """Threads one inference may use; 0 uses every core, which `kokoro-speech serve` divides among its workers."""
+    inter_op_threads: int = setting(1, env="KOKORO_SPEECH_INTER_OP_THREADS")
+    """Threads for running independent graph nodes in parallel."""
+    intra_op_spinning: bool = setting(True, env="KOKORO_SPEECH_INTRA_OP_SPINNING")
+    """Let idle intra-op threads spin briefly for the next piece of work: 8 to 16% faster runs here."""
+    graph_optimization: GraphOptimization = setting("basic", env="KOKORO_SPEECH_GRAPH_OPTIMIZATION")
+    """ONNX Runtime graph optimization level: "basic" loads in half the time of "all" and ran about 5% faster
+    here ("all" adds layout transforms that do not pay off for this model on CPU)."""
+    enable_mem_arena: bool = setting(True, env="KOKORO_SPEECH_ENABLE_MEM_ARENA")
+    """Let ONNX Runtime keep freed buffers in its arena for reuse."""
+    enable_mem_pattern: bool = setting(False, env="KOKORO_SPEECH_ENABLE_MEM_PATTERN")
+    """Let ONNX Runtime plan memory from the shapes of earlier runs (costs memory and gains nothing here:
+    every chunk has a new shape)."""
+
+    def __post_init__(self) -> None:
+        _check(self, positive=("inter_op_threads",), not_negative=("intra_op_threads",))
+
+    def threads(self) -> int:
+        """Intra-op threads of the session: as set, or every core of the machine. One run alone uses them
+        all (lowest latency); concurrent runs share the same pool rather than each adding threads."""
+        return self.intra_op_threads or cpu_count()
+
+
+@dataclass(frozen=True)
+class SchedulingConfig:
+    """How a worker shares its model between requests, and when it says no."""
+
+    lanes: int = setting(0, env="KOKORO_SPEECH_LANES")
+    """Chunks synthesized at once in one worker; 0 picks one: a single run with all of the worker's threads
+    measured faster here than concurrent runs sharing them (see the README's performance section)."""
+    text_threads: int = setting(1, env="KOKORO_SPEECH_TEXT_THREADS")
+    """Threads of a worker that normalize and phonemize text (phonemizers serialize anyway)."""
+    queue_size: int = setting(8, env="KOKORO_SPEECH_QUEUE_SIZE")
+    """Requests that may wait for a lane; beyond that new requests get 503."""
+    preempt_later_chunks: bool = setting(True, env="KOKORO_SPEECH_PREEMPT_LATER_CHUNKS")
+    """Stop a running later chunk (and redo it next) so a new request's first chunk need not wait."""
+    retry_after_seconds: int = setting(2, env="KOKORO_SPEECH_RETRY_AFTER_SECONDS")
+    """Value of Retry-After on 503 answers."""
+
+    def __post_init__(self) -> None:
+        _check(self, positive=("text_threads", "queue_size"), not_negative=("lanes", "retry_after_seconds"))
 
     def resolved_lanes(self) -> int:
         """Concurrent inferences per worker. One run already keeps the worker's share of the cores busy;
         with preemption a newcomer still gets its first chunk at once."""
         return self.lanes or 1
 
-    # --- environment ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TextConfig:
+    """What input is accepted and how it is read before phonemization."""
+
+    max_input_chars: int = setting(4096, env="KOKORO_SPEECH_MAX_INPUT_CHARS")
+    """Longest accepted input, in characters (OpenAI's limit by default)."""
+    normalize: bool = setting(True, env="KOKORO_SPEECH_NORMALIZE")
+    """Rewrite what the phonemizer would misread, before phonemization; off speaks the input as written."""
+    normalization: NormalizationOptions = field(default_factory=NormalizationOptions)
+    """Each class of rewrite on its own (English rules; markup and emoji for every language)."""
+
+    def __post_init__(self) -> None:
+        _check(self, positive=("max_input_chars",))
+
+    def normalization_for(self, normalize: bool | None = None, **switches: object) -> NormalizationOptions:
+        """The server's normalization with a request's switches (None: keep the server's setting).
+
+        ``normalize=False`` turns every rule off, but for the switches named with it.
+        """
+        return self.normalization.overridden(self.normalize if normalize is None else normalize, **switches)
+
+
+@dataclass(frozen=True)
+class SynthesisConfig:
+    """How phonemes become audio: chunk sizes, pauses and the speeds asked of the model.
+
+    Every field changes the audio of a request, so all of them are part of every result cache key.
+    """
+
+    first_chunk_tokens: int = setting(60, env="KOKORO_SPEECH_FIRST_CHUNK_TOKENS")
+    """Phoneme budget of the first chunk: small, because it decides time to first audio."""
+    chunk_tokens: int = setting(120, env="KOKORO_SPEECH_CHUNK_TOKENS")
+    """Phoneme budget of later chunks (the model's hard limit is 510): per phoneme the model is fastest
+    around here, peak memory grows with it, and a new request never waits longer than one chunk."""
+    sentence_pause_seconds: float = setting(0.2, env="KOKORO_SPEECH_SENTENCE_PAUSE_SECONDS")
+    """Silence placed between chunks that end a sentence."""
+    clause_pause_seconds: float = setting(0.1, env="KOKORO_SPEECH_CLAUSE_PAUSE_SECONDS")
+    """Silence placed between chunks that end a clause (a chunk cut between words gets none)."""
+    model_speed_min: float = setting(0.75, env="KOKORO_SPEECH_MODEL_SPEED_MIN")
+    """Slowest speed asked of the model itself; slower requests are time-stretched from it (the model
+    alone at 0.5 was misheard on 20% of words, stretched from 0.75 on none; see the README)."""
+    model_speed_max: float = setting(1.25, env="KOKORO_SPEECH_MODEL_SPEED_MAX")
+    """Fastest speed asked of the model itself; faster requests are time-stretched from it (the model
+    alone at 2.0 clips phonemes to single frames and was misheard on 37% of words, stretched from 1.25 on none)."""
+
+    def __post_init__(self) -> None:
+        _check(
+            self,
+            positive=("first_chunk_tokens", "chunk_tokens"),
+            not_negative=("sentence_pause_seconds", "clause_pause_seconds"),
+        )
+        if not MIN_SPEED <= self.model_speed_min <= 1.0 <= self.model_speed_max <= MAX_SPEED:
+            raise ValueError(
+                f"need {MIN_SPEED} <= KOKORO_SPEECH_MODEL_SPEED_MIN <= 1 <= KOKORO_SPEECH_MODEL_SPEED_MAX "
+                f"<= {MAX_SPEED}, got {self.model_speed_min} and {self.model_speed_max}"
+            )
+        if self.chunk_tokens > MODEL_MAX_TOKENS or self.first_chunk_tokens > self.chunk_tokens:
+            raise ValueError(
+                f"need KOKORO_SPEECH_FIRST_CHUNK_TOKENS <= KOKORO_SPEECH_CHUNK_TOKENS <= {MODEL_MAX_TOKENS}, got "
+                f"{self.first_chunk_tokens} and {self.chunk_tokens}"
+            )
+
+    def model_speed(self, speed: float) -> float:
+        """The speed asked of the model: the request's, within the range where the model sounds right;
+        the rest is made by time-stretching."""
+        return min(max(speed, self.model_speed_min), self.model_speed_max)
+
+    def pause_after(self, ends: str) -> float:
+        """Seconds of silence after a chunk that ends on a "sentence", a "clause" or a "word"."""
+        return {"sentence": self.sentence_pause_seconds, "clause": self.clause_pause_seconds}.get(ends, 0.0)
+
+
+@dataclass(frozen=True)
+class CacheConfig:
+    """The result cache: finished responses answered again without the model."""
+
+    enabled: bool = setting(True, env="KOKORO_SPEECH_RESULT_CACHE")
+    """Keep finished responses and answer repeats from them."""
+    path: Path | None = setting(None, env="KOKORO_SPEECH_RESULT_CACHE_PATH")
+    """SQLite file shared by the workers; defaults to <cache_dir>/results.sqlite3."""
+    max_bytes: int = setting(256 * 1024 * 1024, env="KOKORO_SPEECH_RESULT_CACHE_MAX_BYTES")
+    """Upper bound of cached audio in bytes; least recently used entries go first."""
+    ttl_seconds: int = setting(7 * 24 * 3600, env="KOKORO_SPEECH_RESULT_CACHE_TTL_SECONDS")
+    """How long a cached response lives."""
+    store: str = setting("kokoro_speech_results", env="KOKORO_SPEECH_RESULT_CACHE_STORE")
+    """Name of the Litestar store to use; register another (Redis) under it to replace."""
+    claim_seconds: float = setting(10.0, env="KOKORO_SPEECH_RESULT_CACHE_CLAIM_SECONDS")
+    """How long a worker's claim on a response it is making lasts unless renewed (it renews it every third of
+    this while it makes it): meanwhile other workers sharing the store wait for the entry instead of making it."""
+    claim_poll_seconds: float = setting(0.1, env="KOKORO_SPEECH_RESULT_CACHE_CLAIM_POLL_SECONDS")
+    """How often a worker waiting on another's claim looks for the entry."""
+    drain_seconds: float = setting(30.0, env="KOKORO_SPEECH_RESULT_CACHE_DRAIN_SECONDS")
+    """How long shutdown waits for finished responses to be written to the cache."""
+
+    def __post_init__(self) -> None:
+        _check(self, positive=("max_bytes", "ttl_seconds"), not_negative=("drain_seconds",))
+        if self.claim_seconds <= 0 or self.claim_poll_seconds <= 0:
+            raise ValueError(
+                "KOKORO_SPEECH_RESULT_CACHE_CLAIM_SECONDS and KOKORO_SPEECH_RESULT_CACHE_CLAIM_POLL_SECONDS must be "
+                f"above zero, got {self.claim_seconds} and {self.claim_poll_seconds}"
+            )
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """Where the OpenAI-compatible routes live and what they accept."""
+
+    prefix: str = setting("/v1", env="KOKORO_SPEECH_API_PREFIX")
+    """Path prefix of the OpenAI-compatible routes."""
+    max_body_bytes: int = setting(65536, env="KOKORO_SPEECH_MAX_BODY_BYTES")
+    """Largest accepted request body; larger bodies get 413."""
+
+    def __post_init__(self) -> None:
+        _check(self, positive=("max_body_bytes",))
+
+
+@dataclass(frozen=True)
+class SpeechConfig:
+    """Configuration of the speech plugin: one sub-config per concern, then the plugin's wiring.
+
+    ``SpeechConfig.from_env()`` reads every setting from ``KOKORO_SPEECH_*`` variables; in code,
+    ``SpeechConfig(scheduling=SchedulingConfig(lanes=2), text=TextConfig(max_input_chars=2000))``.
+    """
+
+    model: ModelConfig = field(default_factory=ModelConfig)
+    onnx: OnnxConfig = field(default_factory=OnnxConfig)
+    scheduling: SchedulingConfig = field(default_factory=SchedulingConfig)
+    text: TextConfig = field(default_factory=TextConfig)
+    synthesis: SynthesisConfig = field(default_factory=SynthesisConfig)
+    audio: EncoderSettings = field(default_factory=EncoderSettings)
+    cache: CacheConfig = field(default_factory=CacheConfig)
+    api: ApiConfig = field(default_factory=ApiConfig)
+
+    # --- wiring into the application (code only, not settings of a running server) ------------
+    state_key: str = "kokoro_speech"
+    """Key of the plugin's per-worker runtime in the application state."""
+    service_dependency_key: str = "speech_service"
+    """Name under which the application's handlers receive the speech service."""
+    runtime_dependency_key: str = "speech_runtime"
+    """Name under which the application's handlers receive the worker's runtime (readiness, counters)."""
+    config_dependency_key: str = "speech_config"
+    """Name under which the application's handlers receive this config."""
+    app_wide_errors: bool = False
+    """Also answer in OpenAI's error shape outside the plugin's routes: unknown routes (404), wrong methods
+    (405) and the application's own errors. Off, the plugin shapes only its own routes' errors and leaves
+    the host application's as their owners wrote them; ``create_app`` turns it on."""
+
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> SpeechConfig:
-        """Build a config from ``KOKORO_SPEECH_*`` variables, then apply ``overrides``."""
-        environ = os.environ if environ is None else environ
-        raw: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
-            value = environ.get(ENV_PREFIX + f.name.upper())
-            # An empty value means "empty" for text settings (no CORS origins, no prefix) and
-            # "unset" for the others.
-            if value is not None and (value != "" or f.type in ("str", str)):
-                raw[f.name] = value
-        raw.update({k: v for k, v in overrides.items() if v is not None})
-        try:
-            return msgspec.convert(raw, cls, strict=False, dec_hook=_decode_path)
-        except msgspec.ValidationError as error:
-            raise ValueError(f"invalid setting: {error}") from error
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> SpeechConfig:
+        """Every setting from its ``KOKORO_SPEECH_*`` variable (``os.environ`` by default)."""
+        return settings.from_env(cls, os.environ if environ is None else environ)
 
     def to_env(self) -> dict[str, str]:
-        """The environment that reproduces this config in another process."""
-        env: dict[str, str] = {}
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            env[ENV_PREFIX + f.name.upper()] = str(value)
-        return env
+        """The environment that reproduces these settings in another process."""
+        return settings.to_env(self)
+
+    @property
+    def results_db(self) -> Path:
+        return self.cache.path or self.model.cache_dir / "results.sqlite3"
+
+    def output_settings(self) -> dict[str, Any]:
+        """The settings that change a response's bytes for the same request: part of every cache key. A
+        setting that changes the audio belongs in one of these sub-configs, so no key can forget it."""
+        return {"synthesis": asdict(self.synthesis), "audio": asdict(self.audio)}
 
 
-def _decode_path(type_: type, obj: Any) -> Any:
-    if type_ is Path:
-        return Path(obj).expanduser()
-    raise NotImplementedError(f"cannot decode {type_}")
+@dataclass(frozen=True)
+class ServeConfig:
+    """What `kokoro-speech serve` and ``create_app`` add around the plugin: address, workers, CORS, logs."""
 
+    host: str = setting("127.0.0.1", env="KOKORO_SPEECH_HOST")
+    """Address `kokoro-speech serve` binds."""
+    port: int = setting(8880, env="KOKORO_SPEECH_PORT")
+    """Port `kokoro-speech serve` binds."""
+    workers: int = setting(1, env="KOKORO_SPEECH_WORKERS")
+    """Granian worker processes; each loads its own model session and gets cores / workers threads."""
+    cors_origins: str = setting("*", env="KOKORO_SPEECH_CORS_ORIGINS")
+    """Origins browsers may call the server from, comma-separated; empty turns CORS off."""
+    log_level: LogLevel = setting("info", env="KOKORO_SPEECH_LOG_LEVEL")
+    """Level of the server's log lines."""
+    log_json: bool = setting(False, env="KOKORO_SPEECH_LOG_JSON")
+    """Write log lines as JSON instead of key=value."""
 
-def normalization_options(config: SpeechConfig, **overrides: object) -> NormalizationOptions:
-    """The server's normalization settings, with a request's overrides (None: keep the setting).
+    def __post_init__(self) -> None:
+        _check(self, positive=("port", "workers"))
 
-    ``normalize=False`` turns every rule off.
-    """
-    values = {
-        f.name: getattr(config, f.name if f.name == "date_order" else f"normalize_{f.name}")
-        for f in dataclasses.fields(NormalizationOptions)
-    }
-    master = overrides.pop("normalize", None)
-    if not (config.normalize if master is None else master):
-        values = {name: (False if isinstance(value, bool) else value) for name, value in values.items()}
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return NormalizationOptions(**values)
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServeConfig:
+        return settings.from_env(cls, os.environ if environ is None else environ)
+
+    def to_env(self) -> dict[str, str]:
+        return settings.to_env(self)
+
+    def origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    def threads_per_worker(self) -> int:
+        """Each worker's share of the cores, for workers this server starts itself."""
+        return max(1, cpu_count() // self.workers)

@@ -7,10 +7,10 @@ import sys
 
 import structlog
 
-from kokoro_speech.config import SpeechConfig
+from kokoro_speech.config import ServeConfig
 
 
-def configure_logging(config: SpeechConfig) -> None:
+def configure_logging(config: ServeConfig) -> None:
     level = logging.getLevelNamesMapping().get(config.log_level.upper(), logging.INFO)
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer() if config.log_json else structlog.dev.ConsoleRenderer(colors=False)

@@ -1,12 +1,22 @@
-"""KokoroSpeechPlugin: mounts the speech API into any Litestar application."""
+"""KokoroSpeechPlugin: mounts the speech API into any Litestar application.
+
+The plugin only wires: its routers (the OpenAI-compatible routes under ``api.prefix``, and
+``/health`` and ``/ready``), the providers its handlers and the application's own handlers
+receive, the runtime's lifespan and the result store. Its error handlers and request log
+are scoped to its own routers, so a host application's routes and errors stay as their
+owners wrote them, unless ``app_wide_errors`` is set.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from litestar import Router
 from litestar.config.app import AppConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ImproperlyConfiguredException
 from litestar.plugins import InitPlugin
 from litestar.stores.registry import StoreRegistry
 
@@ -15,54 +25,54 @@ from kokoro_speech.api.errors import OpenAIError, handle_exception
 from kokoro_speech.api.request_log import RequestLogMiddleware
 from kokoro_speech.cache import SQLiteStore
 from kokoro_speech.config import SpeechConfig
-from kokoro_speech.runtime import STATE_KEY, SpeechRuntime
+from kokoro_speech.runtime import ModelLoadFailed, ModelNotReady, SpeechRuntime
 from kokoro_speech.service import SpeechService
 
 
-def _runtime(state: State) -> SpeechRuntime:
-    runtime: SpeechRuntime = state[STATE_KEY]
-    return runtime
-
-
-def _service(state: State) -> SpeechService:
-    runtime = _runtime(state)
-    if runtime.service is None:
-        message = "The model is still loading; retry shortly." if runtime.error is None else runtime.error
-        raise OpenAIError(
-            503, message, code="model_not_ready", headers={"Retry-After": str(runtime.config.retry_after_seconds)}
-        )
-    return runtime.service
-
-
-def _config(state: State) -> SpeechConfig:
-    return _runtime(state).config
-
-
 class KokoroSpeechPlugin(InitPlugin):
-    """``Litestar(plugins=[KokoroSpeechPlugin(SpeechConfig(...))])``.
+    """``Litestar(plugins=[KokoroSpeechPlugin(SpeechConfig(...))])``."""
 
-    Adds the OpenAI-compatible routes under ``config.api_prefix``, ``/health`` and
-    ``/ready``, loads the model in the app's lifespan, registers the result cache store
-    (unless the app already has a store of that name) and maps every error to OpenAI's
-    JSON shape.
-    """
-
-    __slots__ = ("config",)
+    __slots__ = ("_runtime", "config")
 
     def __init__(self, config: SpeechConfig | None = None) -> None:
         self.config = config or SpeechConfig.from_env()
+        self._runtime: SpeechRuntime | None = None
+
+    @property
+    def runtime(self) -> SpeechRuntime:
+        """This application's runtime (there once the plugin is part of an application)."""
+        if self._runtime is None:
+            raise RuntimeError("the plugin is not part of an application yet")
+        return self._runtime
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         config = self.config
-        runtime = SpeechRuntime(config)
-        app_config.state[STATE_KEY] = runtime
-        dependencies = {
-            "runtime": Provide(_runtime, sync_to_thread=False),
-            "service": Provide(_service, sync_to_thread=False),
-            "config": Provide(_config, sync_to_thread=False),
+        runtime = self._runtime = SpeechRuntime(config)
+        app_config.state[config.state_key] = runtime
+        # Litestar refuses one provider under two names: the routers' and the application's are made apart.
+        own = {name: Provide(provider, sync_to_thread=False) for name, provider in _providers(config.state_key).items()}
+        providers = _providers(config.state_key)
+        # The plugin's handlers take fixed names on its own routers; the application's handlers take the
+        # configured keys, so they never clash with the application's own dependencies.
+        for name, key in (
+            ("runtime", config.runtime_dependency_key),
+            ("service", config.service_dependency_key),
+            ("config", config.config_dependency_key),
+        ):
+            if key in app_config.dependencies:
+                raise ImproperlyConfiguredException(
+                    f"the application already has a dependency '{key}': give the plugin another name for its {name} "
+                    f"(SpeechConfig.{name}_dependency_key)"
+                )
+            app_config.dependencies[key] = Provide(providers[name], sync_to_thread=False)
+        handlers: dict[type[Exception] | int, Any] = {Exception: handle_exception, HTTPException: handle_exception}
+        scoped: dict[str, Any] = {
+            "dependencies": own,
+            "exception_handlers": handlers,
+            "middleware": [RequestLogMiddleware()],
         }
         api = Router(
-            path=config.api_prefix,
+            path=config.api.prefix,
             route_handlers=[
                 speech.create_speech,
                 speech.create_timed_speech,
@@ -71,26 +81,24 @@ class KokoroSpeechPlugin(InitPlugin):
                 catalog.get_model,
                 catalog.list_voices,
             ],
-            dependencies=dependencies,
-            request_max_body_size=config.max_body_bytes,
+            request_max_body_size=config.api.max_body_bytes,
             tags=["speech"],
+            **scoped,
         )
-        probes = Router(
-            path="/", route_handlers=[health.health, health.ready], dependencies=dependencies, tags=["health"]
-        )
+        probes = Router(path="/", route_handlers=[health.health, health.ready], tags=["health"], **scoped)
         app_config.route_handlers.extend([api, probes])
         app_config.lifespan.append(runtime.lifespan)
-        app_config.middleware.append(RequestLogMiddleware())
-        for exc_type in (Exception, HTTPException):
-            app_config.exception_handlers.setdefault(exc_type, handle_exception)
-        if config.result_cache:
+        if config.app_wide_errors:
+            for exc_type, handler in handlers.items():
+                app_config.exception_handlers.setdefault(exc_type, handler)
+        if config.cache.enabled:
             runtime.owned_store = self._register_store(app_config)
         return app_config
 
     def _register_store(self, app_config: AppConfig) -> SQLiteStore | None:
         """Register the default result store unless the application has one under that name."""
-        name = self.config.result_cache_store
-        store = SQLiteStore(self.config.results_db, self.config.result_cache_max_bytes)
+        name = self.config.cache.store
+        store = SQLiteStore(self.config.results_db, self.config.cache.max_bytes)
         if app_config.stores is None:
             app_config.stores = {name: store}
         elif isinstance(app_config.stores, StoreRegistry):
@@ -101,3 +109,30 @@ class KokoroSpeechPlugin(InitPlugin):
         elif app_config.stores.setdefault(name, store) is not store:
             return None
         return store
+
+
+def _providers(state_key: str) -> dict[str, Callable[[State], Any]]:
+    def runtime(state: State) -> SpeechRuntime:
+        found: SpeechRuntime = state[state_key]
+        return found
+
+    def service(state: State) -> SpeechService:
+        current = runtime(state)
+        try:
+            return current.require_service()
+        except ModelNotReady as error:
+            raise OpenAIError(
+                503,
+                str(error),
+                code="model_not_ready",
+                headers={"Retry-After": str(current.config.scheduling.retry_after_seconds)},
+            ) from error
+        except ModelLoadFailed as error:
+            raise OpenAIError(
+                500, f"The speech model could not be loaded: {error}", code="model_load_failed"
+            ) from error
+
+    def config(state: State) -> SpeechConfig:
+        return runtime(state).config
+
+    return {"runtime": runtime, "service": service, "config": config}

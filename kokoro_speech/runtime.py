@@ -1,18 +1,25 @@
-"""What one worker process holds: the engine once loaded, the cache, and readiness."""
+"""What one worker process holds: the engine once loaded, the cache, background work, readiness.
+
+The model loads in the background so that /health answers at once. Until it is loaded the
+runtime is "loading" (retry shortly); a model that cannot be loaded makes it "failed" for
+good, with the reason, so that clients and probes stop retrying a permanent failure.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import structlog
 from litestar import Litestar
 from litestar.stores.base import Store
 
-from kokoro_speech.cache import MAX_ENTRY_SHARE, ResultCache, SQLiteStore
+from kokoro_speech.background import BackgroundWork
+from kokoro_speech.cache import MAX_ENTRY_SHARE, ResultCache, SQLiteStore, fingerprint
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.engine import SpeechEngine
@@ -21,38 +28,56 @@ from kokoro_speech.version import __version__
 
 log = structlog.get_logger("kokoro_speech")
 
-STATE_KEY = "kokoro_speech"
-# Settings that change the audio for the same request; part of every cache key.
-_AUDIO_SETTINGS = (
-    "first_chunk_tokens",
-    "chunk_tokens",
-    "sentence_pause_seconds",
-    "clause_pause_seconds",
-    "mp3_bitrate",
-    "aac_bitrate",
-    "opus_bitrate",
-    "ogg_page_ms",
-    "model_speed_min",
-    "model_speed_max",
-)
+
+class RuntimeState(enum.Enum):
+    LOADING = "loading"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class ModelNotReady(RuntimeError):
+    """The model is still loading: retry shortly."""
+
+
+class ModelLoadFailed(RuntimeError):
+    """The model could not be loaded; retrying will not help. The message says why."""
 
 
 class SpeechRuntime:
-    """Loads the engine in the background so /health answers at once and /ready says when."""
-
     def __init__(self, config: SpeechConfig) -> None:
         self.config = config
         self.service: SpeechService | None = None
-        self.error: str | None = None
+        self.failure: str | None = None
+        """Why the model could not be loaded (for operators: file names, not paths)."""
+        self.background = BackgroundWork()
         self.owned_store: SQLiteStore | None = None
         """The result store the plugin created (and so closes); None when the app brought its own."""
         self._loading: asyncio.Task[None] | None = None
+        self._on_failure: list[Callable[[str], None]] = []
+
+    @property
+    def state(self) -> RuntimeState:
+        if self.service is not None:
+            return RuntimeState.READY
+        return RuntimeState.LOADING if self.failure is None else RuntimeState.FAILED
+
+    def require_service(self) -> SpeechService:
+        """The service, or ModelNotReady / ModelLoadFailed saying why there is none."""
+        if self.service is not None:
+            return self.service
+        if self.failure is not None:
+            raise ModelLoadFailed(self.failure)
+        raise ModelNotReady("The model is still loading; retry shortly.")
+
+    def on_failure(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback`` with the reason if the model cannot be loaded."""
+        self._on_failure.append(callback)
 
     @asynccontextmanager
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
         # Missing files fail the start at once, with the message saying what to do.
-        files = await asyncio.to_thread(assets.resolve, self.config)
-        store = app.stores.get(self.config.result_cache_store) if self.config.result_cache else None
+        files = await asyncio.to_thread(assets.resolve, self.config.model)
+        store = app.stores.get(self.config.cache.store) if self.config.cache.enabled else None
         self._loading = asyncio.create_task(self._load(files, store))
         try:
             yield
@@ -60,42 +85,68 @@ class SpeechRuntime:
             self._loading.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._loading
+            # What finished responses left to store is stored before the store closes.
+            drained = await self.background.drain(self.config.cache.drain_seconds)
+            if not drained:
+                log.warning("results not stored at shutdown", seconds=self.config.cache.drain_seconds)
             if self.service is not None:
                 self.service.engine.close()
             if self.owned_store is not None:
-                self.owned_store.close()
+                await self.owned_store.close()
 
     def _fingerprint(self, files: assets.ModelFiles, engine: SpeechEngine) -> str:
-        """What, besides the request, decides a response: model and voices files, settings, code version,
-        and whether word timings are made (an entry without them cannot answer a request for them)."""
+        """What, besides the request, decides a response: model and voices files, the settings that change
+        the audio, code version, and whether word timings are made (an entry without them cannot answer a
+        request for them)."""
         stats = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in (files.model, files.voices)]
-        settings = [str(getattr(self.config, name)) for name in _AUDIO_SETTINGS]
-        return "|".join([__version__, *stats, *settings, f"durations:{engine.model.has_durations}"])
+        return fingerprint(__version__, stats, self.config.output_settings(), engine.model.has_durations)
 
     async def _load(self, files: assets.ModelFiles, store: Store | None) -> None:
         started = time.perf_counter()
+        engine: SpeechEngine | None = None
         try:
             engine = await asyncio.to_thread(SpeechEngine, self.config, files)
-            warmup = await asyncio.to_thread(engine.warm_up) if self.config.warmup else 0.0
-        except Exception:
-            # Details go to the log; clients only learn that the model is not available.
-            self.error = "The speech model failed to load; see the server log."
-            log.exception("engine load failed", model=str(files.model))
+            warmup = await asyncio.to_thread(engine.warm_up) if self.config.model.warmup else 0.0
+            self.service = self._service(files, engine, store)
+        except Exception as error:
+            if engine is not None:
+                engine.close()
+            self._failed(_reason(files, error))
             return
-        cache = None
-        if store is not None:
-            cache = ResultCache(
-                store,
-                self.config.result_cache_ttl_seconds,
-                self.config.result_cache_max_bytes // MAX_ENTRY_SHARE,
-                self._fingerprint(files, engine),
-            )
-        self.service = SpeechService(self.config, engine, cache)
         log.info(
             "engine ready",
             model=files.model.name,
             lanes=engine.lanes.lanes,
-            threads=self.config.resolved_threads(),
+            threads=self.config.onnx.threads(),
             load_s=round(time.perf_counter() - started, 3),
             warmup_s=round(warmup, 3),
         )
+
+    def _failed(self, reason: str) -> None:
+        self.failure = reason
+        log.error("model load failed", reason=reason, exc_info=True)
+        for callback in self._on_failure:
+            try:
+                callback(reason)
+            except Exception:
+                log.exception("model load failure callback failed")
+
+    def _service(self, files: assets.ModelFiles, engine: SpeechEngine, store: Store | None) -> SpeechService:
+        cache = None
+        if store is not None:
+            cache_config = self.config.cache
+            cache = ResultCache(
+                store,
+                cache_config.ttl_seconds,
+                cache_config.max_bytes // MAX_ENTRY_SHARE,
+                self._fingerprint(files, engine),
+            )
+        return SpeechService(self.config, engine, cache, self.background)
+
+
+def _reason(files: assets.ModelFiles, error: Exception) -> str:
+    """The error, with the folders of the model files left out: an operator knows where they are."""
+    message = str(error) or type(error).__name__
+    for path in (files.model, files.voices):
+        message = message.replace(str(path), path.name).replace(str(path.parent), "<model folder>")
+    return f"{files.model.name} could not be loaded: {message}"

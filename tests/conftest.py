@@ -7,20 +7,20 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from litestar.testing import TestClient
 
 from kokoro_speech import SpeechConfig, create_app
-from kokoro_speech.bench.server import ServerProcess as Server
-from kokoro_speech.bench.server import clean_env, free_port, start_server
 from kokoro_speech.config import default_cache_dir
+from kokoro_speech.testing import ServerProcess as Server
+from kokoro_speech.testing import clean_env, free_port, start_server, wait_ready
 from tests.asr import Recognizer, whisper_model_dir
 
-__all__ = ["REPO", "Server", "base_env", "free_port", "start_server", "wait_ready"]
+__all__ = ["REPO", "Server", "base_env", "free_port", "start_server", "wait_for", "wait_ready"]
 
 REPO = Path(__file__).resolve().parent.parent
-READY_TIMEOUT_S = 120
+EVENT_TIMEOUT_S = 300
+"""How long a test waits for an event before it calls it missing: a guard against a hang, not a goal."""
 
 
 def model_home() -> Path:
@@ -44,27 +44,25 @@ def home() -> Path:
     return model_home()
 
 
-def base_env(home: Path, cache_dir: Path) -> dict[str, str]:
-    return clean_env(home=str(home), cache_dir=str(cache_dir), allow_download="false")
+def base_env(home: Path, cache_dir: Path, **settings: str) -> dict[str, str]:
+    """A clean environment for the real model; ``settings`` as for ``clean_env`` (``queue_size="1"``)."""
+    return clean_env(home=str(home), cache_dir=str(cache_dir), allow_download="false", **settings)
 
 
 @pytest.fixture(scope="session")
 def app_config(home: Path, tmp_path_factory: pytest.TempPathFactory) -> SpeechConfig:
     """In-process app without the result cache, so every request runs the model."""
     cache_dir = tmp_path_factory.mktemp("cache")
-    return SpeechConfig.from_env(base_env(home, cache_dir), result_cache=False)
+    return SpeechConfig.from_env(base_env(home, cache_dir) | {"KOKORO_SPEECH_RESULT_CACHE": "false"})
 
 
-def wait_ready(get: Callable[[str], httpx.Response], timeout: float = READY_TIMEOUT_S) -> None:
+def wait_for(condition: Callable[[], object], what: str, timeout: float = EVENT_TIMEOUT_S) -> None:
+    """Return once ``condition()`` is true; fail naming ``what`` if it never comes."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if get("/ready").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError("server did not become ready")
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what}: not seen after {timeout} s")
+        time.sleep(0.02)
 
 
 @pytest.fixture(scope="session")

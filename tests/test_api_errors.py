@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+from typing import Any
+
 import pytest
-from litestar import Litestar, get
+from litestar import Litestar, Request, Response, get
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import ImproperlyConfiguredException
 from litestar.testing import TestClient
 
 from kokoro_speech import KokoroSpeechPlugin, SpeechConfig, create_app
-from tests.conftest import wait_ready
+from kokoro_speech.service import SpeechService
+from tests.conftest import base_env, wait_for, wait_ready
+from tests.errors import assert_openai_error
 
 GOOD = {"model": "tts-1", "input": "Hi.", "voice": "alloy"}
-
-
-def assert_openai_error(response, status: int, param: str | None = None, code: str | None = None) -> dict:  # type: ignore[no-untyped-def]
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"message", "type", "param", "code"}
-    assert error["message"] and "Traceback" not in error["message"]
-    assert error["type"] == ("server_error" if status >= 500 else "invalid_request_error")
-    assert error["param"] == param
-    if code is not None:
-        assert error["code"] == code
-    return error  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize(
@@ -104,12 +97,83 @@ def test_the_plugin_mounts_into_any_app_and_hides_internal_errors(app_config: Sp
     async def explode() -> None:
         raise RuntimeError("secret detail /etc/passwd")
 
-    app = Litestar(route_handlers=[explode], plugins=[KokoroSpeechPlugin(app_config)])
+    # Asked to, the plugin shapes the whole application's errors (as create_app does).
+    everywhere = dataclasses.replace(app_config, app_wide_errors=True)
+    app = Litestar(route_handlers=[explode], plugins=[KokoroSpeechPlugin(everywhere)])
     with TestClient(app, timeout=120) as own:
         error = assert_openai_error(own.get("/explode"), 500, None, "internal_error")
         assert "secret" not in error["message"]
         assert own.get("/health").status_code == 200
         assert own.get("/v1/models").status_code == 200
+
+
+def test_in_a_host_app_the_plugin_keeps_to_its_routes(app_config: SpeechConfig) -> None:
+    """The host's routes, errors and 404s stay as their owners wrote them; the plugin's answer as OpenAI's."""
+
+    @get("/own")
+    async def own() -> dict[str, bool]:
+        return {"mine": True}
+
+    @get("/explode")
+    async def explode() -> None:
+        raise ValueError("the host's own failure")
+
+    @get("/voice-count")
+    async def voice_count(tts: NamedDependency[SpeechService]) -> dict[str, int]:
+        return {"voices": len(tts.engine.voices)}
+
+    def host_errors(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, str]]:
+        return Response({"host_says": str(exc)}, status_code=418)
+
+    config = dataclasses.replace(app_config, service_dependency_key="tts")
+    app = Litestar(
+        route_handlers=[own, explode, voice_count],
+        exception_handlers={Exception: host_errors},
+        plugins=[KokoroSpeechPlugin(config)],
+    )
+    with TestClient(app, timeout=120) as host:
+        wait_ready(host.get)
+        mine = host.get("/own")
+        assert mine.json() == {"mine": True} and "x-worker-pid" not in mine.headers
+        failed = host.get("/explode")
+        assert (failed.status_code, failed.json()) == (418, {"host_says": "the host's own failure"})
+        missing = host.get("/nowhere")
+        assert missing.status_code == 418 and "error" not in missing.json(), "the host's handler, not the plugin's"
+        # The host's handlers receive the plugin's service under the name the config gives it.
+        assert host.get("/voice-count").json() == {"voices": 54}
+        # The plugin's routes answer as OpenAI does, whatever the host's handlers say.
+        speech = host.post("/v1/audio/speech", json={**GOOD, "voice": "nobody"})
+        assert_openai_error(speech, 400, "voice", "invalid_value")
+        assert "x-worker-pid" in speech.headers
+        assert_openai_error(host.post("/v1/audio/speech", json={**GOOD, "speed": 9}), 400, "speed", "invalid_value")
+        assert host.get("/v1/models").status_code == 200
+
+
+def test_a_dependency_key_the_host_already_uses_is_refused_by_name(app_config: SpeechConfig) -> None:
+    with pytest.raises(ImproperlyConfiguredException, match="service_dependency_key"):
+        Litestar(
+            dependencies={"speech_service": Provide(lambda: 1, sync_to_thread=False)},
+            plugins=[KokoroSpeechPlugin(app_config)],
+        )
+
+
+def test_a_model_that_cannot_be_loaded_is_a_lasting_500_with_the_reason(home: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "models" / "kokoro-v1.0.int8.onnx"
+    broken.parent.mkdir()
+    broken.write_bytes(b"this is not an onnx model")
+    config = SpeechConfig.from_env(base_env(home, tmp_path / "cache", result_cache="false", model_path=str(broken)))
+    with TestClient(create_app(config), timeout=120) as fresh:
+        wait_for(lambda: fresh.get("/ready").status_code != 503, "the load to end")
+        ready = fresh.get("/ready")
+        speech = fresh.post("/v1/audio/speech", json=GOOD)
+        voices = fresh.get("/v1/audio/voices")
+    assert ready.status_code == 500 and "retry-after" not in ready.headers
+    body = ready.json()
+    assert body["status"] == "failed" and body["code"] == "model_load_failed"
+    assert "kokoro-v1.0.int8.onnx" in body["detail"] and str(tmp_path) not in body["detail"]
+    for answer in (speech, voices):
+        error = assert_openai_error(answer, 500, None, "model_load_failed")
+        assert "kokoro-v1.0.int8.onnx" in error["message"] and "retry-after" not in answer.headers
 
 
 def test_cors_lets_a_browser_page_call_the_api(client: TestClient) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kokoro_speech.config import SpeechConfig
+from kokoro_speech.config import ModelConfig
 from kokoro_speech.engine.assets import VOICES, Asset, AssetsMissingError, fetch, resolve
 
 
@@ -21,7 +21,7 @@ def make_files(directory: Path) -> None:
 def test_home_is_searched_before_the_cache(tmp_path: Path) -> None:
     make_files(tmp_path / "home")
     make_files(tmp_path / "cache")
-    files = resolve(SpeechConfig(home=tmp_path / "home", cache_dir=tmp_path / "cache"), download=False)
+    files = resolve(ModelConfig(home=tmp_path / "home", cache_dir=tmp_path / "cache"), download=False)
     assert files.model == tmp_path / "home" / "kokoro-v1.0.int8.onnx"
     assert files.voices == tmp_path / "home" / "voices-v1.0.bin"
 
@@ -29,7 +29,7 @@ def test_home_is_searched_before_the_cache(tmp_path: Path) -> None:
 def test_the_cache_is_used_when_home_lacks_a_file(tmp_path: Path) -> None:
     (tmp_path / "home").mkdir()
     make_files(tmp_path / "cache")
-    files = resolve(SpeechConfig(home=tmp_path / "home", cache_dir=tmp_path / "cache"), download=False)
+    files = resolve(ModelConfig(home=tmp_path / "home", cache_dir=tmp_path / "cache"), download=False)
     assert files.model.parent == tmp_path / "cache"
 
 
@@ -37,12 +37,12 @@ def test_explicit_paths_win(tmp_path: Path) -> None:
     make_files(tmp_path / "cache")
     model = tmp_path / "elsewhere.onnx"
     model.write_bytes(b"m")
-    files = resolve(SpeechConfig(model_path=model, cache_dir=tmp_path / "cache"), download=False)
+    files = resolve(ModelConfig(model_path=model, cache_dir=tmp_path / "cache"), download=False)
     assert files.model == model
 
 
 def test_missing_files_are_named_with_where_and_how(tmp_path: Path) -> None:
-    config = SpeechConfig(home=tmp_path / "home", cache_dir=tmp_path / "cache")
+    config = ModelConfig(home=tmp_path / "home", cache_dir=tmp_path / "cache")
     with pytest.raises(AssetsMissingError) as error:
         resolve(config, download=False)
     message = str(error.value)

@@ -1,20 +1,23 @@
-"""The result cache store: byte bound, LRU order, TTL, sharing between processes."""
+"""The result cache store: byte bound, LRU order, TTL, sharing between processes, claims."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from kokoro_speech.cache import ResultCache, SQLiteStore
+from kokoro_speech.cache import SQLiteStore
 
 
 @pytest.fixture
-def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
     s = SQLiteStore(tmp_path / "results.sqlite3", max_bytes=1000)
     yield s
-    s.close()
+    await s.close()
 
 
 async def test_set_get_delete(store: SQLiteStore) -> None:
@@ -67,24 +70,88 @@ async def test_two_stores_on_one_file_share_entries(tmp_path: Path) -> None:
         await first.set("k", b"audio")
         assert await second.get("k") == b"audio"
     finally:
-        first.close()
-        second.close()
+        await first.close()
+        await second.close()
 
 
-def test_result_cache_keys_change_with_everything_that_changes_the_audio(tmp_path: Path) -> None:
-    cache = ResultCache(
-        SQLiteStore(tmp_path / "k.sqlite3", 10), ttl_seconds=60, max_entry_bytes=10, fingerprint="model-a"
-    )
-    base = {"text": "Hello.", "voice": "af_heart", "language": "en-us", "speed": 1.0, "response_format": "mp3"}
-    key = cache.key(**base)
-    assert cache.key(**base) == key
-    for field, other in [
-        ("text", "Hello!"),
-        ("voice", "am_adam"),
-        ("language", "en-gb"),
-        ("speed", 1.1),
-        ("response_format", "wav"),
-    ]:
-        assert cache.key(**{**base, field: other}) != key
-    other_model = ResultCache(cache.store, 60, 10, fingerprint="model-b")
-    assert other_model.key(**base) != key
+def write_lock(path: Path) -> sqlite3.Connection:
+    """Another process's connection holding the file's write lock (as a worker storing an entry does)."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+async def test_hits_do_not_wait_for_the_write_lock(tmp_path: Path) -> None:
+    """A hit records its recency in memory: hits in several workers never queue on SQLite's write lock."""
+    store = SQLiteStore(tmp_path / "shared.sqlite3", max_bytes=10_000)
+    await store.set("k", b"audio")
+    other = write_lock(store.path)
+    try:
+        for _ in range(3):
+            # Bounded well below SQLite's busy timeout: a hit that queued for the lock would give up there.
+            assert await asyncio.wait_for(store.get("k"), timeout=2) == b"audio"
+    finally:
+        other.rollback()
+        other.close()
+        await store.close()
+
+
+async def test_recency_kept_in_memory_still_orders_eviction(tmp_path: Path) -> None:
+    first = SQLiteStore(tmp_path / "shared.sqlite3", max_bytes=1000)
+    second = SQLiteStore(tmp_path / "shared.sqlite3", max_bytes=1000)
+    try:
+        for key in "abc":
+            await first.set(key, b"x" * 300)
+            time.sleep(0.002)
+        await second.get("a")  # a hit in another worker...
+        await second.close()  # ...written down when that worker stops (or with its next write)
+        await first.set("d", b"x" * 300)
+        assert await first.get("a") is not None and await first.get("b") is None
+    finally:
+        await first.close()
+
+
+async def test_closing_does_not_block_the_event_loop(tmp_path: Path) -> None:
+    """close() waits for the store's thread, which may be waiting on the lock: the loop runs meanwhile."""
+    store = SQLiteStore(tmp_path / "shared.sqlite3", max_bytes=10_000)
+    await store.get("warm")  # opens the file
+    other = write_lock(store.path)
+    writing = asyncio.ensure_future(store.set("k", b"audio"))  # waits on the other connection's lock
+
+    async def release() -> None:
+        await asyncio.sleep(0.2)
+        other.rollback()
+
+    releasing = asyncio.ensure_future(release())
+    # With a close that blocked the loop, `release` could not run until SQLite gave up: the write would fail.
+    await store.close()
+    await releasing
+    await writing
+    other.close()
+    reopened = SQLiteStore(store.path, max_bytes=10_000)
+    assert await reopened.get("k") == b"audio"
+    await reopened.close()
+
+
+async def test_claims_belong_to_their_owner_and_expire(tmp_path: Path) -> None:
+    first = SQLiteStore(tmp_path / "shared.sqlite3", max_bytes=10_000)
+    second = SQLiteStore(tmp_path / "shared.sqlite3", max_bytes=10_000)
+    try:
+        assert await first.claim("k", "a", 0.3)
+        assert await first.claim("k", "a", 0.3), "an owner's claim is still its own"
+        assert not await first.claim("k", "b", 60), "another owner in the same worker does not get it"
+        assert not await second.claim("k", "c", 60)
+        assert await second.claimed("k")
+        await second.release("k", "c")  # not its claim: left alone
+        assert await first.claimed("k")
+        await first.renew("k", "a", 60)
+        time.sleep(0.4)
+        assert await second.claimed("k") and not await second.claim("k", "c", 60)
+        await first.release("k", "a")
+        assert not await second.claimed("k")
+        assert await second.claim("k", "c", 0.2)
+        time.sleep(0.3)
+        assert not await first.claimed("k") and await first.claim("k", "a", 60), "an expired claim is free"
+    finally:
+        await first.close()
+        await second.close()

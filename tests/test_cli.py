@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.audio import decode, level_dbfs
-from tests.conftest import REPO, base_env
+from tests.conftest import EVENT_TIMEOUT_S, REPO, base_env
 
 
 def run_cli(home: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -16,7 +17,7 @@ def run_cli(home: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProce
         env=base_env(home, tmp_path),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=EVENT_TIMEOUT_S,
         cwd=REPO,
     )
 
@@ -42,3 +43,18 @@ def test_voices_lists_every_voice_with_its_openai_names(home: Path, tmp_path: Pa
     lines = result.stdout.splitlines()[1:]
     assert len(lines) == 54
     assert any(line.startswith("am_onyx") and "onyx" in line.split()[-1] for line in lines)
+
+
+def test_bench_runs_every_case_and_writes_its_figures(home: Path, tmp_path: Path) -> None:
+    """A short smoke run of `kokoro-speech bench`: every case once on small inputs, a table and the JSON."""
+    report = tmp_path / "bench.json"
+    result = run_cli(home, tmp_path, "bench", "--smoke", "--reps", "1", "--json", str(report))
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(report.read_text())
+    assert figures["smoke"] is True and figures["machine"]["cores"] >= 1
+    cases = {case["case"].split(".")[0]: case for case in figures["cases"]}
+    assert set(cases) == {"1", "2", "2b", "3", "4", "5", "6"}
+    assert all(case["server"] > 0 for case in cases.values())
+    assert all(case["raw"] > 0 for key, case in cases.items() if key in {"1", "2", "2b", "3", "4"})
+    assert figures["stages_s"]["audio seconds"] > 1
+    assert "case" in result.stdout and "wrote" in result.stdout

@@ -1,22 +1,48 @@
-"""Settings: defaults, environment variables, overrides."""
+"""Settings: defaults, environment variables, nesting, overrides (pure logic)."""
 
 from __future__ import annotations
 
 import dataclasses
+import typing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from kokoro_speech.config import ENV_PREFIX, SpeechConfig
+from kokoro_speech import cli
+from kokoro_speech.audio.formats import EncoderSettings
+from kokoro_speech.cache import fingerprint
+from kokoro_speech.config import (
+    ApiConfig,
+    OnnxConfig,
+    SchedulingConfig,
+    ServeConfig,
+    SpeechConfig,
+    SynthesisConfig,
+    TextConfig,
+    cpu_count,
+)
+from kokoro_speech.normalize import NormalizationOptions
+from kokoro_speech.settings import ENV_PREFIX, Setting, env_of, settings_of
+
+
+def every_setting() -> list[Setting]:
+    return [*settings_of(SpeechConfig), *settings_of(ServeConfig)]
+
+
+def load(environ: dict[str, str]) -> tuple[SpeechConfig, ServeConfig]:
+    return SpeechConfig.from_env(environ), ServeConfig.from_env(environ)
 
 
 def test_every_setting_has_a_default_and_an_environment_variable() -> None:
-    config = SpeechConfig()
-    env = config.to_env()
-    for f in dataclasses.fields(SpeechConfig):
-        if getattr(config, f.name) is not None:
-            assert ENV_PREFIX + f.name.upper() in env
-    assert SpeechConfig.from_env(env) == config
+    config, serve = SpeechConfig(), ServeConfig()
+    env = {**config.to_env(), **serve.to_env()}
+    for item in every_setting():
+        assert item.env.startswith(ENV_PREFIX)
+        if item.default is not None:
+            assert item.env in env
+    assert len({item.env for item in every_setting()}) == len(every_setting()), "a variable is used twice"
+    assert load(env) == (config, serve)
 
 
 def test_environment_values_are_typed() -> None:
@@ -28,16 +54,52 @@ def test_environment_values_are_typed() -> None:
             "KOKORO_SPEECH_SENTENCE_PAUSE_SECONDS": "0.3",
         }
     )
-    assert config.lanes == 3
-    assert config.warmup is False
-    assert config.home == Path("~/models").expanduser()
-    assert config.sentence_pause_seconds == 0.3
+    assert config.scheduling.lanes == 3
+    assert config.model.warmup is False
+    assert config.model.home == Path("~/models").expanduser()
+    assert config.synthesis.sentence_pause_seconds == 0.3
 
 
-def test_overrides_beat_the_environment_and_none_leaves_it() -> None:
-    env = {"KOKORO_SPEECH_PORT": "9000", "KOKORO_SPEECH_WORKERS": "2"}
-    config = SpeechConfig.from_env(env, port=7000, workers=None)
-    assert (config.port, config.workers) == (7000, 2)
+# Where the value a type gets would break a check between settings, one that keeps it.
+_VALID_OTHERWISE = {"KOKORO_SPEECH_MODEL_SPEED_MAX": ("2.5", 2.5), "KOKORO_SPEECH_CHUNK_TOKENS": ("200", 200)}
+
+
+def _other_value(item: Setting) -> tuple[str, Any]:
+    """One valid value other than the default, in the variable's text and as the config holds it."""
+    if item.env in _VALID_OTHERWISE:
+        return _VALID_OTHERWISE[item.env]
+    type_ = item.type
+    if type_ is bool:
+        return ("false", False) if item.default else ("1", True)
+    if type_ is int:
+        return "7", 7
+    if type_ is float:
+        return "0.5", 0.5
+    if type_ is str:
+        return "something", "something"
+    if type_ in (Path, Path | None):
+        return "~/somewhere", Path("~/somewhere").expanduser()
+    if typing.get_origin(type_) is typing.Literal:
+        choice = next(c for c in typing.get_args(type_) if c != item.default)
+        return str(choice), choice
+    raise AssertionError(f"{item.env}: the config declares a type this test does not know: {type_}")
+
+
+@pytest.mark.parametrize("item", every_setting(), ids=lambda item: item.env)
+def test_every_declared_type_is_read_from_its_variable(item: Setting) -> None:
+    text, expected = _other_value(item)
+    speech, serve = load({item.env: text})
+    value: Any = speech if item in list(settings_of(SpeechConfig)) else serve
+    for name in item.path:
+        value = getattr(value, name)
+    assert value == expected and type(value) is type(expected)
+
+
+def test_flags_beat_the_environment_and_a_flag_not_given_leaves_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KOKORO_SPEECH_PORT", "9000")
+    monkeypatch.setenv("KOKORO_SPEECH_WORKERS", "2")
+    _, serve = cli._configs(cli._with_flags({"KOKORO_SPEECH_PORT": 7000, "KOKORO_SPEECH_WORKERS": None}))
+    assert (serve.port, serve.workers) == (7000, 2)
 
 
 @pytest.mark.parametrize(
@@ -54,45 +116,86 @@ def test_overrides_beat_the_environment_and_none_leaves_it() -> None:
     ],
 )
 def test_bad_values_are_refused_with_the_setting_named(name: str, value: str) -> None:
-    with pytest.raises(ValueError, match="(?i)" + name.split("_")[0]):
-        SpeechConfig.from_env({ENV_PREFIX + name: value})
+    with pytest.raises(ValueError, match="(?i)" + name.split("_")[0]) as refused:
+        load({ENV_PREFIX + name: value})
+    assert ENV_PREFIX + name in str(refused.value)
 
 
-def test_automatic_lanes_and_threads_split_the_cores_between_workers() -> None:
-    cores = SpeechConfig().cpu_count()
+def test_threads_split_the_cores_only_between_workers_the_server_starts() -> None:
+    cores = cpu_count()
+    # A plugin inside someone else's application: the machine's cores, whatever KOKORO_SPEECH_WORKERS says.
+    assert OnnxConfig().threads() == cores
+    assert SpeechConfig.from_env({"KOKORO_SPEECH_WORKERS": "2"}).onnx.threads() == cores
     for workers in (1, 2, 3):
-        config = SpeechConfig(workers=workers)
-        assert config.resolved_lanes() == 1
-        assert workers * config.resolved_threads() <= max(cores, workers)
-    assert SpeechConfig(workers=1).resolved_threads() == cores
-    assert SpeechConfig(lanes=5).resolved_lanes() == 5
-    assert SpeechConfig(intra_op_threads=3).resolved_threads() == 3
+        share = ServeConfig(workers=workers).threads_per_worker()
+        assert share >= 1 and workers * share <= max(cores, workers)
+    assert ServeConfig(workers=1).threads_per_worker() == cores
+    assert SchedulingConfig().resolved_lanes() == 1
+    assert SchedulingConfig(lanes=5).resolved_lanes() == 5
+    assert OnnxConfig(intra_op_threads=3).threads() == 3
 
 
 def test_an_empty_text_setting_survives_the_trip_to_the_workers() -> None:
-    config = SpeechConfig(cors_origins="", api_prefix="")
-    assert SpeechConfig.from_env(config.to_env()) == config
+    config, serve = SpeechConfig(api=ApiConfig(prefix="")), ServeConfig(cors_origins="")
+    assert load({**config.to_env(), **serve.to_env()}) == (config, serve)
     # Empty values of other kinds mean "use the default".
     assert SpeechConfig.from_env({"KOKORO_SPEECH_LANES": "", "KOKORO_SPEECH_HOME": ""}) == SpeechConfig()
 
 
 def test_normalization_settings_and_request_overrides() -> None:
-    from kokoro_speech.config import normalization_options
-
-    config = SpeechConfig.from_env({"KOKORO_SPEECH_NORMALIZE_UNITS": "false", "KOKORO_SPEECH_DATE_ORDER": "dmy"})
-    options = normalization_options(config)
+    text = SpeechConfig.from_env({"KOKORO_SPEECH_NORMALIZE_UNITS": "false", "KOKORO_SPEECH_DATE_ORDER": "dmy"}).text
+    options = text.normalization_for()
     assert options.units is False and options.money is True and options.date_order == "dmy"
-    assert normalization_options(config, units=True, money=None).units is True
-    everything_off = normalization_options(config, normalize=False)
+    assert text.normalization_for(units=True, money=None).units is True
+    everything_off = text.normalization_for(normalize=False)
     assert not any(v for k, v in vars(everything_off).items() if k != "date_order")
-    assert normalization_options(config, normalize=False, money=True).money is True
+    assert text.normalization_for(normalize=False, money=True).money is True
+    # The server's master switch off: a request may turn normalization back on, with the server's rules.
+    server_off = TextConfig(normalize=False, normalization=NormalizationOptions(units=False))
+    assert server_off.normalization_for().money is False
+    assert server_off.normalization_for(normalize=True) == NormalizationOptions(units=False)
 
 
 def test_every_normalization_switch_has_a_setting_and_a_request_field() -> None:
     from kokoro_speech.api.schemas import Normalization
-    from kokoro_speech.normalize import NormalizationOptions
 
-    options = {f.name for f in dataclasses.fields(NormalizationOptions)}
-    settings = {f.name for f in dataclasses.fields(SpeechConfig)}
-    assert {name if name == "date_order" else f"normalize_{name}" for name in options} <= settings
-    assert set(Normalization.__struct_fields__) == options | {"normalize"}
+    options = [f.name for f in dataclasses.fields(NormalizationOptions)]
+    for name in options:
+        expected = "KOKORO_SPEECH_DATE_ORDER" if name == "date_order" else f"KOKORO_SPEECH_NORMALIZE_{name.upper()}"
+        assert env_of(SpeechConfig, "text", "normalization", name) == expected
+    assert env_of(SpeechConfig, "text", "normalize") == "KOKORO_SPEECH_NORMALIZE"
+    assert list(Normalization.__struct_fields__) == ["normalize", *options]
+
+
+def test_every_setting_that_changes_the_audio_is_in_the_cache_fingerprint() -> None:
+    base = SpeechConfig()
+
+    def digest(config: SpeechConfig) -> str:
+        return fingerprint(config.output_settings())
+
+    for group, field_name in (
+        ("synthesis", "chunk_tokens"),
+        ("synthesis", "model_speed_max"),
+        ("audio", "mp3_bitrate"),
+    ):
+        section = getattr(base, group)
+        changed = dataclasses.replace(section, **{field_name: getattr(section, field_name) + 1})
+        assert digest(dataclasses.replace(base, **{group: changed})) != digest(base), field_name
+
+    # A setting added to one of these sub-configs later is in the key without anyone listing it.
+    @dataclasses.dataclass(frozen=True)
+    class WithNewKnob(SynthesisConfig):
+        breathiness: float = 0.0
+
+    @dataclasses.dataclass(frozen=True)
+    class WithNewCodecKnob(EncoderSettings):
+        mp3_quality: int = 2
+
+    assert digest(dataclasses.replace(base, synthesis=WithNewKnob(breathiness=0.5))) != digest(
+        dataclasses.replace(base, synthesis=WithNewKnob())
+    )
+    assert digest(dataclasses.replace(base, audio=WithNewCodecKnob(mp3_quality=5))) != digest(
+        dataclasses.replace(base, audio=WithNewCodecKnob())
+    )
+    # Settings that do not change the audio stay out of it.
+    assert digest(dataclasses.replace(base, scheduling=SchedulingConfig(queue_size=3))) == digest(base)

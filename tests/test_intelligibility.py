@@ -25,7 +25,7 @@ SERVER_WER_GOAL = 0.03
 
 @pytest.fixture(scope="module")
 def raw_kokoro(app_config: SpeechConfig) -> Iterator[Kokoro]:
-    files = assets.resolve(app_config)
+    files = assets.resolve(app_config.model)
     yield Kokoro(str(files.model), str(files.voices))
 
 

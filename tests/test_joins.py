@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from kokoro_speech.engine.joins import SAMPLE_RATE, fade_edges, join_ready, trim_silence
+from kokoro_speech.engine.joins import SAMPLE_RATE, fade_edges, join_trimmed, speech_bounds
+
+
+def trimmed_and_joined(audio: np.ndarray, pause_seconds: float) -> np.ndarray:
+    """What the engine does with each chunk the model makes: cut to its speech, then joined."""
+    start, end = speech_bounds(audio)
+    return join_trimmed(audio[start:end], pause_seconds)
 
 
 def tone(seconds: float, level: float = 0.3) -> np.ndarray:
@@ -15,8 +21,8 @@ def tone(seconds: float, level: float = 0.3) -> np.ndarray:
 def test_trim_keeps_the_speech_and_a_little_of_the_silence_around_it() -> None:
     silence = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
     speech = tone(1.0)
-    trimmed = trim_silence(np.concatenate([silence, speech, silence]))
-    assert SAMPLE_RATE * 1.0 <= len(trimmed) <= SAMPLE_RATE * 1.2
+    start, end = speech_bounds(np.concatenate([silence, speech, silence]))
+    assert SAMPLE_RATE * 1.0 <= end - start <= SAMPLE_RATE * 1.2
 
 
 def test_edges_are_faded_to_zero_so_a_join_cannot_click() -> None:
@@ -25,7 +31,7 @@ def test_edges_are_faded_to_zero_so_a_join_cannot_click() -> None:
 
 
 def test_joined_chunks_have_no_jump_larger_than_the_signal_itself_makes() -> None:
-    first, second = join_ready(tone(0.5), 0.0), join_ready(tone(0.5, 0.5), 0.0)
+    first, second = trimmed_and_joined(tone(0.5), 0.0), trimmed_and_joined(tone(0.5, 0.5), 0.0)
     joined = np.concatenate([first, second])
     steps = np.abs(np.diff(joined))
     inside = np.abs(np.diff(second)).max()
@@ -34,11 +40,11 @@ def test_joined_chunks_have_no_jump_larger_than_the_signal_itself_makes() -> Non
 
 
 def test_pause_follows_the_speech() -> None:
-    out = join_ready(tone(0.5), 0.2)
+    out = trimmed_and_joined(tone(0.5), 0.2)
     pause = out[-int(0.2 * SAMPLE_RATE) :]
     assert np.all(pause == 0)
     assert len(out) >= int(0.7 * SAMPLE_RATE)
 
 
 def test_all_silence_becomes_nothing() -> None:
-    assert len(join_ready(np.zeros(SAMPLE_RATE, dtype=np.float32), 0.0)) == 0
+    assert len(trimmed_and_joined(np.zeros(SAMPLE_RATE, dtype=np.float32), 0.0)) == 0

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
-from kokoro_speech.config import ENV_PREFIX, SpeechConfig
+from kokoro_speech.config import ServeConfig, SpeechConfig
+from kokoro_speech.settings import as_text, settings_of
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text()
+_ROW = re.compile(r"^\| `(KOKORO_SPEECH_[A-Z0-9_]+)` \| (?:`([^`]*)`)? *\|", flags=re.MULTILINE)
+# Defaults that depend on the machine are described in the table, not printed.
+_MACHINE_DEFAULTS = {"KOKORO_SPEECH_CACHE_DIR"}
 
 
-def test_every_setting_is_in_the_configuration_table() -> None:
-    documented = set(re.findall(r"^\| `(KOKORO_SPEECH_[A-Z0-9_]+)` \|", README, flags=re.MULTILINE))
-    expected = {ENV_PREFIX + f.name.upper() for f in dataclasses.fields(SpeechConfig)}
-    assert documented == expected
+def documented() -> dict[str, str]:
+    return {env: default for env, default in _ROW.findall(README)}
+
+
+def test_every_setting_is_in_the_configuration_table_with_its_default() -> None:
+    table = documented()
+    settings = [*settings_of(SpeechConfig), *settings_of(ServeConfig)]
+    assert set(table) == {s.env for s in settings}
+    for item in settings:
+        if item.env in _MACHINE_DEFAULTS:
+            continue
+        shown = "" if item.default is None else as_text(item.default)
+        assert table[item.env] == shown, item.env
 
 
 def test_quick_start_runs_the_command_ci_runs() -> None:

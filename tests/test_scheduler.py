@@ -173,7 +173,7 @@ async def running_later(lanes: LaneScheduler, cost: float = 1.0) -> tuple[Stoppa
     """A later chunk that has started on its lane and runs until told otherwise."""
     job = StoppableJob("later")
     task = asyncio.create_task(lanes.run(job, Priority.LATER_CHUNK, cost=cost))
-    await asyncio.to_thread(job.started.wait, 10)
+    assert await asyncio.to_thread(job.started.wait, 10)
     return job, task
 
 
@@ -190,7 +190,7 @@ async def test_cancelling_a_running_job_stops_it_and_frees_the_lane_when_its_thr
     lanes = LaneScheduler(lanes=1, queue_size=4)
     job = StoppableJob("done")
     task = asyncio.create_task(lanes.run(job, Priority.FIRST_CHUNK))
-    await asyncio.to_thread(job.started.wait, 10)
+    assert await asyncio.to_thread(job.started.wait, 10)
     assert lanes.busy == 1
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -222,7 +222,7 @@ async def test_a_resumed_chunk_is_not_preempted_twice_and_first_chunks_are_never
     starts = later.starts
     first = StoppableJob("first", starts)
     first_task = asyncio.create_task(lanes.run(first, Priority.FIRST_CHUNK))
-    await asyncio.to_thread(first.started.wait, 10)  # `later` was preempted for it
+    assert await asyncio.to_thread(first.started.wait, 10)  # `later` was preempted for it
     later.started.clear()
     second = StoppableJob("second", starts)
     second.finish.set()
@@ -232,7 +232,7 @@ async def test_a_resumed_chunk_is_not_preempted_twice_and_first_chunks_are_never
     first.finish.set()
     assert await first_task == "first"
     # Turns alternate: the resumed later chunk runs before `second`, and it is not preempted again.
-    await asyncio.to_thread(later.started.wait, 10)
+    assert await asyncio.to_thread(later.started.wait, 10)
     assert lanes.runs_preempted == 1
     later.finish.set()
     assert await later_task == "later"

@@ -95,12 +95,14 @@ def test_models_list_and_lookup(client: TestClient) -> None:
     listed = client.get("/v1/models").json()
     assert listed["object"] == "list"
     assert {m["id"] for m in listed["data"]} == {"tts-1", "tts-1-hd", "gpt-4o-mini-tts", "kokoro"}
+    kokoro_v1_release = 1735689600  # 2025-01-01
     assert client.get("/v1/models/tts-1-hd").json() == {
         "id": "tts-1-hd",
         "object": "model",
-        "created": listed["data"][1]["created"],
+        "created": kokoro_v1_release,
         "owned_by": "kokoro-speech",
     }
+    assert all(m["created"] == kokoro_v1_release and m["owned_by"] == "kokoro-speech" for m in listed["data"])
 
 
 @pytest.mark.parametrize(("speed", "low", "high"), [(0.5, 1.6, 2.4), (2.0, 0.38, 0.62)])

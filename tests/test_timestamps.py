@@ -12,11 +12,14 @@ import onnxruntime as ort
 import pytest
 from litestar.testing import TestClient
 
+from kokoro_speech import create_app
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.duration_output import DURATION_OUTPUT, patched_path, with_duration_output
 from tests.asr import Recognizer, normalized
 from tests.audio import decode
+from tests.conftest import wait_ready
+from tests.errors import assert_openai_error
 
 TEXT = "It costs $7.25 at Elm St. today, and the shop opens at 9:30 a.m. sharp."
 
@@ -29,8 +32,8 @@ def timed(client: TestClient, **fields: object) -> Any:
 
 
 def test_the_patched_model_outputs_durations_and_identical_audio(app_config: SpeechConfig, tmp_path: Path) -> None:
-    files = assets.resolve(app_config)
-    tensor = app_config.duration_tensor
+    files = assets.resolve(app_config.model)
+    tensor = app_config.model.duration_tensor
     patched = with_duration_output(files.model, tmp_path, tensor)
     assert patched == patched_path(files.model, tmp_path, tensor) and patched.parent != files.model.parent
     original = ort.InferenceSession(str(files.model), providers=["CPUExecutionProvider"])
@@ -100,10 +103,18 @@ def test_timestamps_need_sse_on_the_speech_route(client: TestClient) -> None:
     assert response.status_code == 400 and response.json()["error"]["param"] == "timestamps"
 
 
+# Over 150 words, so that no single word decides the mean.
 ASR_TEXTS = (
     "The library opens early on weekdays, and the garden behind it is quiet. "
     "Children read under the old trees while their parents talk about the weather.",
     "Yesterday I walked to the market and bought apples, bread and a small bunch of flowers for my mother.",
+    "The train to the coast was late again, so we sat on the platform and watched the pigeons argue over crumbs.",
+    "My grandfather kept bees behind the barn, and every summer he sold jars of honey from a table by the road.",
+    "When the power went out, the whole street came outside with candles and talked until long after midnight.",
+    "She practised the piano every morning before school, even on the coldest days of the winter.",
+    "The small boat drifted slowly across the lake while the fishermen waited for the first bite of the day.",
+    "After the storm, the river rose over its banks and covered the fields with a thin layer of brown water.",
+    "We painted the kitchen a pale yellow colour and hung a new clock above the door.",
 )
 
 
@@ -136,8 +147,10 @@ def _matched(ours: list[tuple[str, float]], theirs: list[tuple[str, float]]) -> 
 
 
 def test_a_word_spoken_across_two_chunks_is_one_entry(client: TestClient) -> None:
-    # A long amount is spoken as many words; the first chunk (60 phonemes) ends among them.
-    text = "The total came to $1,234,567.89 after tax and fees were added."
+    # A long amount is spoken as many words, more than the first chunk (60 phonemes) holds: it ends among them.
+    text = "$1,234,567.89 was the total after tax and fees were added."
+    amount = client.post("/v1/audio/phonemize", json={"input": "$1,234,567.89"}).json()["phonemes"]
+    assert len(amount) > 60, "the amount alone is longer than the first chunk"
     result = timed(client, input=text)
     assert [w["word"] for w in result["words"]].count("$1,234,567.89") == 1
     body = {"model": "tts-1", "voice": "af_heart", "input": text, "stream_format": "sse", "timestamps": True}
@@ -148,3 +161,17 @@ def test_a_word_spoken_across_two_chunks_is_one_entry(client: TestClient) -> Non
     ]
     words = [w["word"] for e in events for w in e.get("words", [])]
     assert words.count("$1,234,567.89") == 1 and " ".join(words) == text
+
+
+def test_with_word_timestamps_off_the_routes_that_need_them_say_so(app_config: SpeechConfig, tmp_path: Path) -> None:
+    config = SpeechConfig.from_env({**app_config.to_env(), "KOKORO_SPEECH_WORD_TIMESTAMPS": "false"})
+    with TestClient(create_app(config), timeout=120) as untimed:
+        wait_ready(untimed.get)
+        body = {"model": "tts-1", "voice": "af_heart", "input": "No timings here."}
+        timed_route = untimed.post("/v1/audio/speech/timestamps", json=body)
+        sse = untimed.post("/v1/audio/speech", json={**body, "stream_format": "sse", "timestamps": True})
+        plain = untimed.post("/v1/audio/speech", json=body)
+    for refused in (timed_route, sse):
+        assert_openai_error(refused, 400, "timestamps", "timestamps_unavailable")
+        assert "KOKORO_SPEECH_WORD_TIMESTAMPS" in refused.json()["error"]["message"]
+    assert plain.status_code == 200 and decode(plain.content, "mp3")[0].size > 0

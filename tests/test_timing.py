@@ -10,6 +10,7 @@ from kokoro_speech.engine.timing import (
     SAMPLES_PER_FRAME,
     WordSpan,
     WordTime,
+    WordTimeline,
     chunk_spans,
     join_cut_words,
     spoken_words,
@@ -64,3 +65,16 @@ def test_a_word_cut_across_chunks_comes_once_when_it_is_complete() -> None:
     assert [(w.word, w.start, w.end) for w in words] == [("one", 0.0, 0.5), ("two", 0.6, 1.4), ("three", 1.5, 1.8)]
     # Nothing is given before it is known to be complete.
     assert [t.owner for t in done] == [0]
+
+
+def test_the_timeline_places_each_chunk_after_the_ones_before_at_its_tempo() -> None:
+    rate = 24000
+    timeline = WordTimeline(["one", "two", "three"], rate)
+    # A chunk made by the model at its own speed, played twice as fast: its audio is half as long.
+    first = timeline.add([WordTime(0, 0.0, 1.0), WordTime(1, 1.2, 2.0)], tempo=2.0, samples=rate)
+    assert [(w.word, w.start, w.end) for w in first] == [("one", 0.0, 0.5)]
+    second = timeline.add([WordTime(1, 0.0, 0.4), WordTime(2, 0.6, 1.0)], tempo=2.0, samples=rate // 2)
+    # "two" went on into the second chunk (one second in): it comes once, from 0.6 s to 1.2 s.
+    assert [(w.word, w.start, w.end) for w in second] == [("two", 0.6, 1.2)]
+    assert [(w.word, w.start, w.end) for w in timeline.finish()] == [("three", 1.3, 1.5)]
+    assert timeline.finish() == []

@@ -7,6 +7,7 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.audio import decode, level_dbfs
+from tests.errors import assert_openai_error
 
 AUDIBLE_DBFS = -35.0
 
@@ -138,12 +139,16 @@ def test_inline_pronunciation_speaks_the_given_phonemes(client: TestClient) -> N
 
 
 def test_phonemize_errors_are_openai_shaped(client: TestClient) -> None:
-    for body, param in (({"input": "", "lang": "en-us"}, "input"), ({"input": "Hi", "lang": "xx"}, "lang")):
-        response = client.post("/v1/audio/phonemize", json=body)
-        assert response.status_code == 400
-        assert response.json()["error"]["param"] == param
-    response = client.post("/v1/audio/phonemize", json={"lang": "en-us"})
-    assert response.status_code == 400 and "input" in response.json()["error"]["message"]
+    for body, param, code in (
+        ({"input": "", "lang": "en-us"}, "input", "empty_input"),
+        ({"input": "Hi", "lang": "xx"}, "lang", "unsupported_language"),
+        ({"input": "Hi", "voice": "nobody"}, "voice", "invalid_value"),
+        ({"input": "x" * 4097}, "input", "string_above_max_length"),
+        ({"input": "Hi", "normalization": {"nope": True}}, "normalization", "invalid_value"),
+    ):
+        assert_openai_error(client.post("/v1/audio/phonemize", json=body), 400, param, code)
+    error = assert_openai_error(client.post("/v1/audio/phonemize", json={"lang": "en-us"}), 400, "input")
+    assert "input" in error["message"]
 
 
 def test_normalization_can_be_turned_off_per_request(client: TestClient) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from litestar import Response, get
 from litestar.di import NamedDependency
 
-from kokoro_speech.api.schemas import Health, Lanes
-from kokoro_speech.runtime import SpeechRuntime
+from kokoro_speech.api.schemas import CacheStats, Health, Lanes
+from kokoro_speech.runtime import RuntimeState, SpeechRuntime
 
 
 @get("/health", summary="Liveness")
@@ -16,14 +16,19 @@ async def health() -> Health:
 
 @get("/ready", summary="Readiness")
 async def ready(runtime: NamedDependency[SpeechRuntime]) -> Response[Health]:
-    if runtime.service is not None:
-        lanes = runtime.service.engine.lanes
+    service = runtime.service
+    if service is not None:
+        lanes = service.engine.lanes
         stats = Lanes(
             lanes.lanes, lanes.busy, lanes.waiting, lanes.runs_started, lanes.runs_stopped, lanes.runs_preempted
         )
-        return Response(Health(status="ready", lanes=stats))
+        cache = CacheStats(coalesced=service.coalesced) if service.cache is not None else None
+        return Response(Health(status="ready", lanes=stats, cache=cache))
+    if runtime.state is RuntimeState.FAILED:
+        # Permanent: no Retry-After, so probes and clients stop retrying.
+        return Response(Health(status="failed", detail=runtime.failure, code="model_load_failed"), status_code=500)
     return Response(
-        Health(status="loading" if runtime.error is None else "failed", detail=runtime.error),
+        Health(status="loading"),
         status_code=503,
-        headers={"Retry-After": str(runtime.config.retry_after_seconds)},
+        headers={"Retry-After": str(runtime.config.scheduling.retry_after_seconds)},
     )

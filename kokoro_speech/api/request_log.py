@@ -1,21 +1,36 @@
-"""One log line per request with its timings, and clean-up of abandoned streams."""
+"""One log line per request of the plugin's routes, with its timings, and the answering worker's pid.
+
+The middleware only observes: it times the response, adds ``X-Worker-Pid`` and writes the
+line. A handler that knows more about its request (voice, format, audio seconds, cache hit)
+attaches a :class:`Describes` object with :func:`describe`; its fields join the line when
+the response ends.
+"""
 
 from __future__ import annotations
 
 import os
 import time
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
+from litestar import Request
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from kokoro_speech.api.speech import OUTCOME_STATE, RESPONSE_STATE
-from kokoro_speech.engine.joins import SAMPLE_RATE
-from kokoro_speech.service import SpeechOutcome, SpeechResponse
-
 log = structlog.get_logger("kokoro_speech.access")
+
+_DESCRIPTION = "kokoro_speech_access_description"
+"""Where in the request's scope state the handler leaves its description."""
+
+
+class Describes(Protocol):
+    def log_fields(self) -> dict[str, object]: ...
+
+
+def describe(request: Request[Any, Any, Any], description: Describes) -> None:
+    """Add ``description``'s fields to the request's log line (read when the response ends)."""
+    request.scope.setdefault("state", {})[_DESCRIPTION] = description
 
 
 class RequestLogMiddleware(ASGIMiddleware):
@@ -24,7 +39,7 @@ class RequestLogMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         started = time.perf_counter()
         first_byte: float | None = None
-        status = 500
+        status: int | None = None  # stays None when no response was sent (the client left first)
 
         async def timed_send(message: Message) -> None:
             nonlocal first_byte, status
@@ -39,11 +54,6 @@ class RequestLogMiddleware(ASGIMiddleware):
         try:
             await next_app(scope, receive, timed_send)
         finally:
-            state: dict[str, Any] = scope.get("state", {})
-            speech: SpeechResponse | None = state.get(RESPONSE_STATE)
-            if speech is not None:
-                # The client may have gone mid-stream: stop the synthesis it left running.
-                await speech.aclose()
             fields: dict[str, Any] = {
                 "method": scope.get("method"),
                 "path": scope["path"],
@@ -51,15 +61,7 @@ class RequestLogMiddleware(ASGIMiddleware):
                 "ttfb_ms": round((first_byte - started) * 1000, 1) if first_byte else None,
                 "total_ms": round((time.perf_counter() - started) * 1000, 1),
             }
-            outcome: SpeechOutcome | None = state.get(OUTCOME_STATE)
-            if outcome is not None:
-                fields.update(
-                    voice=outcome.voice,
-                    format=outcome.response_format,
-                    input_chars=outcome.input_chars,
-                    audio_s=round(outcome.audio_seconds(SAMPLE_RATE), 2),
-                    cache_hit=outcome.cache_hit,
-                    completed=outcome.completed,
-                    **{f"{k}_ms": round(v * 1000, 1) for k, v in outcome.timings.items()},
-                )
+            description: Describes | None = scope.get("state", {}).get(_DESCRIPTION)
+            if description is not None:
+                fields.update(description.log_fields())
             log.info("request", **fields)

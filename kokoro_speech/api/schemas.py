@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import dataclasses
+import typing
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
+from kokoro_speech.audio.formats import AudioFormat
 from kokoro_speech.config import MAX_SPEED, MIN_SPEED
 from kokoro_speech.engine.timing import SpokenWord
-from kokoro_speech.normalize.options import DateOrder
+from kokoro_speech.job import InputType
+from kokoro_speech.normalize.options import NormalizationOptions
 
 MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts", "kokoro")
 MODEL_CREATED = 1735689600  # 2025-01-01, release of Kokoro v1.0
 OWNER = "kokoro-speech"
 
-ResponseFormat = Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
 StreamFormat = Literal["audio", "sse"]
-InputType = Literal["text", "phonemes"]
 
 
 class VoiceRef(msgspec.Struct):
@@ -25,26 +27,27 @@ class VoiceRef(msgspec.Struct):
     id: str
 
 
-class Normalization(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    """Extension: per-request switches of the text normalizer; an unset field keeps the server's setting."""
+def _normalization_struct() -> type[msgspec.Struct]:
+    """The request's switches, made from the normalizer's one list of them: each optional, unset keeps the
+    server's setting; ``normalize: false`` turns every rule off."""
+    hints = typing.get_type_hints(NormalizationOptions)
+    switches = [(f.name, hints[f.name] | None, None) for f in dataclasses.fields(NormalizationOptions)]
+    return msgspec.defstruct(
+        "Normalization",
+        [("normalize", bool | None, None), *switches],
+        forbid_unknown_fields=True,
+        omit_defaults=True,
+        module=__name__,
+    )
 
-    normalize: bool | None = None
-    """False speaks the input as written: every rule off."""
-    numbers: bool | None = None
-    money: bool | None = None
-    percentages: bool | None = None
-    dates: bool | None = None
-    date_order: DateOrder | None = None
-    times: bool | None = None
-    phone_numbers: bool | None = None
-    units: bool | None = None
-    abbreviations: bool | None = None
-    acronyms: bool | None = None
-    urls: bool | None = None
-    versions: bool | None = None
-    symbols: bool | None = None
-    markdown: bool | None = None
-    emoji: bool | None = None
+
+if TYPE_CHECKING:
+
+    class Normalization(msgspec.Struct):
+        """Extension: per-request switches of the text normalizer (see ``_normalization_struct``)."""
+
+else:
+    Normalization = _normalization_struct()
 
 
 class SpeechRequest(msgspec.Struct, kw_only=True):
@@ -55,7 +58,7 @@ class SpeechRequest(msgspec.Struct, kw_only=True):
     voice: str | VoiceRef
     instructions: str | None = None
     """Accepted for compatibility; Kokoro has no instruction following, the output is unchanged."""
-    response_format: ResponseFormat = "mp3"
+    response_format: AudioFormat = "mp3"
     speed: Annotated[float, msgspec.Meta(ge=MIN_SPEED, le=MAX_SPEED)] = 1.0
     stream_format: StreamFormat = "audio"
     # --- extensions (not in OpenAI's API; OpenAI's SDK sends them through extra_body) ---
@@ -141,7 +144,14 @@ class Lanes(msgspec.Struct):
     runs_preempted: int
 
 
+class CacheStats(msgspec.Struct):
+    coalesced: int
+    """Requests answered by another request's synthesis of the same speech."""
+
+
 class Health(msgspec.Struct, omit_defaults=True):
     status: str
     detail: str | None = None
+    code: str | None = None
     lanes: Lanes | None = None
+    cache: CacheStats | None = None

@@ -4,53 +4,56 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
-from litestar import Request, post
+import structlog
+from litestar import Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
-from litestar.response import ServerSentEvent, Stream
+from litestar.response import Stream
 
+from kokoro_speech.api import request_log
+from kokoro_speech.api.closing import SpeechEvents, SpeechStream
 from kokoro_speech.api.errors import OpenAIError
 from kokoro_speech.api.schemas import MODELS, Normalization, Phonemes, PhonemizeRequest, SpeechRequest, TimedSpeech
-from kokoro_speech.config import SpeechConfig, normalization_options
+from kokoro_speech.api.sse import speech_events
+from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import languages
-from kokoro_speech.engine.engine import NothingToSayError, SpeechInput
+from kokoro_speech.engine.engine import NothingToSayError
 from kokoro_speech.engine.languages import UnknownLanguageError
 from kokoro_speech.engine.scheduler import Overloaded
-from kokoro_speech.engine.timing import SpokenWord
 from kokoro_speech.engine.voices import UnknownVoiceError
+from kokoro_speech.job import SpeechJob
 from kokoro_speech.normalize import NormalizationOptions
-from kokoro_speech.service import (
-    SpeechJob,
-    SpeechOutcome,
-    SpeechResponse,
-    SpeechService,
-)
+from kokoro_speech.response import SpeechOutcome, SpeechResponse
+from kokoro_speech.service import SpeechService
+
+T = TypeVar("T")
+log = structlog.get_logger("kokoro_speech")
 
 # nginx's status for a request the client closed before the answer: only ever seen in logs.
 CLIENT_CLOSED_REQUEST = 499
-OUTCOME_STATE = "kokoro_speech_outcome"
-RESPONSE_STATE = "kokoro_speech_response"
 
 
 def check_input(text: str, config: SpeechConfig) -> None:
+    limit = config.text.max_input_chars
     if not text.strip():
         raise OpenAIError(400, "'input' must not be empty.", param="input", code="empty_input")
-    if len(text) > config.max_input_chars:
+    if len(text) > limit:
         raise OpenAIError(
             400,
-            f"'input' is {len(text)} characters long; the maximum is {config.max_input_chars}.",
+            f"'input' is {len(text)} characters long; the maximum is {limit}.",
             param="input",
             code="string_above_max_length",
         )
 
 
-def check_request(data: SpeechRequest, config: SpeechConfig) -> None:
-    """What msgspec's schema cannot say: known model, input within the configured bounds."""
+def checked_job(data: SpeechRequest, config: SpeechConfig) -> SpeechJob:
+    """The job a request asks for, once what msgspec's schema cannot say is checked: a known model,
+    an input within the configured bounds, a voice."""
     if data.model not in MODELS:
         raise OpenAIError(
             404,
@@ -61,11 +64,20 @@ def check_request(data: SpeechRequest, config: SpeechConfig) -> None:
     check_input(data.input, config)
     if not data.voice_id.strip():
         raise OpenAIError(400, "'voice' must not be empty.", param="voice", code="invalid_value")
+    return SpeechJob(
+        text=data.input,
+        voice=data.voice_id,
+        speed=data.speed,
+        response_format=data.response_format,
+        lang=data.lang,
+        input_type=data.input_type,
+        normalization=_normalization(config, data.normalization),
+    )
 
 
 def _normalization(config: SpeechConfig, override: Normalization | None) -> NormalizationOptions:
     overrides = msgspec.structs.asdict(override) if override is not None else {}
-    return normalization_options(config, **overrides)
+    return config.text.normalization_for(**overrides)
 
 
 @contextmanager
@@ -84,29 +96,22 @@ def openai_errors(config: SpeechConfig) -> Iterator[None]:
             503,
             "The server is overloaded; retry after a moment.",
             code="server_overloaded",
-            headers={"Retry-After": str(config.retry_after_seconds)},
+            headers={"Retry-After": str(config.scheduling.retry_after_seconds)},
         ) from error
 
 
 async def _open(
     data: SpeechRequest, service: SpeechService, config: SpeechConfig, request: Request[Any, Any, Any]
 ) -> SpeechResponse:
-    check_request(data, config)
-    outcome = SpeechOutcome(voice=data.voice_id, response_format=data.response_format, input_chars=len(data.input))
-    request.state[OUTCOME_STATE] = outcome
-    job = SpeechJob(
-        text=data.input,
-        voice=data.voice_id,
-        speed=data.speed,
-        response_format=data.response_format,
-        lang=data.lang,
-        input_type=data.input_type,
-        normalization=_normalization(config, data.normalization),
-    )
+    job = checked_job(data, config)
+    outcome = SpeechOutcome(voice=job.voice, response_format=job.response_format, input_chars=len(job.text))
+    request_log.describe(request, outcome)
     with openai_errors(config):
-        speech = await service.open(job, outcome)
-    request.state[RESPONSE_STATE] = speech
-    return speech
+        return await service.open(job, outcome)
+
+
+def _cache_header(speech: SpeechResponse) -> dict[str, str]:
+    return {"X-Cache": "HIT" if speech.outcome.cache_hit else "MISS"}
 
 
 @post(
@@ -135,10 +140,9 @@ async def create_speech(
     if data.timestamps and not service.engine.model.has_durations:
         raise _no_timestamps()
     speech = await _open(data, service, config, request)
-    headers = {"X-Cache": "HIT" if speech.outcome.cache_hit else "MISS"}
     if data.stream_format == "sse":
-        return ServerSentEvent(_sse_data(speech, data.timestamps), headers=headers)
-    return Stream(speech.audio(), media_type=speech.media_type, headers=headers)
+        return SpeechEvents(speech, speech_events(speech, data.timestamps), headers=_cache_header(speech))
+    return SpeechStream(speech, speech.audio(), media_type=speech.media_type, headers=_cache_header(speech))
 
 
 @post(
@@ -152,39 +156,27 @@ async def create_timed_speech(
     service: NamedDependency[SpeechService],
     config: NamedDependency[SpeechConfig],
     request: Request[Any, Any, Any],
-) -> TimedSpeech:
+) -> Response[TimedSpeech]:
     if not service.engine.model.has_durations:
         raise _no_timestamps()
     speech = await _open(data, service, config, request)
-    audio = bytearray()
-    words: list[SpokenWord] = []
-
-    async def collect() -> None:
-        async for piece in speech.pieces():
-            audio.extend(piece.data)
-            words.extend(piece.words)
-
-    # Nothing is sent before the whole answer exists, so a client that leaves would go unnoticed
-    # until then: watch the connection and stop the synthesis when it closes.
-    collecting = asyncio.ensure_future(collect())
-    leaving = asyncio.ensure_future(_disconnected(request))
     try:
-        await asyncio.wait({collecting, leaving}, return_when=asyncio.FIRST_COMPLETED)
+        # Nothing is sent before the whole answer exists, so a client that leaves would go unnoticed
+        # until then: the connection is watched meanwhile.
+        whole = await until_disconnected(request, speech.collect())
     finally:
-        leaving.cancel()
-    if not collecting.done():
-        collecting.cancel()
-        await speech.aclose()
+        speech.close()
+    if whole is None:
         raise OpenAIError(CLIENT_CLOSED_REQUEST, "The client closed the request.", code="client_closed_request")
-    collecting.result()
-    return TimedSpeech(
-        audio=base64.b64encode(audio).decode(),
+    timed = TimedSpeech(
+        audio=await asyncio.to_thread(_base64, whole.audio),
         response_format=data.response_format,
         content_type=speech.media_type,
-        duration=round(speech.outcome.audio_seconds(service.engine.sample_rate), 3),
-        words=words,
+        duration=round(speech.outcome.audio_seconds, 3),
+        words=whole.words,
         usage=speech.usage(),
     )
+    return Response(timed, headers=_cache_header(speech))
 
 
 @post(
@@ -200,23 +192,45 @@ async def phonemize(
 ) -> Phonemes:
     check_input(data.input, config)
     engine = service.engine
+    job = SpeechJob(text=data.input, voice=data.voice or "", normalization=_normalization(config, data.normalization))
     with openai_errors(config):
         if data.lang is not None:
             language = languages.find(data.lang)
         elif data.voice is not None:
-            language = engine.voices.resolve(data.voice).language
+            language = engine.speaker(job).language
         else:
             language = languages.LANGUAGES[0]
-        speech = SpeechInput(data.input, language, _normalization(config, data.normalization))
-        reading = await engine.read_async(speech)
+        reading = await engine.read_async(job, language)
     phonemes = " ".join(reading.phoneme_sentences())
     return Phonemes(phonemes=phonemes, tokens=engine.phonemizer.tokenize(phonemes), lang=language.code)
+
+
+async def until_disconnected(request: Request[Any, Any, Any], work: Coroutine[Any, Any, T]) -> T | None:
+    """The result of ``work``, or None if the client closes the connection first (``work`` is then
+    cancelled, as it is when the handler itself is)."""
+    working = asyncio.ensure_future(work)
+    leaving = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({working, leaving}, return_when=asyncio.FIRST_COMPLETED)
+        if leaving.done() and not leaving.cancelled() and leaving.exception() is not None:
+            # The connection could not be watched: the client may still be there, so the work goes on.
+            log.warning("could not watch the connection", error=repr(leaving.exception()))
+            await asyncio.wait({working})
+    finally:
+        leaving.cancel()
+        if not working.done():
+            working.cancel()
+    return working.result() if working.done() and not working.cancelled() else None
 
 
 async def _disconnected(request: Request[Any, Any, Any]) -> None:
     """Returns when the client has closed the connection (the body has been read already)."""
     while (await request.receive())["type"] != "http.disconnect":
         pass
+
+
+def _base64(audio: bytes) -> str:
+    return base64.b64encode(audio).decode()
 
 
 def _no_timestamps() -> OpenAIError:
@@ -226,8 +240,3 @@ def _no_timestamps() -> OpenAIError:
         param="timestamps",
         code="timestamps_unavailable",
     )
-
-
-async def _sse_data(speech: SpeechResponse, with_words: bool) -> AsyncIterator[str]:
-    async for event in speech.sse(with_words):
-        yield event.decode()

@@ -10,42 +10,14 @@ included, is a complete file.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 import av
 import numpy as np
 from av.audio.stream import AudioStream
 from numpy.typing import NDArray
 
-AudioFormat = Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
-
-
-@dataclass(frozen=True)
-class FormatInfo:
-    media_type: str
-    container: str | None
-    codec: str | None
-    extension: str
-
-
-FORMATS: dict[str, FormatInfo] = {
-    "mp3": FormatInfo("audio/mpeg", "mp3", "libmp3lame", "mp3"),
-    "opus": FormatInfo("audio/ogg", "ogg", "libopus", "opus"),
-    "aac": FormatInfo("audio/aac", "adts", "aac", "aac"),
-    "flac": FormatInfo("audio/flac", "flac", "flac", "flac"),
-    "wav": FormatInfo("audio/wav", "wav", "pcm_s16le", "wav"),
-    "pcm": FormatInfo("audio/pcm", None, None, "pcm"),
-}
-
-
-@dataclass(frozen=True)
-class EncoderSettings:
-    sample_rate: int = 24000
-    mp3_bitrate: int = 64000
-    aac_bitrate: int = 64000
-    opus_bitrate: int = 32000
-    ogg_page_ms: int = 100
+from kokoro_speech.audio.formats import FORMATS, AudioFormat, EncoderSettings, FormatInfo
 
 
 class Encoder(Protocol):
@@ -95,7 +67,7 @@ class _Sink:
 class ContainerEncoder:
     """Any PyAV container/codec pair, fed frame by frame."""
 
-    def __init__(self, fmt: FormatInfo, settings: EncoderSettings, bitrate: int | None) -> None:
+    def __init__(self, fmt: FormatInfo, settings: EncoderSettings, sample_rate: int, bitrate: int | None) -> None:
         assert fmt.container is not None and fmt.codec is not None
         self._sink = _Sink()
         # bitexact keeps encoder version strings out of the headers: same input, same bytes.
@@ -103,12 +75,12 @@ class ContainerEncoder:
         if fmt.container == "ogg":
             options["page_duration"] = str(settings.ogg_page_ms * 1000)
         self._container = av.open(self._sink, mode="w", format=fmt.container, options=options)
-        stream = self._container.add_stream(fmt.codec, rate=settings.sample_rate, layout="mono")
+        stream = self._container.add_stream(fmt.codec, rate=sample_rate, layout="mono")
         assert isinstance(stream, AudioStream)
         if bitrate:
             stream.bit_rate = bitrate
         self._stream = stream
-        self._rate = settings.sample_rate
+        self._rate = sample_rate
         self._pts = 0
 
     def encode(self, pcm: NDArray[np.float32]) -> bytes:
@@ -134,9 +106,9 @@ class ContainerEncoder:
             self._container.close()
 
 
-def new_encoder(response_format: str, settings: EncoderSettings) -> Encoder:
+def new_encoder(response_format: AudioFormat, settings: EncoderSettings, sample_rate: int) -> Encoder:
     fmt = FORMATS[response_format]
     if fmt.container is None:
         return PcmEncoder()
     bitrate = {"mp3": settings.mp3_bitrate, "aac": settings.aac_bitrate, "opus": settings.opus_bitrate}
-    return ContainerEncoder(fmt, settings, bitrate.get(response_format))
+    return ContainerEncoder(fmt, settings, sample_rate, bitrate.get(response_format))

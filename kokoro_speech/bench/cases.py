@@ -12,24 +12,44 @@ from dataclasses import dataclass
 import httpx
 from kokoro_onnx import Kokoro
 
-from kokoro_speech.bench.server import ServerProcess
+from kokoro_speech.bench.memory import PeakRss
 from kokoro_speech.bench.texts import take
+from kokoro_speech.testing import ServerProcess
 
 SAMPLE_RATE = 24000
 PCM_BYTES_PER_SECOND = SAMPLE_RATE * 2
 VOICE = "af_heart"
 LANGUAGE = "en-us"
-SHORT_CHARS = 50
-PARAGRAPH_CHARS = 700
-THROUGHPUT_CHARS = 150
-THROUGHPUT_CLIENTS = 4
-REQUESTS_PER_CLIENT = 2
-LONG_STREAMS = 3
-CACHE_HIT_CHARS = 170  # about ten seconds of speech
-CACHE_HITS = 30
-RSS_SAMPLE_S = 0.05
 HTTP_TIMEOUT_S = 300
 IDLE_POLL_S = 0.02
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much each case asks for."""
+
+    short_chars: int = 50
+    paragraph_chars: int = 700
+    throughput_chars: int = 150
+    throughput_clients: int = 4
+    requests_per_client: int = 2
+    long_streams: int = 3
+    cache_hit_chars: int = 170
+    """About ten seconds of speech."""
+    cache_hits: int = 30
+
+
+FULL = Sizes()
+SMOKE = Sizes(
+    paragraph_chars=150,
+    throughput_chars=60,
+    throughput_clients=2,
+    requests_per_client=1,
+    long_streams=1,
+    cache_hit_chars=60,
+    cache_hits=3,
+)
+"""Every case once on small inputs: shows the benchmark runs, measures nothing worth quoting."""
 
 
 @dataclass
@@ -51,9 +71,10 @@ def median(values: list[float]) -> float:
 class Measure:
     """Timed calls into the server and into raw kokoro-onnx."""
 
-    def __init__(self, server: ServerProcess, raw: Kokoro) -> None:
+    def __init__(self, server: ServerProcess, raw: Kokoro, sizes: Sizes = FULL) -> None:
         self.server = server
         self.raw = raw
+        self.sizes = sizes
         self.client = httpx.Client(base_url=server.url, timeout=HTTP_TIMEOUT_S)
 
     def body(self, text: str, fmt: str = "pcm", **extra: object) -> dict[str, object]:
@@ -126,7 +147,7 @@ def alternate(
 
 
 def short_latency(m: Measure, reps: int) -> CaseResult:
-    texts = take(SHORT_CHARS, reps * 2, seed=100)
+    texts = take(m.sizes.short_chars, reps * 2, seed=100)
     # The same text on both sides, each side its own copy so the server's cache cannot help.
     s, r = alternate(reps, lambda i: m.server_whole(texts[i], "wav")[0], lambda i: m.raw_create(texts[i])[0])
     server, raw = median(s), median(r)
@@ -143,13 +164,13 @@ def short_latency(m: Measure, reps: int) -> CaseResult:
 
 
 def first_byte(m: Measure, reps: int, first_chunk_phonemes: Callable[[str], str]) -> list[CaseResult]:
-    texts = take(PARAGRAPH_CHARS, reps, seed=200)
+    texts = take(m.sizes.paragraph_chars, reps, seed=200)
     s, r = alternate(reps, lambda i: m.server_ttfb(texts[i]), lambda i: m.raw_create(texts[i])[0])
     first_raw = [m.raw_phonemes(first_chunk_phonemes(t)) for t in texts]
     server, raw, chunk = median(s), median(r), median(first_raw)
     return [
         CaseResult(
-            "2. time to first byte, 700-char stream",
+            f"2. time to first byte, {m.sizes.paragraph_chars}-char stream",
             "ttfb / raw whole",
             server,
             raw,
@@ -171,42 +192,19 @@ def first_byte(m: Measure, reps: int, first_chunk_phonemes: Callable[[str], str]
     ]
 
 
-class PeakRss:
-    """Samples the server's resident memory in the background while a block runs."""
-
-    def __init__(self, server: ServerProcess) -> None:
-        self.server = server
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.server.rss_bytes())
-            self._stop.wait(RSS_SAMPLE_S)
-
-    def __enter__(self) -> PeakRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.server.rss_bytes())
-
-
 def server_throughput(m: Measure, texts: list[str]) -> tuple[float, int]:
     """Input characters spoken per wall second with concurrent clients, and the server's peak RSS meanwhile.
 
     Characters, not audio seconds: the server and the library pad pauses differently, so the same text gives
     slightly different lengths of audio; the same text is the same work.
     """
-    done_chars = [0] * THROUGHPUT_CLIENTS
+    clients = m.sizes.throughput_clients
+    done_chars = [0] * clients
     errors: list[BaseException] = []
 
     def client(index: int) -> None:
         with httpx.Client(base_url=m.server.url, timeout=HTTP_TIMEOUT_S) as http:
-            for text in texts[index::THROUGHPUT_CLIENTS]:
+            for text in texts[index::clients]:
                 try:
                     _, pcm = m.server_whole(text, "pcm", client=http)
                 except BaseException as error:  # reported after the threads are joined
@@ -219,7 +217,7 @@ def server_throughput(m: Measure, texts: list[str]) -> tuple[float, int]:
 
     with PeakRss(m.server) as rss:
         started = time.perf_counter()
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(THROUGHPUT_CLIENTS)]
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
         for t in threads:
             t.start()
         for t in threads:
@@ -245,8 +243,8 @@ class ThroughputRun:
 
 
 def throughput(m: Measure, reps: int, seed: int = 300) -> ThroughputRun:
-    count = THROUGHPUT_CLIENTS * REQUESTS_PER_CLIENT
-    batches = [take(THROUGHPUT_CHARS, count, seed=seed + 1000 * rep) for rep in range(reps)]
+    count = m.sizes.throughput_clients * m.sizes.requests_per_client
+    batches = [take(m.sizes.throughput_chars, count, seed=seed + 1000 * rep) for rep in range(reps)]
     peak = 0
 
     def server(rep: int) -> float:
@@ -259,10 +257,10 @@ def throughput(m: Measure, reps: int, seed: int = 300) -> ThroughputRun:
     return ThroughputRun(s, r, peak)
 
 
-def throughput_result(run: ThroughputRun) -> CaseResult:
+def throughput_result(run: ThroughputRun, sizes: Sizes) -> CaseResult:
     server, raw = median(run.server), median(run.raw)
     return CaseResult(
-        f"3. throughput, {THROUGHPUT_CLIENTS} clients, 150-char texts",
+        f"3. throughput, {sizes.throughput_clients} clients, {sizes.throughput_chars}-char texts",
         "chars per s",
         server,
         raw,
@@ -289,12 +287,13 @@ def memory_result(label: str, peak: int, goal_mb: float | None) -> CaseResult:
 
 
 def fairness(m: Measure, reps: int) -> CaseResult:
-    shorts = take(SHORT_CHARS, reps * 2, seed=400)
-    longs = take(PARAGRAPH_CHARS, reps * LONG_STREAMS, seed=500)
+    streams = m.sizes.long_streams
+    shorts = take(m.sizes.short_chars, reps * 2, seed=400)
+    longs = take(m.sizes.paragraph_chars, reps * streams, seed=500)
     idle = [m.server_ttfb(shorts[2 * rep]) for rep in range(reps)]
     loaded: list[float] = []
     for rep in range(reps):
-        started = [threading.Event() for _ in range(LONG_STREAMS)]
+        started = [threading.Event() for _ in range(streams)]
         stop = threading.Event()
 
         errors: list[BaseException] = []
@@ -316,8 +315,8 @@ def fairness(m: Measure, reps: int) -> CaseResult:
                 first.set()
 
         threads = [
-            threading.Thread(target=long_stream, args=(longs[rep * LONG_STREAMS + i], started[i], stop, errors))
-            for i in range(LONG_STREAMS)
+            threading.Thread(target=long_stream, args=(longs[rep * streams + i], started[i], stop, errors))
+            for i in range(streams)
         ]
         for t in threads:
             t.start()
@@ -332,7 +331,7 @@ def fairness(m: Measure, reps: int) -> CaseResult:
         m.wait_idle()
     ratio = median(loaded) / median(idle)
     return CaseResult(
-        f"4. fairness, short stream during {LONG_STREAMS} long ones",
+        f"4. fairness, short stream during {streams} long ones",
         "ttfb loaded / idle",
         median(loaded),
         median(idle),
@@ -344,13 +343,13 @@ def fairness(m: Measure, reps: int) -> CaseResult:
 
 
 def cache_hit(m: Measure) -> CaseResult:
-    text = take(CACHE_HIT_CHARS, 1, seed=600)[0]
+    text = take(m.sizes.cache_hit_chars, 1, seed=600)[0]
     _, first = m.server_whole(text, "mp3")
-    times = [m.server_whole(text, "mp3")[0] for _ in range(CACHE_HITS)]
+    times = [m.server_whole(text, "mp3")[0] for _ in range(m.sizes.cache_hits)]
     ms = median(times) * 1000
     seconds = _mp3_seconds(first)
     return CaseResult(
-        "5. cache hit, 10-second mp3",
+        f"5. cache hit, {m.sizes.cache_hit_chars}-char mp3",
         "median latency ms",
         ms,
         None,

@@ -12,20 +12,17 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import psutil
 from kokoro_onnx import Kokoro
 
 from kokoro_speech.bench import cases
-from kokoro_speech.bench.server import clean_env, start_server
+from kokoro_speech.bench.memory import total_memory_gb
 from kokoro_speech.bench.stages import stage_times
 from kokoro_speech.bench.texts import take
-from kokoro_speech.config import SpeechConfig, normalization_options
+from kokoro_speech.config import ServeConfig, SpeechConfig
 from kokoro_speech.engine import assets
-from kokoro_speech.engine.chunks import plan
 from kokoro_speech.engine.engine import SpeechEngine
-from kokoro_speech.engine.languages import LANGUAGES
-from kokoro_speech.engine.phonemes import Phonemizer
-from kokoro_speech.engine.reading import read
+from kokoro_speech.job import SpeechJob
+from kokoro_speech.testing import clean_env, start_server
 
 MEMORY_GOAL_MB = 600
 
@@ -42,7 +39,7 @@ def machine() -> dict[str, Any]:
     return {
         "cpu": cpu,
         "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "memory_gb": total_memory_gb(),
         "python": platform.python_version(),
         "onnxruntime": version("onnxruntime"),
         "kokoro-onnx": version("kokoro-onnx"),
@@ -50,23 +47,27 @@ def machine() -> dict[str, Any]:
     }
 
 
-def first_chunk_of(config: SpeechConfig, phonemizer: Phonemizer) -> Any:
+def first_chunk_of(engine: SpeechEngine) -> Any:
+    """The phonemes of the first chunk the server makes of a text."""
+
     def first(text: str) -> str:
-        reading = read(text, LANGUAGES[0], phonemizer, normalization_options(config))
-        planned = plan(reading.phoneme_sentences(), config.first_chunk_tokens, config.chunk_tokens)
-        return planned[0].phonemes
+        job = SpeechJob(text, cases.VOICE, normalization=engine.config.text.normalization_for())
+        return engine.plan(job, engine.speaker(job)).chunks[0].phonemes
 
     return first
 
 
-def run(reps: int, json_path: Path, compare_workers: bool) -> int:
-    config = SpeechConfig.from_env()
-    files = assets.resolve(config)
+def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False) -> int:
+    """Every case; ``smoke``: each once on small inputs, to show the benchmark works (no figure to quote)."""
+    config, serve = SpeechConfig.from_env(), ServeConfig.from_env()
+    sizes = cases.SMOKE if smoke else cases.FULL
+    files = assets.resolve(config.model)
     info = {
         "machine": machine(),
         "model": files.model.name,
         "reps": reps,
-        "config": {k: str(v) for k, v in dataclasses.asdict(config).items()},
+        "smoke": smoke,
+        "config": {**config.to_env(), **serve.to_env()},
     }
     print(f"machine: {info['machine']}")
     print(f"model: {files.model}  repetitions: {reps}\n")
@@ -81,23 +82,23 @@ def run(reps: int, json_path: Path, compare_workers: bool) -> int:
                 "KOKORO_SPEECH_LOG_LEVEL": "warning",
             }
         )
-        server = start_server(env, Path(tmp) / "server-1.log", workers=config.workers)
-        startup = {f"workers={config.workers}": server.ready_after_s}
+        server = start_server(env, Path(tmp) / "server-1.log", workers=serve.workers)
+        startup = {f"workers={serve.workers}": server.ready_after_s}
         raw = Kokoro(str(files.model), str(files.voices))
-        measure = cases.Measure(server, raw)
+        engine = SpeechEngine(config, files)
+        measure = cases.Measure(server, raw, sizes)
         try:
             # Both sides warm before anything is timed.
             measure.server_whole("Warming up the server.")
             measure.raw_create("Warming up the library.")
             results.append(cases.short_latency(measure, reps))
             print(_row(results[-1]), flush=True)
-            phonemizer = Phonemizer()
-            results += cases.first_byte(measure, reps, first_chunk_of(config, phonemizer))
+            results += cases.first_byte(measure, reps, first_chunk_of(engine))
             print(_row(results[-2]), _row(results[-1]), sep="\n", flush=True)
             run1 = cases.throughput(measure, reps)
-            results.append(cases.throughput_result(run1))
-            goal = MEMORY_GOAL_MB if config.workers == 1 else None
-            results.append(cases.memory_result(f"6. memory, {config.workers} worker(s)", run1.peak_rss, goal))
+            results.append(cases.throughput_result(run1, sizes))
+            goal = MEMORY_GOAL_MB if serve.workers == 1 else None
+            results.append(cases.memory_result(f"6. memory, {serve.workers} worker(s)", run1.peak_rss, goal))
             print(_row(results[-2]), _row(results[-1]), sep="\n", flush=True)
             results.append(cases.fairness(measure, reps))
             print(_row(results[-1]), flush=True)
@@ -107,10 +108,10 @@ def run(reps: int, json_path: Path, compare_workers: bool) -> int:
             measure.close()
             server.stop()
         raw_median = cases.median(run1.raw)
-        if compare_workers and config.workers == 1:
+        if compare_workers and serve.workers == 1 and not smoke:
             server2 = start_server(env, Path(tmp) / "server-2.log", workers=2)
             startup["workers=2"] = server2.ready_after_s
-            measure2 = cases.Measure(server2, raw)
+            measure2 = cases.Measure(server2, raw, sizes)
             try:
                 measure2.server_whole("Warming up the first worker.")
                 run2 = cases.throughput(measure2, reps, seed=900)
@@ -133,15 +134,14 @@ def run(reps: int, json_path: Path, compare_workers: bool) -> int:
             )
             results.append(cases.memory_result("7. memory, 2 workers", run2.peak_rss, None))
             print(_row(results[-2]), _row(results[-1]), sep="\n", flush=True)
-        engine = SpeechEngine(config, files)
         try:
-            stages = stage_times(engine, take(cases.PARAGRAPH_CHARS, 1, seed=700)[0], cases.VOICE)
+            stages = stage_times(engine, take(sizes.paragraph_chars, 1, seed=700)[0], cases.VOICE)
         finally:
             engine.close()
     print()
     print(table(results))
     print("\nstart-up, serve to /ready:", ", ".join(f"{k}: {v:.1f} s" for k, v in startup.items() if v))
-    print("\nstages of one 700-character request:")
+    print(f"\nstages of one {sizes.paragraph_chars}-character request:")
     for stage, seconds in stages.items():
         print(f"  {stage:<40} {seconds:8.3f}")
     report = {

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from kokoro_speech.config import ModelVariant, SpeechConfig
+from kokoro_speech.config import ModelConfig, ModelVariant
 
 RELEASE_URL = "https://github.com/thewh1teagle/kokoro-onnx/releases/download/model-files-v1.0/"
 DOWNLOAD_BLOCK_BYTES = 1 << 20
@@ -56,25 +56,25 @@ class ModelFiles:
     voices: Path
 
 
-def _candidates(explicit: Path | None, asset: Asset, config: SpeechConfig) -> list[Path]:
+def _candidates(explicit: Path | None, asset: Asset, config: ModelConfig) -> list[Path]:
     if explicit is not None:
         return [explicit]
     dirs = [d for d in (config.home, config.cache_dir) if d is not None]
     return [d / asset.filename for d in dirs]
 
 
-def _find(explicit: Path | None, asset: Asset, config: SpeechConfig) -> Path | None:
+def _find(explicit: Path | None, asset: Asset, config: ModelConfig) -> Path | None:
     return next((p for p in _candidates(explicit, asset, config) if p.is_file()), None)
 
 
-def resolve(config: SpeechConfig, *, download: bool | None = None, progress: IO[str] | None = None) -> ModelFiles:
+def resolve(config: ModelConfig, *, download: bool | None = None, progress: IO[str] | None = None) -> ModelFiles:
     """Locate both files, downloading what is missing when allowed.
 
     Raises :class:`AssetsMissingError` naming each missing file, where it was looked for
     and the command that fetches it.
     """
     download = config.allow_download if download is None else download
-    wanted = [(config.model_path, MODELS[config.model_variant]), (config.voices_path, VOICES)]
+    wanted = [(config.model_path, MODELS[config.variant]), (config.voices_path, VOICES)]
     found: list[Path] = []
     problems: list[str] = []
     for explicit, asset in wanted:
@@ -94,7 +94,7 @@ def resolve(config: SpeechConfig, *, download: bool | None = None, progress: IO[
     return ModelFiles(model=found[0], voices=found[1])
 
 
-def _missing_message(asset: Asset, explicit: Path | None, config: SpeechConfig, reason: str | None) -> str:
+def _missing_message(asset: Asset, explicit: Path | None, config: ModelConfig, reason: str | None) -> str:
     looked = ", ".join(str(p) for p in _candidates(explicit, asset, config))
     variant = next((v for v, a in MODELS.items() if a == asset), None)
     command = "kokoro-speech download" + (f" --variant {variant}" if variant else "")

@@ -13,19 +13,18 @@ import structlog
 from numpy.typing import NDArray
 
 from kokoro_speech.audio.tempo import stretch
-from kokoro_speech.config import SpeechConfig, normalization_options
-from kokoro_speech.engine import chunks, reading
+from kokoro_speech.config import SpeechConfig
+from kokoro_speech.engine import chunks, languages, reading
 from kokoro_speech.engine.assets import ModelFiles
 from kokoro_speech.engine.duration_output import with_duration_output
 from kokoro_speech.engine.joins import SAMPLE_RATE, join_trimmed, speech_bounds
 from kokoro_speech.engine.languages import Language
 from kokoro_speech.engine.phonemes import Phonemizer
-from kokoro_speech.engine.reading import InputType
 from kokoro_speech.engine.scheduler import Interrupt, JobInterrupted, LaneScheduler, Priority
 from kokoro_speech.engine.session import InferenceAborted, KokoroModel
 from kokoro_speech.engine.timing import WordSpan, WordTime, chunk_spans, word_times
 from kokoro_speech.engine.voices import ResolvedVoice, VoiceCatalog
-from kokoro_speech.normalize import NormalizationOptions
+from kokoro_speech.job import SpeechJob
 
 WARMUP_TEXT = "Warming up."
 log = structlog.get_logger("kokoro_speech")
@@ -36,13 +35,11 @@ class NothingToSayError(ValueError):
 
 
 @dataclass(frozen=True)
-class SpeechInput:
-    """What to say and how to read it."""
+class Speaker:
+    """Who says a job and in which language."""
 
-    text: str
+    voice: ResolvedVoice
     language: Language
-    normalization: NormalizationOptions
-    input_type: InputType = "text"
 
 
 @dataclass(frozen=True)
@@ -63,18 +60,21 @@ class SpeechPlan:
 class ChunkAudio:
     pcm: NDArray[np.float32]
     words: list[WordTime]
-    """Timings of the words this chunk says, in seconds from the chunk's start."""
+    """Timings of the words this chunk says, in seconds of the model's audio from the chunk's start."""
+    tempo: float
+    """How many times as fast as the model made it the chunk is played (1.0: not stretched)."""
 
 
 def load_model(config: SpeechConfig, files: ModelFiles) -> KokoroModel:
     """The model, with word timings on from a copy that outputs durations where one can be made
     and loaded; any failure there falls back to the model as shipped, without timings."""
-    if config.word_timestamps:
+    model = config.model
+    if model.word_timestamps:
         try:
-            return KokoroModel(with_duration_output(files.model, config.cache_dir, config.duration_tensor), config)
+            return KokoroModel(with_duration_output(files.model, model.cache_dir, model.duration_tensor), config.onnx)
         except Exception as error:
             log.warning("word timestamps unavailable", model=files.model.name, error=repr(error))
-    return KokoroModel(files.model, config)
+    return KokoroModel(files.model, config.onnx)
 
 
 class SpeechEngine:
@@ -84,14 +84,17 @@ class SpeechEngine:
         self.config = config
         self.files = files
         self.model = load_model(config, files)
-        self.voices = VoiceCatalog.load(files.voices, config.voice_blend_cache_size)
+        self.voices = VoiceCatalog.load(files.voices, config.model.voice_blend_cache_size)
         self.phonemizer = Phonemizer()
-        self.lanes = LaneScheduler(config.resolved_lanes(), config.queue_size, preempt=config.preempt_later_chunks)
+        scheduling = config.scheduling
+        self.lanes = LaneScheduler(
+            scheduling.resolved_lanes(), scheduling.queue_size, preempt=scheduling.preempt_later_chunks
+        )
         # Encoding is a short, CPU-bound step: it gets its own threads so it never waits behind model
         # runs nor blocks the event loop. Reading text has its own, so a slow one (the first
         # Japanese request loads a dictionary) never holds up the encoding of running streams.
         self.pipeline_executor = ThreadPoolExecutor(max_workers=self.lanes.lanes, thread_name_prefix="kokoro-pipeline")
-        self.text_executor = ThreadPoolExecutor(max_workers=config.text_threads, thread_name_prefix="kokoro-text")
+        self.text_executor = ThreadPoolExecutor(max_workers=scheduling.text_threads, thread_name_prefix="kokoro-text")
 
     @property
     def sample_rate(self) -> int:
@@ -105,53 +108,54 @@ class SpeechEngine:
     def warm_up(self) -> float:
         """One synthesis so the first real request does not pay for lazy initialization."""
         started = time.perf_counter()
-        voice = self.voices.resolve(self.voices.infos()[0].id)
-        plan = self.plan(SpeechInput(WARMUP_TEXT, voice.language, NormalizationOptions()), voice, 1.0)
-        for index in range(len(plan.chunks)):
-            self.synthesize_chunk(plan, index)
+        self.speak(SpeechJob(WARMUP_TEXT, self.voices.infos()[0].id))
         return time.perf_counter() - started
 
-    def speech_input(self, text: str, voice: ResolvedVoice) -> SpeechInput:
-        """Text in the voice's language with the server's normalization settings."""
-        return SpeechInput(text, voice.language, normalization_options(self.config))
-
-    def speak(self, plan: SpeechPlan) -> list[ChunkAudio]:
-        """All chunks of a plan, synchronously (command line and benchmarks)."""
-        return [self.synthesize_chunk(plan, index) for index in range(len(plan.chunks))]
+    def speak(self, job: SpeechJob) -> tuple[SpeechPlan, list[ChunkAudio]]:
+        """A whole job, synchronously (command line, warm-up and benchmarks)."""
+        plan = self.plan(job, self.speaker(job))
+        return plan, [self.synthesize_chunk(plan, index) for index in range(len(plan.chunks))]
 
     # --- text ------------------------------------------------------------------------
-    def read(self, speech: SpeechInput) -> reading.Reading:
-        return reading.read(speech.text, speech.language, self.phonemizer, speech.normalization, speech.input_type)
+    def speaker(self, job: SpeechJob) -> Speaker:
+        """The job's voice (blends mixed) and language; raises UnknownVoiceError or UnknownLanguageError."""
+        voice = self.voices.resolve(job.voice)
+        return Speaker(voice, voice.language if job.lang is None else languages.find(job.lang))
 
-    def plan(self, speech: SpeechInput, voice: ResolvedVoice, speed: float) -> SpeechPlan:
-        read = self.read(speech)
-        planned = chunks.plan(read.planner_sentences(), self.config.first_chunk_tokens, self.config.chunk_tokens)
+    def read(self, job: SpeechJob, language: Language) -> reading.Reading:
+        return reading.read(job.text, language, self.phonemizer, job.normalization, job.input_type)
+
+    def plan(self, job: SpeechJob, speaker: Speaker) -> SpeechPlan:
+        synthesis = self.config.synthesis
+        read = self.read(job, speaker.language)
+        planned = chunks.plan(read.planner_sentences(), synthesis.first_chunk_tokens, synthesis.chunk_tokens)
         spans = chunk_spans([c.phonemes for c in planned], read.phoneme_words())
         kept = [(c, s) for c, s in zip(planned, spans, strict=True) if self.phonemizer.is_speakable(c.phonemes)]
         if not kept:
             raise NothingToSayError("input has nothing to speak: it holds only punctuation, symbols or spaces")
         return SpeechPlan(
-            voice,
-            speed,
+            speaker.voice,
+            job.speed,
             [c for c, _ in kept],
             sum(len(c.phonemes) for c, _ in kept),
             read.words,
             [s for _, s in kept],
         )
 
-    async def read_async(self, speech: SpeechInput) -> reading.Reading:
+    async def read_async(self, job: SpeechJob, language: Language) -> reading.Reading:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.text_executor, self.read, speech)
+        return await loop.run_in_executor(self.text_executor, self.read, job, language)
 
-    async def plan_async(self, speech: SpeechInput, voice: ResolvedVoice, speed: float) -> SpeechPlan:
+    async def plan_async(self, job: SpeechJob, speaker: Speaker) -> SpeechPlan:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.text_executor, self.plan, speech, voice, speed)
+        return await loop.run_in_executor(self.text_executor, self.plan, job, speaker)
 
     # --- audio -----------------------------------------------------------------------
     def synthesize_chunk(self, plan: SpeechPlan, index: int, run_options: ort.RunOptions | None = None) -> ChunkAudio:
+        synthesis = self.config.synthesis
         chunk = plan.chunks[index]
         tokens = self.phonemizer.tokenize(chunk.phonemes)
-        model_speed = self.model_speed(plan.speed)
+        model_speed = synthesis.model_speed(plan.speed)
         out = self.model.run(tokens, plan.voice.style_for(len(tokens)), model_speed, run_options)
         start, end = speech_bounds(out.audio)
         speech = out.audio[start:end]
@@ -161,22 +165,9 @@ class SpeechEngine:
         tempo = plan.speed / model_speed
         if tempo != 1.0:
             speech = stretch(speech, tempo, SAMPLE_RATE)
-            words = [WordTime(w.owner, w.start / tempo, w.end / tempo) for w in words]
         last = index == len(plan.chunks) - 1
-        pause = 0.0 if last else self._pause_after(chunk)
-        return ChunkAudio(join_trimmed(speech, pause / plan.speed), words)
-
-    def model_speed(self, speed: float) -> float:
-        """The speed asked of the model: the request's, within the range where the model sounds right;
-        the rest is made by time-stretching."""
-        return min(max(speed, self.config.model_speed_min), self.config.model_speed_max)
-
-    def _pause_after(self, chunk: chunks.Chunk) -> float:
-        if chunk.ends == "sentence":
-            return self.config.sentence_pause_seconds
-        if chunk.ends == "clause":
-            return self.config.clause_pause_seconds
-        return 0.0
+        pause = 0.0 if last else synthesis.pause_after(chunk.ends)
+        return ChunkAudio(join_trimmed(speech, pause / plan.speed), words, tempo)
 
     async def synthesize(self, plan: SpeechPlan, index: int) -> ChunkAudio:
         """Chunk ``index`` of ``plan`` on a lane; cancelling stops the model run."""
@@ -197,9 +188,9 @@ class SynthesisStream:
     """The audio of one plan, chunk by chunk, synthesized at most one chunk ahead.
 
     ``start`` makes the first chunk and raises what the engine refuses (overload) before
-    any response exists. Iterating yields each chunk's audio with its word timings, shifted
-    to count from the start of the whole stream; taking chunk i starts chunk i + 1, so a
-    client that stops reading stops the work. ``aclose`` cancels what runs.
+    any response exists. Iterating yields each chunk's audio with its word timings; taking
+    chunk i starts chunk i + 1, so a client that stops reading stops the work. ``close``
+    cancels what runs.
     """
 
     def __init__(self, engine: SpeechEngine, plan: SpeechPlan) -> None:
@@ -209,7 +200,6 @@ class SynthesisStream:
         """Time the consumer spent waiting for chunks: synthesis it could not overlap."""
         self._next = 0
         self._pending: asyncio.Task[ChunkAudio] | None = None
-        self._samples = 0
 
     def _launch(self) -> None:
         if self._next < len(self.plan.chunks):
@@ -237,12 +227,10 @@ class SynthesisStream:
         audio = await self._pending
         self.wait_seconds += time.perf_counter() - started
         self._launch()
-        offset = self._samples / SAMPLE_RATE
-        self._samples += len(audio.pcm)
-        words = [WordTime(w.owner, w.start + offset, w.end + offset) for w in audio.words]
-        return ChunkAudio(audio.pcm, words)
+        return audio
 
-    async def aclose(self) -> None:
+    def close(self) -> None:
+        """Stop: the chunk in flight is cancelled (its model run told to stop) and no other starts."""
         pending, self._pending = self._pending, None
         self._next = len(self.plan.chunks)
         if pending is not None:

@@ -36,11 +36,6 @@ def speech_bounds(audio: NDArray[np.float32]) -> tuple[int, int]:
     return start, end
 
 
-def trim_silence(audio: NDArray[np.float32]) -> NDArray[np.float32]:
-    start, end = speech_bounds(audio)
-    return audio[start:end]
-
-
 def fade_edges(audio: NDArray[np.float32]) -> NDArray[np.float32]:
     n = min(int(FADE_SECONDS * SAMPLE_RATE), len(audio) // 2)
     if n == 0:
@@ -50,11 +45,6 @@ def fade_edges(audio: NDArray[np.float32]) -> NDArray[np.float32]:
     out[:n] *= ramp
     out[-n:] *= ramp[::-1]
     return out
-
-
-def join_ready(audio: NDArray[np.float32], pause_seconds: float) -> NDArray[np.float32]:
-    """A model chunk trimmed, faded and followed by ``pause_seconds`` of silence."""
-    return join_trimmed(trim_silence(audio), pause_seconds)
 
 
 def join_trimmed(speech: NDArray[np.float32], pause_seconds: float) -> NDArray[np.float32]:

@@ -22,15 +22,13 @@ import bisect
 import re
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
-from typing import Literal
 
 from kokoro_speech.engine.chunks import INNER_SPACE
 from kokoro_speech.engine.languages import Language
 from kokoro_speech.engine.phonemes import PUNCTUATION, Phonemizer
 from kokoro_speech.engine.text import clean
+from kokoro_speech.job import InputType
 from kokoro_speech.normalize import INLINE_PRONUNCIATION, NormalizationOptions, normalize_text, pronunciations
-
-InputType = Literal["text", "phonemes"]
 
 # A token is a run of non-space characters; inline markup counts as one, spaces and all.
 _TOKEN = re.compile(rf"(?:{INLINE_PRONUNCIATION.pattern}|\S)+")

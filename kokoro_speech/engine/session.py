@@ -9,7 +9,7 @@ import numpy as np
 import onnxruntime as ort
 from numpy.typing import NDArray
 
-from kokoro_speech.config import SpeechConfig
+from kokoro_speech.config import OnnxConfig
 from kokoro_speech.engine.duration_output import DURATION_OUTPUT
 
 _OPTIMIZATION = {
@@ -24,9 +24,9 @@ class InferenceAborted(RuntimeError):
     """A run was stopped through its run options (the client went away)."""
 
 
-def session_options(config: SpeechConfig) -> ort.SessionOptions:
+def session_options(config: OnnxConfig) -> ort.SessionOptions:
     options = ort.SessionOptions()
-    options.intra_op_num_threads = config.resolved_threads()
+    options.intra_op_num_threads = config.threads()
     options.inter_op_num_threads = config.inter_op_threads
     options.graph_optimization_level = _OPTIMIZATION[config.graph_optimization]
     options.enable_cpu_mem_arena = config.enable_mem_arena
@@ -47,7 +47,7 @@ class ModelOutput:
 class KokoroModel:
     """One loaded Kokoro ONNX graph; ``run`` is safe to call from several threads."""
 
-    def __init__(self, path: Path, config: SpeechConfig) -> None:
+    def __init__(self, path: Path, config: OnnxConfig) -> None:
         self.path = path
         self.session = ort.InferenceSession(str(path), session_options(config), providers=["CPUExecutionProvider"])
         names = {i.name for i in self.session.get_inputs()}

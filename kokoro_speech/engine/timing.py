@@ -1,8 +1,12 @@
-"""Word timings from the model's per-token durations.
+"""Word timings, all of their arithmetic: from the model's per-token durations to the seconds
+of a whole response.
 
 Each chunk's phoneme string is walked against the reading's phoneme words to learn which
 characters (tokens) say which input word; the model reports how many frames each token
-lasts, so a word starts where the frames of the tokens before it end.
+lasts, so a word starts where the frames of the tokens before it end (``word_times``). A
+:class:`WordTimeline` then places each chunk's words in the response: stretched by the
+tempo the chunk was played at, moved to where the chunk starts, joined with a word the
+chunk before left unfinished, and named by the input word they say.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ class WordTime:
     owner: int
     start: float
     end: float
-    """Seconds from the start of the audio they belong to."""
+    """Seconds from the start of the audio they belong to (a chunk's, or the response's)."""
 
 
 class SpokenWord(msgspec.Struct, frozen=True):
@@ -133,3 +137,30 @@ def word_times(
         end = int(np.clip(frame_ends[span.end + 1], 0, length))
         times.append(WordTime(span.owner, start / sample_rate, end / sample_rate))
     return times
+
+
+class WordTimeline:
+    """The words of one response, placed as its chunks come."""
+
+    def __init__(self, names: list[str], sample_rate: int) -> None:
+        self._names = names
+        self._rate = sample_rate
+        self._samples = 0
+        self._held: WordTime | None = None
+
+    def add(self, words: list[WordTime], tempo: float, samples: int) -> list[SpokenWord]:
+        """The words a chunk completes.
+
+        ``words`` are timed in the model's audio from the chunk's start, before the chunk was played
+        ``tempo`` times as fast; ``samples`` is the chunk's length as sent, pause included.
+        """
+        offset = self._samples / self._rate
+        self._samples += samples
+        placed = [WordTime(w.owner, w.start / tempo + offset, w.end / tempo + offset) for w in words]
+        done, self._held = join_cut_words(self._held, placed)
+        return spoken_words(done, self._names)
+
+    def finish(self) -> list[SpokenWord]:
+        """The last word, held back in case a next chunk went on with it."""
+        held, self._held = self._held, None
+        return spoken_words([held] if held else [], self._names)

@@ -16,7 +16,7 @@ from kokoro_onnx import Kokoro
 from litestar.testing import TestClient
 
 from kokoro_speech.app import create_app
-from kokoro_speech.config import SpeechConfig
+from kokoro_speech.config import ServeConfig, SpeechConfig
 from kokoro_speech.engine import assets
 from tests.asr import Recognizer, whisper_model_dir
 from tests.conftest import model_home, wait_ready
@@ -28,12 +28,17 @@ def main() -> None:
     logging.disable(logging.WARNING)
     with tempfile.TemporaryDirectory() as root:
         config = SpeechConfig.from_env(
-            allow_download=False, result_cache=False, cache_dir=Path(root), home=model_home(), log_level="warning"
+            {
+                "KOKORO_SPEECH_ALLOW_DOWNLOAD": "false",
+                "KOKORO_SPEECH_RESULT_CACHE": "false",
+                "KOKORO_SPEECH_CACHE_DIR": root,
+                "KOKORO_SPEECH_HOME": str(model_home()),
+            }
         )
-        files = assets.resolve(config)
+        files = assets.resolve(config.model)
         raw = Kokoro(str(files.model), str(files.voices))
         recognizer = Recognizer(whisper_model_dir(Path(root)))
-        with TestClient(create_app(config), timeout=120) as client:
+        with TestClient(create_app(config, ServeConfig(log_level="warning")), timeout=120) as client:
             wait_ready(client.get)
             results, misses = measure(
                 CORPUS, lambda text: speak_through(client, text), lambda text: speak_raw(raw, text), recognizer

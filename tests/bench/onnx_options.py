@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--probe", nargs=4, metavar=("ARENA", "PATTERN", "TOKENS", "OUT"))
     args = parser.parse_args()
-    files = assets.resolve(SpeechConfig.from_env(), download=False)
+    files = assets.resolve(SpeechConfig.from_env().model, download=False)
     model, voices = str(files.model), str(files.voices)
     if args.probe:
         arena, pattern, tokens, out = args.probe

@@ -1,0 +1,31 @@
+"""OpenAI's speech events: the audio of a response framed as server-sent events."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import AsyncIterator
+
+import msgspec
+
+from kokoro_speech.engine.timing import SpokenWord
+from kokoro_speech.response import SpeechResponse
+
+
+async def speech_events(speech: SpeechResponse, with_words: bool) -> AsyncIterator[str]:
+    """``speech.audio.delta`` events with base64 audio, then ``speech.audio.done`` with the usage.
+
+    ``with_words`` (an extension) adds to each delta the timings of the words its audio completes.
+    """
+    waiting: list[SpokenWord] = []
+    async for piece in speech.pieces():
+        waiting.extend(piece.words)
+        if not piece.data:
+            continue
+        event: dict[str, object] = {"type": "speech.audio.delta", "audio": base64.b64encode(piece.data).decode()}
+        if with_words:
+            event["words"], waiting = waiting, []
+        yield msgspec.json.encode(event).decode()
+    done: dict[str, object] = {"type": "speech.audio.done", "usage": speech.usage()}
+    if with_words and waiting:
+        done["words"] = waiting
+    yield msgspec.json.encode(done).decode()

@@ -1,0 +1,30 @@
+"""What one request asks for, checked once at the edge and carried unchanged to the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kokoro_speech.audio.formats import AudioFormat
+from kokoro_speech.normalize.options import NormalizationOptions
+
+InputType = Literal["text", "phonemes"]
+
+
+@dataclass(frozen=True)
+class SpeechJob:
+    """One speech request in the server's own terms: its limits checked, its normalization resolved.
+
+    The HTTP layer makes it from OpenAI's request body, the command line from its arguments; the
+    service, the cache key and the engine all read this one object.
+    """
+
+    text: str
+    voice: str
+    """A Kokoro voice id, an OpenAI name or a blend spec, as given."""
+    speed: float = 1.0
+    response_format: AudioFormat = "mp3"
+    lang: str | None = None
+    """A language overriding the voice's, by code or letter."""
+    input_type: InputType = "text"
+    normalization: NormalizationOptions = field(default_factory=NormalizationOptions)

@@ -1,0 +1,225 @@
+"""One synthesis made into the bytes of a response, for one reader or for several.
+
+A :class:`Production` pulls the chunks of a synthesis stream, encodes them on the engine's
+pipeline threads (the encoder, and so its container, is made there with the first chunk),
+and places each chunk's words in the response. Every response that says this speech is a
+:class:`ProductionReader` over it: the first request's, and those of identical requests
+that came while it was being made. Readers take the pieces already made from memory and the
+next one as soon as any reader needs it, so the synthesis keeps the pace of the fastest
+reader and runs at most one chunk ahead of it. When the last reader leaves before the end,
+the synthesis stops; when the last piece is made, the production hands itself to
+``on_complete`` (which stores it in the result cache).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import time
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kokoro_speech.audio.encoders import Encoder, new_encoder
+from kokoro_speech.audio.formats import EncoderSettings
+from kokoro_speech.engine.engine import SynthesisStream
+from kokoro_speech.engine.timing import SpokenWord, WordTimeline
+from kokoro_speech.job import SpeechJob
+from kokoro_speech.response import AudioPiece, SpeechOutcome, SpeechResponse
+
+
+class ProductionClosed(RuntimeError):
+    """The synthesis was stopped: every reader left, or its work was cancelled (the server shutting down)."""
+
+
+@dataclass(frozen=True)
+class ProductionHooks:
+    """What the owner of a production is told."""
+
+    on_complete: Callable[[Production], None] = lambda _: None
+    """The last piece is made: the production is whole."""
+    on_stop: Callable[[], None] = lambda: None
+    """The production stopped before its end and will never be whole."""
+
+
+class Production:
+    def __init__(
+        self,
+        job: SpeechJob,
+        stream: SynthesisStream,
+        encoder_settings: EncoderSettings,
+        executor: Executor,
+        hooks: ProductionHooks | None = None,
+    ) -> None:
+        self.job = job
+        self.input_tokens = stream.plan.input_tokens
+        self.pieces: list[AudioPiece] = []
+        self.complete = False
+        self.timings: dict[str, float] = {"encode": 0.0}
+        self._stream = stream
+        self._settings = encoder_settings
+        self._rate = stream.engine.sample_rate
+        self._executor = executor
+        self._timeline = WordTimeline(stream.plan.words, self._rate)
+        self._hooks = hooks or ProductionHooks()
+        self._encoder: Encoder | None = None
+        self._encoding: concurrent.futures.Future[bytes] | None = None
+        self._pull: asyncio.Task[None] | None = None
+        self._finished_stream = False
+        self._failure: BaseException | None = None
+        self._closed = False
+        self._readers = 0
+
+    @property
+    def words(self) -> list[SpokenWord]:
+        return [word for piece in self.pieces for word in piece.words]
+
+    @property
+    def samples(self) -> int:
+        return sum(piece.samples for piece in self.pieces)
+
+    def reader(self, outcome: SpeechOutcome, media_type: str) -> ProductionReader | None:
+        """A new response over this speech, or None when it was stopped before its end."""
+        if self._closed and not self.complete:
+            return None
+        self._readers += 1
+        outcome.input_tokens = self.input_tokens
+        return ProductionReader(self, outcome, media_type)
+
+    async def piece(self, index: int) -> AudioPiece | None:
+        """Piece ``index``, made now if no reader has needed it yet; None past the last one."""
+        while index >= len(self.pieces):
+            if self.complete:
+                return None
+            if self._failure is not None:
+                raise self._failure
+            if self._closed:
+                raise ProductionClosed("the synthesis was stopped")
+            if self._pull is None:
+                self._pull = asyncio.ensure_future(self._make_next())
+                self._pull.add_done_callback(_retrieve)
+            # A reader that gives up must not stop the piece the others wait for.
+            await asyncio.shield(self._pull)
+        return self.pieces[index]
+
+    def release(self) -> None:
+        """A reader is done; the last one to leave before the end stops the synthesis."""
+        self._readers -= 1
+        if self._readers == 0 and not self.complete:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the synthesis: the chunk in flight is cancelled and no other starts."""
+        if self._closed:
+            return
+        self._closed = True
+        pull, self._pull = self._pull, None
+        if pull is not None and not pull.done():
+            pull.cancel()
+        self._stream.close()
+        self._release_encoder()
+        if not self.complete:
+            self._hooks.on_stop()
+
+    # --- making pieces ---------------------------------------------------------------
+    async def _make_next(self) -> None:
+        try:
+            piece = await self._next_piece()
+        except asyncio.CancelledError:
+            if not self._closed:  # not by close(): the work under it was cancelled
+                self._failure = ProductionClosed("the synthesis was cancelled")
+                self._pull = None
+                self.close()
+            raise
+        except BaseException as error:
+            self._failure = error
+            self._pull = None
+            self.close()
+            raise
+        self._pull = None
+        self.pieces.append(piece)
+        if self._finished_stream:
+            # Whole with its last piece: a reader that leaves now does not lose the entry.
+            self.complete = True
+            self.timings["inference_wait"] = self._stream.wait_seconds
+            self._hooks.on_complete(self)
+
+    async def _next_piece(self) -> AudioPiece:
+        try:
+            chunk = await anext(self._stream)
+        except StopAsyncIteration:
+            tail = await self._run_encoder(self._finish)
+            self._finished_stream = True
+            return AudioPiece(tail, self._timeline.finish())
+        data = await self._run_encoder(self._encode, chunk.pcm)
+        return AudioPiece(data, self._timeline.add(chunk.words, chunk.tempo, len(chunk.pcm)), len(chunk.pcm))
+
+    async def _run_encoder(self, work: Callable[..., bytes], *args: object) -> bytes:
+        started = time.perf_counter()
+        # The thread's own future, not an asyncio wrapper: a cancelled wait ends at once, the encode does not,
+        # and the encoder must not be closed under it (see _release_encoder).
+        self._encoding = self._executor.submit(work, *args)
+        try:
+            return await asyncio.wrap_future(self._encoding)
+        finally:
+            self.timings["encode"] += time.perf_counter() - started
+
+    def _encode(self, pcm: NDArray[np.float32]) -> bytes:
+        if self._closed:
+            raise ProductionClosed("the synthesis was stopped")
+        if self._encoder is None:
+            self._encoder = new_encoder(self.job.response_format, self._settings, self._rate)
+        return self._encoder.encode(pcm)
+
+    def _finish(self) -> bytes:
+        if self._encoder is None:  # no chunk said anything the encoder saw: an empty, valid file
+            self._encoder = new_encoder(self.job.response_format, self._settings, self._rate)
+        encoder, self._encoder = self._encoder, None
+        return encoder.finish()
+
+    def _release_encoder(self) -> None:
+        # An encode may still run on a pipeline thread: the container is closed there once it is done.
+        if self._encoding is not None:
+            self._encoding.add_done_callback(lambda _: self._drop_encoder())
+        else:
+            self._drop_encoder()
+
+    def _drop_encoder(self) -> None:
+        encoder, self._encoder = self._encoder, None
+        if encoder is not None:
+            encoder.close()
+
+
+class ProductionReader(SpeechResponse):
+    """One response over a production."""
+
+    def __init__(self, production: Production, outcome: SpeechOutcome, media_type: str) -> None:
+        super().__init__(outcome, media_type)
+        self.production = production
+        self._closed = False
+
+    async def pieces(self) -> AsyncIterator[AudioPiece]:
+        index = 0
+        try:
+            while (piece := await self.production.piece(index)) is not None:
+                index += 1
+                self.outcome.audio_samples += piece.samples
+                yield piece
+            self.outcome.completed = True
+        finally:
+            self.outcome.timings.update(self.production.timings)
+            self.close()
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.production.release()
+
+
+def _retrieve(task: asyncio.Task[None]) -> None:
+    """Mark a failed pull's error as seen: the readers waiting for it got it already, or none is left."""
+    if not task.cancelled():
+        task.exception()

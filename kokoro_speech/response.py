@@ -1,0 +1,132 @@
+"""The bytes of one response as the client takes them, and what is known about it along the way."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from kokoro_speech.cache import CachedSpeech
+from kokoro_speech.engine.joins import SAMPLE_RATE
+from kokoro_speech.engine.timing import SAMPLES_PER_FRAME, SpokenWord
+
+# A cache hit is sent in pieces of this size, so a long hit streams like a miss.
+HIT_PIECE_BYTES = 32 * 1024
+
+
+@dataclass(frozen=True)
+class AudioPiece:
+    data: bytes
+    words: list[SpokenWord]
+    """Words whose audio is complete with this piece and were not given with an earlier one (on a
+    cache hit, all of them come with the first piece)."""
+    samples: int = 0
+    """PCM samples this piece says (0 for a container's last bytes)."""
+
+
+@dataclass
+class SpeechOutcome:
+    """What happened to one request, filled in as it runs; the request log reads it."""
+
+    voice: str
+    response_format: str
+    input_chars: int
+    cache_hit: bool = False
+    coalesced: bool = False
+    """Answered by another request's synthesis of the same speech."""
+    input_tokens: int = 0
+    audio_samples: int = 0
+    completed: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def output_tokens(self) -> int:
+        return -(-self.audio_samples // SAMPLES_PER_FRAME)
+
+    @property
+    def audio_seconds(self) -> float:
+        return self.audio_samples / SAMPLE_RATE
+
+    def log_fields(self) -> dict[str, object]:
+        return {
+            "voice": self.voice,
+            "format": self.response_format,
+            "input_chars": self.input_chars,
+            "audio_s": round(self.audio_seconds, 2),
+            "cache_hit": self.cache_hit,
+            "coalesced": self.coalesced,
+            "completed": self.completed,
+            **{f"{name}_ms": round(seconds * 1000, 1) for name, seconds in self.timings.items()},
+        }
+
+
+@dataclass(frozen=True)
+class WholeSpeech:
+    audio: bytes
+    words: list[SpokenWord]
+
+
+class SpeechResponse(ABC):
+    """The audio of one response, produced as the client takes it.
+
+    Whoever sends it calls :meth:`aclose` when the client is gone or done: that stops any
+    synthesis left running for it (closing twice is harmless).
+    """
+
+    def __init__(self, outcome: SpeechOutcome, media_type: str) -> None:
+        self.outcome = outcome
+        self.media_type = media_type
+
+    @abstractmethod
+    def pieces(self) -> AsyncIterator[AudioPiece]:
+        """The encoded audio, piece by piece, with the words it says."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Stop any work still running for this response (the client went away)."""
+
+    async def aclose(self) -> None:
+        self.close()
+
+    async def audio(self) -> AsyncIterator[bytes]:
+        async for piece in self.pieces():
+            if piece.data:
+                yield piece.data
+
+    async def collect(self) -> WholeSpeech:
+        """All of the audio and its words, once the last piece is made."""
+        audio = bytearray()
+        words: list[SpokenWord] = []
+        async for piece in self.pieces():
+            audio += piece.data
+            words += piece.words
+        return WholeSpeech(bytes(audio), words)
+
+    def usage(self) -> dict[str, int]:
+        return {
+            "input_tokens": self.outcome.input_tokens,
+            "output_tokens": self.outcome.output_tokens,
+            "total_tokens": self.outcome.input_tokens + self.outcome.output_tokens,
+        }
+
+
+class CachedResponse(SpeechResponse):
+    """A response answered from a stored entry."""
+
+    def __init__(self, outcome: SpeechOutcome, media_type: str, entry: CachedSpeech) -> None:
+        super().__init__(outcome, media_type)
+        self._entry = entry
+        outcome.cache_hit = True
+        outcome.input_tokens = entry.input_tokens
+        outcome.audio_samples = entry.audio_samples
+
+    async def pieces(self) -> AsyncIterator[AudioPiece]:
+        data = self._entry.audio
+        words = self._entry.words
+        for start in range(0, len(data), HIT_PIECE_BYTES):
+            yield AudioPiece(data[start : start + HIT_PIECE_BYTES], words)
+            words = []
+        self.outcome.completed = True
+
+    def close(self) -> None:
+        """A hit runs no work that could be left behind."""

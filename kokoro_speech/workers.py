@@ -1,0 +1,48 @@
+"""How `kokoro-speech serve` learns that none of its workers could load the model.
+
+A worker whose model cannot be loaded stays up and says so (``/ready`` and the speech
+routes answer 500 ``model_load_failed``), so that the others may still serve. It also
+leaves its reason in a folder that ``serve`` made for this run and told its workers about;
+the last worker to fail ends itself, Granian stops the server, and ``serve`` exits non-zero
+with the reason instead of running a server that can never answer.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Mapping
+from pathlib import Path
+
+import structlog
+
+log = structlog.get_logger("kokoro_speech")
+
+REPORTS_ENV = "KOKORO_SPEECH_SERVE_REPORTS"
+"""Not a setting: ``serve`` sets it for its own workers to the folder of this run's reports."""
+_SUFFIX = ".failed"
+
+
+class WorkerReports:
+    def __init__(self, folder: Path, workers: int) -> None:
+        self.folder = folder
+        self.workers = workers
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], workers: int) -> WorkerReports | None:
+        """The reports of the `serve` run this process is a worker of; None when it is not one."""
+        folder = environ.get(REPORTS_ENV)
+        return cls(Path(folder), workers) if folder else None
+
+    def failed(self, reason: str) -> None:
+        """This worker cannot load the model; the last of them to fail stops the server."""
+        report = self.folder / f"{os.getpid()}{_SUFFIX}"
+        partial = report.with_suffix(".partial")
+        partial.write_text(reason)
+        partial.replace(report)
+        if len(self.reasons()) >= self.workers:
+            log.error("no worker could load the model: stopping the server", reason=reason)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def reasons(self) -> list[str]:
+        return [path.read_text() for path in sorted(self.folder.glob(f"*{_SUFFIX}"))]
