@@ -188,12 +188,13 @@ class SynthesisConfig:
     """Silence placed between chunks that end a sentence."""
     clause_pause_seconds: float = setting(0.1, env="KOKORO_SPEECH_CLAUSE_PAUSE_SECONDS")
     """Silence placed between chunks that end a clause (a chunk cut between words gets none)."""
-    model_speed_min: float = setting(0.75, env="KOKORO_SPEECH_MODEL_SPEED_MIN")
-    """Slowest speed asked of the model itself; slower requests are time-stretched from it (the model
-    alone at 0.5 was misheard on 20% of words, stretched from 0.75 on none; see the README)."""
-    model_speed_max: float = setting(1.25, env="KOKORO_SPEECH_MODEL_SPEED_MAX")
-    """Fastest speed asked of the model itself; faster requests are time-stretched from it (the model
-    alone at 2.0 clips phonemes to single frames and was misheard on 37% of words, stretched from 1.25 on none)."""
+    model_speed_min: float = setting(1.0, env="KOKORO_SPEECH_MODEL_SPEED_MIN")
+    """Slowest speed asked of the model itself; slower requests are time-stretched from it (at 0.5 the model
+    alone was misheard on 5.6% of words, stretched from 0.75 on 1.0%, from 1.0 on 0.5%; see the README)."""
+    model_speed_max: float = setting(1.1, env="KOKORO_SPEECH_MODEL_SPEED_MAX")
+    """Fastest speed asked of the model itself; faster requests are time-stretched from it (at 2.0 the model
+    alone clips phonemes to single frames and was misheard on 28.6% of words, stretched from 1.25 on 4.6%, from
+    1.1 on 4.1%; see the README)."""
 
     def __post_init__(self) -> None:
         _check(

@@ -19,10 +19,9 @@ from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.job import SpeechJob
 from tests.asr import Errors, Recognizer, whisper_model_dir, word_errors
 from tests.conftest import model_home
-from tests.intelligibility_corpus import CORPUS
+from tests.test_intelligibility import SPEED_SENTENCES
 
 SPEEDS = (0.25, 0.5, 0.75, 1.5, 2.0, 3.0, 4.0)
-SENTENCES = [s for kind, s, reference in CORPUS if kind == "plain" or s == reference][:6]
 
 
 def speak(engine: SpeechEngine, text: str, speed: float, model_range: tuple[float, float] | None) -> np.ndarray:
@@ -59,7 +58,7 @@ def main() -> None:
             row = f"{speed:>6}"
             for _, model_range in ranges:
                 errors = Errors(0, 0)
-                for sentence in SENTENCES:
+                for sentence in SPEED_SENTENCES:
                     audio = speak(engine, sentence, speed, model_range)
                     errors += word_errors(sentence, recognizer.hear(audio, engine.sample_rate).text)
                 row += f"{errors.rate:>18.1%}"
