@@ -67,10 +67,13 @@ SPEED_SENTENCES = (
     "After dinner we played cards by the fire until everyone was tired.",
 )
 # Within this range every speed must be as clear as normal speech, to Whisper base; past it
-# Whisper base stops following any speech (measured: 39% of words missed at 3.0, most at 4.0,
-# whichever way the speed is made), so there only the length and level are checked.
+# Whisper base stops following any speech (measured over these 196 words: 44% to 58% of them missed
+# at 3.0, 94% to 98% at 4.0, whichever way the speed is made), so there only the length and level
+# are checked.
 CLEAR_SPEEDS = (0.25, 0.5, 1.5, 2.0)
 CLEAR_WER = 0.05
+REPORTED_SENTENCES = 3
+"""Past 2x only length and level are checked: a few sentences show them (the bench measures the WER there)."""
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +86,8 @@ def test_speech_keeps_its_words_across_the_speed_range(
     client: TestClient, recognizer: Recognizer, normal_lengths: dict[str, int], speed: float
 ) -> None:
     errors = Errors(0, 0)
-    for sentence in SPEED_SENTENCES:
+    sentences = SPEED_SENTENCES if speed in CLEAR_SPEEDS else SPEED_SENTENCES[:REPORTED_SENTENCES]
+    for sentence in sentences:
         audio = speak_through(client, sentence, speed=speed)
         samples, rate = decode(audio, "wav")
         # Pauses and trimmed edges do not all scale, so allow some slack around 1 / speed.
@@ -92,7 +96,7 @@ def test_speech_keeps_its_words_across_the_speed_range(
         heard = recognizer.hear(audio).text
         errors += word_errors(sentence, heard)
         print(f"speed {speed}: {len(samples) / rate:.2f} s, heard {heard!r}")
-    assert errors.words >= 150
     print(f"speed {speed}: WER {errors.rate:.1%} over {errors.words} words")
     if speed in CLEAR_SPEEDS:
+        assert errors.words >= 150
         assert errors.rate <= CLEAR_WER, f"speed {speed}: WER {errors.rate:.1%}"
