@@ -102,9 +102,13 @@ class GatedStore(MemoryStore):
         self.written.set()
 
 
-def test_the_last_byte_does_not_wait_for_the_cache_and_shutdown_waits_for_it(cached_config: SpeechConfig) -> None:
+def gated_app(config: SpeechConfig) -> tuple[GatedStore, Litestar]:
     store = GatedStore()
-    app = Litestar(plugins=[KokoroSpeechPlugin(cached_config)], stores={cached_config.cache.store: store})
+    return store, Litestar(plugins=[KokoroSpeechPlugin(config)], stores={config.cache.store: store})
+
+
+def test_the_last_byte_does_not_wait_for_the_cache_and_shutdown_waits_for_it(cached_config: SpeechConfig) -> None:
+    store, app = gated_app(cached_config)
     body = {**SPEECH, "input": "The answer ends before its entry is written."}
     with TestClient(app, timeout=EVENT_TIMEOUT_S) as gated:
         wait_ready(gated.get)
@@ -119,8 +123,7 @@ def test_the_last_byte_does_not_wait_for_the_cache_and_shutdown_waits_for_it(cac
 
 
 def test_an_entry_is_answered_once_written(cached_config: SpeechConfig) -> None:
-    store = GatedStore()
-    app = Litestar(plugins=[KokoroSpeechPlugin(cached_config)], stores={cached_config.cache.store: store})
+    store, app = gated_app(cached_config)
     body = {**SPEECH, "input": "Stored once the gate opens."}
     with TestClient(app, timeout=EVENT_TIMEOUT_S) as gated:
         wait_ready(gated.get)

@@ -45,12 +45,5 @@ class SpeechStream(Stream):
         return _ClosingResponse(super().to_asgi_response(*args, **kwargs), self.speech.close)
 
 
-class SpeechEvents(ServerSentEvent):
+class SpeechEvents(SpeechStream, ServerSentEvent):
     """``ServerSentEvent`` stream of a speech response's events."""
-
-    def __init__(self, speech: SpeechResponse, content: Any, **kwargs: Any) -> None:
-        super().__init__(content, **kwargs)
-        self.speech = speech
-
-    def to_asgi_response(self, *args: Any, **kwargs: Any) -> ASGIResponse:
-        return _ClosingResponse(super().to_asgi_response(*args, **kwargs), self.speech.close)
