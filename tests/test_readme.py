@@ -31,5 +31,9 @@ def test_every_setting_is_in_the_configuration_table_with_its_default() -> None:
 
 def test_quick_start_runs_the_command_ci_runs() -> None:
     ci = (REPO / ".ci" / "run").read_text()
-    assert "uv run pytest" in README
-    assert re.search(r"^uv run pytest$", ci, flags=re.MULTILINE)
+    quick_start = README[README.index("## Quick start") : README.index("## Use it")]
+    test_command = re.search(r"^(python3 -m uv run pytest)\s", quick_start, flags=re.MULTILINE)
+    assert test_command is not None
+    assert re.search(rf"^{re.escape(test_command.group(1))}$", ci, flags=re.MULTILINE)
+    # The step that serves also gets uv, so that a machine with only Python can follow it.
+    assert re.search(r"^python3 -m pip install uv && python3 -m uv run kokoro-speech serve", quick_start, re.MULTILINE)
