@@ -1,4 +1,4 @@
-"""The ``kokoro-speech`` command: serve, download, voices, say."""
+"""The ``kokoro-speech`` command: serve, tune, download, voices, say, bench."""
 
 from __future__ import annotations
 
@@ -63,10 +63,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Resolve (and if need be download) once here, so the workers neither race to fetch
     # the files nor start at all when they are missing.
     files = _resolve(config.model)
+    # Measured once here, before the workers load, so that they find the ranking and neither wait on
+    # each other nor disturb the measurement.
+    _tuning(config, files)
     os.environ.update(config.to_env())
     os.environ.update(serve.to_env())
-    os.environ[env_of(SpeechConfig, "model", "model_path")] = str(files.model)
-    os.environ[env_of(SpeechConfig, "model", "voices_path")] = str(files.voices)
     print(
         f"kokoro-speech: serving http://{serve.host}:{serve.port} with {serve.workers} worker(s), model {files.model}",
         file=sys.stderr,
@@ -91,6 +92,51 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 print(f"kokoro-speech: no worker could load the model: {reasons[0]}", file=sys.stderr, flush=True)
                 return 1
             raise stopped
+    return 0
+
+
+def _tuning(config: SpeechConfig, files: ModelFiles, *, force: bool = False) -> object | None:
+    from kokoro_speech.engine.backends import loading
+    from kokoro_speech.engine.tuning import load_or_tune
+
+    candidates = loading.candidates(config, files)
+    if not force and (not loading.is_choice(config) or len(candidates) < 2):
+        return None
+    return load_or_tune(config, files, candidates, force=force)
+
+
+def cmd_tune(args: argparse.Namespace) -> int:
+    from kokoro_speech.engine.tuning import Tuning
+
+    config, serve = _configs(_with_flags({env_of(ServeConfig, "workers"): args.workers}))
+    if not config.onnx.intra_op_threads:
+        config = dataclasses.replace(
+            config, onnx=dataclasses.replace(config.onnx, intra_op_threads=serve.threads_per_worker())
+        )
+    files = _resolve(config.model)
+    tuning = _tuning(config, files, force=True)
+    assert isinstance(tuning, Tuning)
+    info = tuning.machine
+    print(f"machine: {info['cpu']}, {info['cores']} cores, {' '.join(info['instruction_sets']) or 'no flags read'}")
+    print(f"runtimes: onnxruntime {info['onnxruntime']}, openvino {info['openvino'] or 'not installed'}")
+    print(f"threads per worker: {config.onnx.threads()}; model file: {files.model.name}")
+    print()
+    print(f"{'provider':<28}{'variant':<9}{'precision':<10}{'load s':>8}{'first chunk s':>15}{'RTF':>8}{'peak MB':>9}")
+    for t in tuning.trials:
+        if t.error:
+            print(f"{t.provider:<28}{t.variant:<9}failed: {t.error}")
+            continue
+        print(
+            f"{t.provider:<28}{t.variant:<9}{t.precision or '':<10}{t.load_s:>8.2f}{t.first_chunk_s:>15.3f}"
+            f"{t.rtf:>8.3f}{t.peak_rss_mb:>9.0f}"
+        )
+    print()
+    chosen = tuning.order[0].label if tuning.order else "nothing"
+    print(f"chosen: {chosen}")
+    print(f"why: {tuning.reason}")
+    if config.backend.memory_limit_mb:
+        print(f"memory cap: {config.backend.memory_limit_mb} MB per worker")
+    print(f"kept in {config.model.made_dir / 'tuning.json'}")
     return 0
 
 
@@ -159,6 +205,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         ) from error
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    if args.providers:
+        from kokoro_speech.bench import providers
+
+        path = Path(args.json) if args.json else Path("bench-results") / f"providers-{stamp}.json"
+        return providers.run(path)
     path = Path(args.json) if args.json else Path("bench-results") / f"bench-{stamp}.json"
     return run(reps=args.reps, json_path=path, compare_workers=not args.no_workers, smoke=args.smoke)
 
@@ -173,6 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, help="worker processes, each with its own model (default 1)")
     serve.add_argument("--lanes", type=int, help="concurrent syntheses per worker (default: from the CPU count)")
     serve.set_defaults(func=cmd_serve)
+
+    tune = commands.add_parser("tune", help="measure how to run the model on this machine, and keep the choice")
+    tune.add_argument("--workers", type=int, help="workers the server will run, which share the cores (default 1)")
+    tune.set_defaults(func=cmd_tune)
 
     download = commands.add_parser("download", help="fetch the model and voices into the user cache")
     download.add_argument("--variant", choices=["int8", "fp16", "fp32"], help="model export (default int8)")
@@ -195,6 +250,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-workers", action="store_true", help="skip the workers=2 comparison")
     bench.add_argument(
         "--smoke", action="store_true", help="every case once on small inputs: checks the benchmark runs (a minute)"
+    )
+    bench.add_argument(
+        "--providers",
+        action="store_true",
+        help="each provider and graph this machine can run: load, first chunk, RTF, memory, WER change",
     )
     bench.set_defaults(func=cmd_bench)
     return parser

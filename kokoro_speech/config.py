@@ -22,7 +22,9 @@ from kokoro_speech.audio.formats import EncoderSettings
 from kokoro_speech.normalize.options import NormalizationOptions
 from kokoro_speech.settings import setting
 
-ModelVariant = Literal["int8", "fp16", "fp32"]
+ModelVariant = Literal["auto", "int8", "fp16", "fp32", "float32"]
+OfficialVariant = Literal["int8", "fp16", "fp32"]
+OpenVinoPrecision = Literal["auto", "bf16", "f16", "f32"]
 GraphOptimization = Literal["disabled", "basic", "extended", "all"]
 LogLevel = Literal["debug", "info", "warning", "error"]
 
@@ -76,10 +78,18 @@ class ModelConfig:
     """Explicit path of the ONNX model; wins over every directory."""
     voices_path: Path | None = setting(None, env="KOKORO_SPEECH_VOICES_PATH")
     """Explicit path of voices-v1.0.bin; wins over every directory."""
-    variant: ModelVariant = setting("int8", env="KOKORO_SPEECH_MODEL_VARIANT")
-    """Which official export to use when no explicit model path is given."""
+    variant: ModelVariant = setting("auto", env="KOKORO_SPEECH_MODEL_VARIANT")
+    """Which graph runs: an official export ("int8", "fp16", "fp32"), "float32" (made once into the cache
+    directory from the file present, or the fp32 file itself), or "auto": the fastest of them on this
+    machine, with the fastest backend, by the measurement `kokoro-speech tune` makes (on first start)."""
+    download_variant: OfficialVariant = setting("int8", env="KOKORO_SPEECH_DOWNLOAD_VARIANT")
+    """The official file fetched when none is present ("auto" and "float32" start from it)."""
     cache_dir: Path = setting(env="KOKORO_SPEECH_CACHE_DIR", factory=default_cache_dir)
     """Per-user cache: downloaded model files, the model copy with durations and the result cache database."""
+    graphs_dir: Path | None = setting(None, env="KOKORO_SPEECH_GRAPHS_DIR")
+    """Where graphs made from the model file are kept (the copy with durations, the float32 graph, OpenVINO's
+    format) with the measurement behind "auto" (``tuning.json``, per machine and model); unset, the folder
+    ``models`` of the cache directory. Servers that share it make each graph once."""
     allow_download: bool = setting(True, env="KOKORO_SPEECH_ALLOW_DOWNLOAD")
     """Fetch missing model files from the official release (needs network)."""
     word_timestamps: bool = setting(True, env="KOKORO_SPEECH_WORD_TIMESTAMPS")
@@ -95,6 +105,10 @@ class ModelConfig:
 
     def __post_init__(self) -> None:
         _check(self, positive=("voice_blend_cache_size",))
+
+    @property
+    def made_dir(self) -> Path:
+        return self.graphs_dir or self.cache_dir / "models"
 
 
 @dataclass(frozen=True)
@@ -123,6 +137,52 @@ class OnnxConfig:
         """Intra-op threads of the session: as set, or every core of the machine. One run alone uses them
         all (lowest latency); concurrent runs share the same pool rather than each adding threads."""
         return self.intra_op_threads or cpu_count()
+
+
+@dataclass(frozen=True)
+class BackendConfig:
+    """Which runtime and execution provider run the model, how each is set up, and what may be chosen."""
+
+    providers: str = setting("auto", env="KOKORO_SPEECH_PROVIDERS")
+    """Ordered, comma-separated: ONNX Runtime providers ("cuda", "rocm", "migraphx", "coreml", "directml",
+    "cpu", or a full name such as "CUDAExecutionProvider") and OpenVINO's runtime ("openvino:CPU",
+    "openvino:GPU"). The first that creates its session, compiles the graph and runs the warm-up is used;
+    each that fails is logged with why. "auto": the GPU providers this build of ONNX Runtime has (CUDA,
+    ROCm; CoreML on macOS, DirectML on Windows), then the CPU, ranked by the machine's measurement.
+    OpenVINO runs only where named ("openvino:CPU,auto"): its bf16 path is faster but was heard worse at
+    high speeds (see the README)."""
+    gpu_device_id: int = setting(0, env="KOKORO_SPEECH_GPU_DEVICE_ID")
+    """Device index for CUDA, ROCm, MIGraphX and DirectML."""
+    gpu_arena_extend_strategy: Literal["kNextPowerOfTwo", "kSameAsRequested"] = setting(
+        "kSameAsRequested", env="KOKORO_SPEECH_GPU_ARENA_EXTEND_STRATEGY"
+    )
+    """How CUDA's and ROCm's memory arena grows: "kSameAsRequested" keeps GPU memory near what the chunks
+    need (every chunk has a new shape), "kNextPowerOfTwo" allocates less often."""
+    coreml_model_format: Literal["MLProgram", "NeuralNetwork"] = setting(
+        "MLProgram", env="KOKORO_SPEECH_COREML_MODEL_FORMAT"
+    )
+    """CoreML's model format ("MLProgram" needs macOS 12; "NeuralNetwork" runs on older systems)."""
+    coreml_compute_units: Literal["ALL", "CPUAndGPU", "CPUAndNeuralEngine", "CPUOnly"] = setting(
+        "ALL", env="KOKORO_SPEECH_COREML_COMPUTE_UNITS"
+    )
+    """Which of the Mac's units CoreML may use."""
+    openvino_precision: OpenVinoPrecision = setting("auto", env="KOKORO_SPEECH_OPENVINO_PRECISION")
+    """OpenVINO's inference precision: "auto" is bf16 where the device computes in it (AVX-512 BF16, AMX),
+    else f32."""
+    openvino_shape_cache: int = setting(16, env="KOKORO_SPEECH_OPENVINO_SHAPE_CACHE")
+    """Input shapes OpenVINO keeps compiled kernels for (every chunk has a new length): its default of 5000
+    grew a process past 1.3 GB over 32 lengths here; 16 held it at 0.95 GB for 3% slower runs than that."""
+    openvino_convert: bool = setting(True, env="KOKORO_SPEECH_OPENVINO_CONVERT")
+    """Load OpenVINO's own format with fp16 weights, converted once into the cache directory by a child
+    process, instead of importing the ONNX file in every worker (about 0.5 GB less per worker)."""
+    memory_limit_mb: int = setting(0, env="KOKORO_SPEECH_MEMORY_LIMIT_MB")
+    """Largest resident memory per worker that "auto" may choose a backend for (0: no cap); a choice
+    measured above it is passed over."""
+
+    def __post_init__(self) -> None:
+        _check(self, not_negative=("gpu_device_id", "memory_limit_mb", "openvino_shape_cache"))
+        if not [p for p in self.providers.split(",") if p.strip()]:
+            raise ValueError("KOKORO_SPEECH_PROVIDERS names no provider")
 
 
 @dataclass(frozen=True)
@@ -277,6 +337,7 @@ class SpeechConfig:
 
     model: ModelConfig = field(default_factory=ModelConfig)
     onnx: OnnxConfig = field(default_factory=OnnxConfig)
+    backend: BackendConfig = field(default_factory=BackendConfig)
     scheduling: SchedulingConfig = field(default_factory=SchedulingConfig)
     text: TextConfig = field(default_factory=TextConfig)
     synthesis: SynthesisConfig = field(default_factory=SynthesisConfig)

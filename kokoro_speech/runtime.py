@@ -13,6 +13,7 @@ import enum
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 
 import structlog
 from litestar import Litestar
@@ -95,11 +96,14 @@ class SpeechRuntime:
                 await self.owned_store.close()
 
     def _fingerprint(self, files: assets.ModelFiles, engine: SpeechEngine) -> str:
-        """What, besides the request, decides a response: model and voices files, the settings that change
-        the audio, code version, and whether word timings are made (an entry without them cannot answer a
-        request for them)."""
+        """What, besides the request, decides a response: model and voices files, what runs the model (graph,
+        precision and provider change the audio a little), the settings that change the audio, code version,
+        and whether word timings are made (an entry without them cannot answer a request for them)."""
         stats = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in (files.model, files.voices)]
-        return fingerprint(__version__, stats, self.config.output_settings(), engine.model.has_durations)
+        backend = engine.backend
+        return fingerprint(
+            __version__, stats, asdict(backend.info), self.config.output_settings(), backend.has_durations
+        )
 
     async def _load(self, files: assets.ModelFiles, store: Store | None) -> None:
         started = time.perf_counter()
@@ -116,6 +120,11 @@ class SpeechRuntime:
         log.info(
             "engine ready",
             model=files.model.name,
+            backend=engine.backend.info.backend,
+            provider=engine.backend.info.provider,
+            variant=engine.backend.info.variant,
+            precision=engine.backend.info.precision,
+            fallbacks=engine.load_report.fallbacks or None,
             lanes=engine.lanes.lanes,
             threads=self.config.onnx.threads(),
             load_s=round(time.perf_counter() - started, 3),

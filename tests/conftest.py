@@ -44,9 +44,21 @@ def home() -> Path:
     return model_home()
 
 
+_graphs: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_graphs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder of made graphs and one measurement of this machine for every server of the run, as
+    servers sharing a cache directory have: each graph is made, and "auto" measured, once."""
+    _graphs.append(tmp_path_factory.mktemp("graphs"))
+    return _graphs[0]
+
+
 def base_env(home: Path, cache_dir: Path, **settings: str) -> dict[str, str]:
     """A clean environment for the real model; ``settings`` as for ``clean_env`` (``queue_size="1"``)."""
-    return clean_env(home=str(home), cache_dir=str(cache_dir), allow_download="false", **settings)
+    shared = {"graphs_dir": str(_graphs[0])} if _graphs else {}
+    return clean_env(home=str(home), cache_dir=str(cache_dir), allow_download="false", **(shared | settings))
 
 
 @pytest.fixture(scope="session")

@@ -6,16 +6,21 @@ Slow (a few minutes on two cores): marked ``slow``; CI runs it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+import numpy as np
 import pytest
 from kokoro_onnx import Kokoro
 from litestar.testing import TestClient
 
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
+from kokoro_speech.engine.engine import SpeechEngine
+from kokoro_speech.job import SpeechJob
 from tests.asr import Errors, Recognizer, word_errors
 from tests.audio import decode, level_dbfs
-from tests.intelligibility import measure, speak_raw, speak_through, table, total
+from tests.conftest import base_env
+from tests.intelligibility import VOICE, closest, measure, speak_raw, speak_through, table, total
 from tests.intelligibility_corpus import CORPUS
 
 pytestmark = pytest.mark.slow
@@ -100,3 +105,29 @@ def test_speech_keeps_its_words_across_the_speed_range(
     if speed in CLEAR_SPEEDS:
         assert errors.words >= 150
         assert errors.rate <= CLEAR_WER, f"speed {speed}: WER {errors.rate:.1%}"
+
+
+FLOAT32_WER_MARGIN = 0.01
+"""The made float32 graph must be heard within one point of int8's word error rate."""
+
+
+def test_the_float32_graph_is_understood_as_well_as_int8(home: Path, tmp_path: Path, recognizer: Recognizer) -> None:
+    rates: dict[str, Errors] = {}
+    for variant in ("int8", "float32"):
+        config = SpeechConfig.from_env(
+            base_env(home, tmp_path / variant, result_cache="false", providers="cpu", model_variant=variant)
+        )
+        engine = SpeechEngine(config, assets.resolve(config.model))
+        assert engine.backend.info.variant == variant
+        errors = Errors(0, 0)
+        try:
+            for _, sentence, references in CORPUS:
+                _, chunks = engine.speak(SpeechJob(sentence, VOICE, normalization=config.text.normalization_for()))
+                heard = recognizer.hear(np.concatenate([c.pcm for c in chunks]), engine.sample_rate).text
+                errors += closest(references, heard)
+        finally:
+            engine.close()
+        rates[variant] = errors
+    print({variant: f"{e.rate:.1%} of {e.words} words" for variant, e in rates.items()})
+    assert rates["int8"].words >= 300
+    assert abs(rates["float32"].rate - rates["int8"].rate) <= FLOAT32_WER_MARGIN, rates

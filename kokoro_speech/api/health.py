@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Response, get
 from litestar.di import NamedDependency
 
-from kokoro_speech.api.schemas import CacheStats, Health, Lanes
+from kokoro_speech.api.schemas import CacheStats, Health, Lanes, ModelRunner
 from kokoro_speech.runtime import RuntimeState, SpeechRuntime
 
 
@@ -23,7 +23,17 @@ async def ready(runtime: NamedDependency[SpeechRuntime]) -> Response[Health]:
             lanes.lanes, lanes.busy, lanes.waiting, lanes.runs_started, lanes.runs_stopped, lanes.runs_preempted
         )
         cache = CacheStats(coalesced=service.coalesced) if service.cache is not None else None
-        return Response(Health(status="ready", lanes=stats, cache=cache))
+        engine = service.engine
+        info = engine.backend.info
+        model = ModelRunner(
+            info.backend,
+            info.provider,
+            info.variant,
+            info.precision,
+            engine.load_report.fallbacks,
+            engine.tuning.reason if engine.tuning is not None else None,
+        )
+        return Response(Health(status="ready", model=model, lanes=stats, cache=cache))
     if runtime.state is RuntimeState.FAILED:
         # Permanent: no Retry-After, so probes and clients stop retrying.
         return Response(Health(status="failed", detail=runtime.failure, code="model_load_failed"), status_code=500)

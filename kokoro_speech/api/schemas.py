@@ -149,9 +149,25 @@ class CacheStats(msgspec.Struct):
     """Requests answered by another request's synthesis of the same speech."""
 
 
+class ModelRunner(msgspec.Struct):
+    """What runs the model in this worker."""
+
+    backend: str
+    """"onnxruntime" or "openvino"."""
+    provider: str
+    variant: str
+    """The graph: "int8", "fp16", "fp32", or "float32" (made from the file present)."""
+    precision: str
+    fallbacks: list[str]
+    """Candidates tried before this one, each with why it could not run."""
+    tuned: str | None
+    """Why "auto" chose it (the measurement), or None where nothing was left to choose."""
+
+
 class Health(msgspec.Struct, omit_defaults=True):
     status: str
     detail: str | None = None
     code: str | None = None
+    model: ModelRunner | None = None
     lanes: Lanes | None = None
     cache: CacheStats | None = None

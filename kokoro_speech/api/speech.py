@@ -137,7 +137,7 @@ async def create_speech(
             param="timestamps",
             code="invalid_value",
         )
-    if data.timestamps and not service.engine.model.has_durations:
+    if data.timestamps and not service.engine.backend.has_durations:
         raise _no_timestamps()
     speech = await _open(data, service, config, request)
     if data.stream_format == "sse":
@@ -157,7 +157,7 @@ async def create_timed_speech(
     config: NamedDependency[SpeechConfig],
     request: Request[Any, Any, Any],
 ) -> Response[TimedSpeech]:
-    if not service.engine.model.has_durations:
+    if not service.engine.backend.has_durations:
         raise _no_timestamps()
     speech = await _open(data, service, config, request)
     try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from kokoro_speech.config import ModelConfig, ModelVariant
+from kokoro_speech.config import ModelConfig, OfficialVariant
 
 RELEASE_URL = "https://github.com/thewh1teagle/kokoro-onnx/releases/download/model-files-v1.0/"
 DOWNLOAD_BLOCK_BYTES = 1 << 20
@@ -38,9 +38,11 @@ class Asset:
         return RELEASE_URL + self.filename
 
 
-MODELS: dict[ModelVariant, Asset] = {
+MODELS: dict[OfficialVariant, Asset] = {
     "int8": Asset("kokoro-v1.0.int8.onnx", "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb"),
-    "fp16": Asset("kokoro-v1.0.fp16.onnx", None),
+    # Published with the same release; the int8, fp32 and voices digests beside it in the same record
+    # match the files these were checked against.
+    "fp16": Asset("kokoro-v1.0.fp16.onnx", "c1610a859f3bdea01107e73e50100685af38fff88f5cd8e5c56df109ec880204"),
     "fp32": Asset("kokoro-v1.0.onnx", "7d5df8ecf7d4b1878015a32686053fd0eebe2bc377234608764cc0ef3636a6c5"),
 }
 VOICES = Asset("voices-v1.0.bin", "bca610b8308e8d99f32e6fe4197e7ec01679264efed0cac9140fe9c29f1fbf7d")
@@ -54,6 +56,29 @@ class AssetsMissingError(RuntimeError):
 class ModelFiles:
     model: Path
     voices: Path
+    variant: OfficialVariant | None = None
+    """Which official export ``model`` is (None for an explicit path of unknown origin)."""
+    others: dict[OfficialVariant, Path] | None = None
+    """Every official export present, ``model``'s included: what "auto" chooses among."""
+
+
+# The file a made or chosen graph starts from, best first: fp32 is the float graph itself, int8 makes one.
+SOURCE_ORDER: tuple[OfficialVariant, ...] = ("fp32", "int8", "fp16")
+
+
+def present(config: ModelConfig) -> dict[OfficialVariant, Path]:
+    """The official exports found in the model directories, without downloading."""
+    found = {variant: _find(None, MODELS[variant], config) for variant in SOURCE_ORDER}
+    return {variant: path for variant, path in found.items() if path is not None}
+
+
+def wanted_variant(config: ModelConfig) -> OfficialVariant:
+    """The official file a configuration needs: its own variant, or for "auto" and "float32" the best
+    source present, else the one to download."""
+    if config.variant in ("int8", "fp16", "fp32"):
+        return config.variant
+    found = present(config)
+    return next((variant for variant in SOURCE_ORDER if variant in found), config.download_variant)
 
 
 def _candidates(explicit: Path | None, asset: Asset, config: ModelConfig) -> list[Path]:
@@ -74,7 +99,8 @@ def resolve(config: ModelConfig, *, download: bool | None = None, progress: IO[s
     and the command that fetches it.
     """
     download = config.allow_download if download is None else download
-    wanted = [(config.model_path, MODELS[config.variant]), (config.voices_path, VOICES)]
+    variant = wanted_variant(config)
+    wanted = [(config.model_path, MODELS[variant]), (config.voices_path, VOICES)]
     found: list[Path] = []
     problems: list[str] = []
     for explicit, asset in wanted:
@@ -91,7 +117,9 @@ def resolve(config: ModelConfig, *, download: bool | None = None, progress: IO[s
         found.append(path)
     if problems:
         raise AssetsMissingError("\n".join(problems))
-    return ModelFiles(model=found[0], voices=found[1])
+    if config.model_path is not None:
+        return ModelFiles(model=found[0], voices=found[1])
+    return ModelFiles(model=found[0], voices=found[1], variant=variant, others=present(config) | {variant: found[0]})
 
 
 def _missing_message(asset: Asset, explicit: Path | None, config: ModelConfig, reason: str | None) -> str:

@@ -22,16 +22,16 @@ class DurationsUnavailableError(RuntimeError):
     """The model has neither a duration output nor the tensor to make one from."""
 
 
-def patched_path(model: Path, cache_dir: Path, tensor: str) -> Path:
+def patched_path(model: Path, directory: Path, tensor: str) -> Path:
     stat = model.stat()
     tag = hashlib.sha256(tensor.encode()).hexdigest()[:8]
-    return cache_dir / "models" / f"{model.stem}.{stat.st_size}-{stat.st_mtime_ns}-{tag}.durations.onnx"
+    return directory / f"{model.stem}.{stat.st_size}-{stat.st_mtime_ns}-{tag}.durations.onnx"
 
 
-def with_duration_output(model: Path, cache_dir: Path, tensor: str) -> Path:
+def with_duration_output(model: Path, directory: Path, tensor: str) -> Path:
     """The path of a model that outputs ``duration``, taken from ``tensor``: the model itself where
     it already has the output, or its patched copy."""
-    target = patched_path(model, cache_dir, tensor)
+    target = patched_path(model, directory, tensor)
     if target.exists():
         return target
     import onnx  # only needed the first time: kept out of the workers' memory otherwise

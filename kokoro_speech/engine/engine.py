@@ -8,20 +8,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-import onnxruntime as ort
 import structlog
 from numpy.typing import NDArray
 
 from kokoro_speech.audio.tempo import stretch
 from kokoro_speech.config import SpeechConfig
-from kokoro_speech.engine import chunks, languages, reading
+from kokoro_speech.engine import chunks, languages, reading, tuning
 from kokoro_speech.engine.assets import ModelFiles
-from kokoro_speech.engine.duration_output import with_duration_output
+from kokoro_speech.engine.backends import loading
+from kokoro_speech.engine.backends.base import Backend, InferenceAborted, RunControl
 from kokoro_speech.engine.joins import SAMPLE_RATE, join_trimmed, speech_bounds
 from kokoro_speech.engine.languages import Language
 from kokoro_speech.engine.phonemes import Phonemizer
 from kokoro_speech.engine.scheduler import Interrupt, JobInterrupted, LaneScheduler, Priority
-from kokoro_speech.engine.session import InferenceAborted, KokoroModel
 from kokoro_speech.engine.timing import WordSpan, WordTime, chunk_spans, word_times
 from kokoro_speech.engine.voices import ResolvedVoice, VoiceCatalog
 from kokoro_speech.job import SpeechJob
@@ -65,16 +64,28 @@ class ChunkAudio:
     """How many times as fast as the model made it the chunk is played (1.0: not stretched)."""
 
 
-def load_model(config: SpeechConfig, files: ModelFiles) -> KokoroModel:
-    """The model, with word timings on from a copy that outputs durations where one can be made
-    and loaded; any failure there falls back to the model as shipped, without timings."""
-    model = config.model
-    if model.word_timestamps:
-        try:
-            return KokoroModel(with_duration_output(files.model, model.cache_dir, model.duration_tensor), config.onnx)
-        except Exception as error:
-            log.warning("word timestamps unavailable", model=files.model.name, error=repr(error))
-    return KokoroModel(files.model, config.onnx)
+def load_backend(
+    config: SpeechConfig, files: ModelFiles, voices: VoiceCatalog
+) -> tuple[Backend, loading.LoadReport, tuning.Tuning | None]:
+    """What runs the model: the candidates in the configured order, or, where "auto" leaves a choice,
+    in the order this machine's measurement ranked them; the first that loads and runs wins."""
+    candidates = loading.candidates(config, files)
+    ranking = None
+    order = candidates
+    if loading.is_choice(config) and len(candidates) > 1:
+        ranking = tuning.load_or_tune(config, files, candidates)
+        order = ranking.order + [c for c in candidates if c not in ranking.order]
+    style = voices.resolve(voices.infos()[0].id).style_for(len(CHECK_TOKENS))
+
+    def check(backend: Backend) -> None:
+        backend.run(CHECK_TOKENS, style, 1.0)
+
+    backend, report = loading.load_first(order, config, files, check)
+    return backend, report, ranking
+
+
+CHECK_TOKENS = [50, 157, 43, 135, 16, 53, 135, 46, 16, 43, 102, 16, 56, 156, 57, 135]
+"""A few phoneme tokens: the run each candidate must pass before it is used."""
 
 
 class SpeechEngine:
@@ -83,8 +94,8 @@ class SpeechEngine:
     def __init__(self, config: SpeechConfig, files: ModelFiles) -> None:
         self.config = config
         self.files = files
-        self.model = load_model(config, files)
         self.voices = VoiceCatalog.load(files.voices, config.model.voice_blend_cache_size)
+        self.backend, self.load_report, self.tuning = load_backend(config, files, self.voices)
         self.phonemizer = Phonemizer()
         scheduling = config.scheduling
         self.lanes = LaneScheduler(
@@ -102,6 +113,7 @@ class SpeechEngine:
 
     def close(self) -> None:
         self.lanes.shutdown()
+        self.backend.close()
         self.pipeline_executor.shutdown(wait=False, cancel_futures=True)
         self.text_executor.shutdown(wait=False, cancel_futures=True)
 
@@ -151,12 +163,12 @@ class SpeechEngine:
         return await loop.run_in_executor(self.text_executor, self.plan, job, speaker)
 
     # --- audio -----------------------------------------------------------------------
-    def synthesize_chunk(self, plan: SpeechPlan, index: int, run_options: ort.RunOptions | None = None) -> ChunkAudio:
+    def synthesize_chunk(self, plan: SpeechPlan, index: int, control: RunControl | None = None) -> ChunkAudio:
         synthesis = self.config.synthesis
         chunk = plan.chunks[index]
         tokens = self.phonemizer.tokenize(chunk.phonemes)
         model_speed = synthesis.model_speed(plan.speed)
-        out = self.model.run(tokens, plan.voice.style_for(len(tokens)), model_speed, run_options)
+        out = self.backend.run(tokens, plan.voice.style_for(len(tokens)), model_speed, control)
         start, end = speech_bounds(out.audio)
         speech = out.audio[start:end]
         words: list[WordTime] = []
@@ -173,10 +185,10 @@ class SpeechEngine:
         """Chunk ``index`` of ``plan`` on a lane; cancelling stops the model run."""
 
         def job(interrupt: Interrupt) -> ChunkAudio:
-            run_options = ort.RunOptions()
-            interrupt.on_stop(lambda: setattr(run_options, "terminate", True))
+            control = self.backend.control()
+            interrupt.on_stop(control.stop)
             try:
-                return self.synthesize_chunk(plan, index, run_options=run_options)
+                return self.synthesize_chunk(plan, index, control=control)
             except InferenceAborted as error:
                 raise JobInterrupted(str(error)) from error
 

@@ -1,0 +1,118 @@
+"""ONNX Runtime: one session on one execution provider, and one call of the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnxruntime as ort
+from numpy.typing import NDArray
+
+from kokoro_speech.config import BackendConfig, OnnxConfig
+from kokoro_speech.engine.backends.base import (
+    DURATION_OUTPUT,
+    BackendInfo,
+    BackendUnavailable,
+    InferenceAborted,
+    ModelOutput,
+    RunControl,
+    model_feed,
+    token_input_of,
+)
+
+_OPTIMIZATION = {
+    "disabled": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
+    "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+    "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+    "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+}
+CPU = "CPUExecutionProvider"
+
+
+def session_options(config: OnnxConfig) -> ort.SessionOptions:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = config.threads()
+    options.inter_op_num_threads = config.inter_op_threads
+    options.graph_optimization_level = _OPTIMIZATION[config.graph_optimization]
+    options.enable_cpu_mem_arena = config.enable_mem_arena
+    options.enable_mem_pattern = config.enable_mem_pattern
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if config.intra_op_spinning else "0")
+    options.log_severity_level = 3
+    return options
+
+
+def provider_options(provider: str, config: BackendConfig) -> dict[str, Any]:
+    """The settings of one execution provider, in the keys its ONNX Runtime build reads."""
+    if provider in ("CUDAExecutionProvider", "ROCMExecutionProvider", "MIGraphXExecutionProvider"):
+        return {"device_id": config.gpu_device_id, "arena_extend_strategy": config.gpu_arena_extend_strategy}
+    if provider == "DmlExecutionProvider":
+        return {"device_id": config.gpu_device_id}
+    if provider == "CoreMLExecutionProvider":
+        # Only these two of CoreML's options are set: others (static shapes, subgraphs) fail on this
+        # model's dynamic sequence length or change nothing.
+        return {"ModelFormat": config.coreml_model_format, "MLComputeUnits": config.coreml_compute_units}
+    return {}
+
+
+class _Stop:
+    def __init__(self) -> None:
+        self.options = ort.RunOptions()
+
+    def stop(self) -> None:
+        self.options.terminate = True
+
+
+class OnnxRuntimeBackend:
+    """One loaded Kokoro graph on one execution provider; ``run`` is safe to call from several threads.
+
+    A provider other than the CPU gets the CPU behind it for the operators it does not take
+    (ONNX Runtime's own partitioning); a provider that this build of ONNX Runtime does not have,
+    or that drops out when the session is made, raises BackendUnavailable instead of running
+    silently on the CPU under its name.
+    """
+
+    def __init__(
+        self, path: Path, onnx: OnnxConfig, backend: BackendConfig, *, provider: str, variant: str, precision: str
+    ) -> None:
+        self.path = path
+        if provider not in ort.get_available_providers():
+            raise BackendUnavailable(f"{provider} is not in this build of ONNX Runtime")
+        providers: list[tuple[str, dict[str, Any]]] = [(provider, provider_options(provider, backend))]
+        if provider != CPU:
+            providers.append((CPU, {}))
+        try:
+            self.session = ort.InferenceSession(str(path), session_options(onnx), providers=providers)
+        except Exception as error:
+            raise BackendUnavailable(f"{provider} could not load the graph: {error}") from error
+        if provider not in self.session.get_providers():
+            raise BackendUnavailable(f"{provider} dropped out when the session was made")
+        self.info = BackendInfo("onnxruntime", provider, variant, precision)
+        self._tokens_input = token_input_of({i.name for i in self.session.get_inputs()})
+        outputs = [o.name for o in self.session.get_outputs()]
+        self._outputs = [outputs[0]] + ([DURATION_OUTPUT] if DURATION_OUTPUT in outputs else [])
+
+    @property
+    def has_durations(self) -> bool:
+        return len(self._outputs) > 1
+
+    def control(self) -> RunControl:
+        return _Stop()
+
+    def run(
+        self, tokens: list[int], style: NDArray[np.float32], speed: float, control: RunControl | None = None
+    ) -> ModelOutput:
+        options = control.options if isinstance(control, _Stop) else None
+        try:
+            outputs = self.session.run(self._outputs, model_feed(self._tokens_input, tokens, style, speed), options)
+        except Exception as error:
+            if options is not None and options.terminate:
+                raise InferenceAborted("inference stopped") from error
+            raise
+        audio = np.asarray(outputs[0], dtype=np.float32).ravel()
+        durations = np.asarray(outputs[1], dtype=np.int64).ravel() if len(outputs) > 1 else None
+        return ModelOutput(audio, durations)
+
+    def close(self) -> None:
+        """Nothing to release early: the session goes with the last reference."""

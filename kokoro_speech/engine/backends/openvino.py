@@ -1,0 +1,201 @@
+"""OpenVINO's own runtime (not ONNX Runtime's OpenVINO provider, which cannot compile this graph:
+the decoder's STFT output has a dynamic rank).
+
+OpenVINO reads the ONNX file directly, but keeping the ONNX import, the float32 weights and
+the compiled model in one process costs about 2 GB. So the graph is converted once into
+OpenVINO's own format (IR) in the cache directory, with fp16 weights, and the workers load
+that: the import's memory is never paid by a serving process. Where the CPU computes in bf16
+(AVX-512 BF16 or AMX), the float graph runs in bf16; that is where this backend pays.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kokoro_speech.config import BackendConfig
+from kokoro_speech.engine.backends.base import (
+    DURATION_OUTPUT,
+    BackendInfo,
+    BackendUnavailable,
+    InferenceAborted,
+    ModelOutput,
+    RunControl,
+    model_feed,
+    token_input_of,
+)
+
+IR_SUFFIX = ".openvino.xml"
+CPU_PROPERTIES = {"SNIPPETS_MODE": "DISABLE"}
+"""OpenVINO 2026.4's fused subgraphs ("snippets") failed shape inference now and then in the text encoder's
+attention ("Failed to broadcast-merge input shapes") while streams of different lengths were preempting each
+other; without them the same runs measured as fast here, and never failed."""
+
+
+def available() -> bool:
+    try:
+        import openvino  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def capabilities(device: str) -> set[str]:
+    """What the device can compute in ("BF16", "FP16", "INT8", ...), empty where OpenVINO is missing."""
+    if not available():
+        return set()
+    import openvino as ov
+
+    try:
+        return {str(c).upper() for c in ov.Core().get_property(device, "OPTIMIZATION_CAPABILITIES")}
+    except Exception:
+        return set()
+
+
+def precision_for(device: str, wanted: str) -> str:
+    """The inference precision to ask for: ``wanted``, or for "auto" bf16 where the device has it, else f32."""
+    if wanted != "auto":
+        return wanted
+    return "bf16" if "BF16" in capabilities(device) else "f32"
+
+
+def ir_path(model: Path, directory: Path) -> Path:
+    stat = model.stat()
+    return directory / f"{model.stem}.{stat.st_size}-{stat.st_mtime_ns}{IR_SUFFIX}"
+
+
+def converted(model: Path, directory: Path) -> Path:
+    """The IR copy of ``model`` (fp16 weights), made on first use by a child process so that the
+    import's memory goes with it."""
+    target = ir_path(model, directory)
+    if target.exists() and target.with_suffix(".bin").exists():
+        return target
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    process = context.Process(target=_convert, args=(str(model), str(target)))
+    process.start()
+    process.join()
+    if process.exitcode != 0 or not target.exists():
+        raise BackendUnavailable(f"OpenVINO could not convert {model.name} (exit code {process.exitcode})")
+    return target
+
+
+def _convert(model: str, target: str) -> None:
+    import openvino as ov
+
+    destination = Path(target)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    folder = tempfile.mkdtemp(dir=destination.parent, prefix=".openvino-")
+    partial = Path(folder) / destination.name
+    try:
+        ov.save_model(ov.Core().read_model(model), str(partial), compress_to_fp16=True)
+        # The weights first: a reader that sees the .xml finds its .bin complete.
+        os.replace(partial.with_suffix(".bin"), destination.with_suffix(".bin"))
+        os.replace(partial, destination)
+    finally:
+        for leftover in Path(folder).iterdir():
+            leftover.unlink()
+        os.rmdir(folder)
+
+
+class _Stop:
+    """Marks a run stopped: a run not started yet never starts, a running one is discarded when it ends.
+
+    OpenVINO's ``InferRequest.cancel()`` is not used: in 2026.4, with requests of different lengths
+    on one compiled model, a run after a cancelled one failed shape inference with the cancelled
+    run's shapes ("Matmul input shapes are incompatible: (1.12.60.60) (1.12.46.64)"). So a stopped
+    run finishes (one chunk at most) and its audio is dropped.
+    """
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+class OpenVinoBackend:
+    """The graph compiled by OpenVINO for one device; each concurrent run takes an infer request of
+    its own from a small pool (creating one is cheap, and a pool keeps their buffers)."""
+
+    def __init__(
+        self, path: Path, backend: BackendConfig, *, device: str, threads: int, variant: str, directory: Path
+    ) -> None:
+        if not available():
+            raise BackendUnavailable("OpenVINO is not installed (pip install 'kokoro-speech[openvino]')")
+        import openvino as ov
+
+        precision = precision_for(device, backend.openvino_precision)
+        core = ov.Core()
+        properties: dict[str, Any] = {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"}
+        if device == "CPU":
+            properties["INFERENCE_NUM_THREADS"] = threads
+            properties["CPU_RUNTIME_CACHE_CAPACITY"] = backend.openvino_shape_cache
+            properties.update(CPU_PROPERTIES)
+        try:
+            source = converted(path, directory) if backend.openvino_convert else path
+            self.compiled = core.compile_model(core.read_model(str(source)), device, properties)
+        except BackendUnavailable:
+            raise
+        except Exception as error:
+            raise BackendUnavailable(f"OpenVINO could not compile the graph for {device}: {error}") from error
+        self.path = path
+        self.info = BackendInfo("openvino", f"openvino:{device}", variant, precision)
+        names = {name for port in self.compiled.inputs for name in port.get_names()}
+        self._tokens_input = token_input_of(names)
+        self._audio = self.compiled.outputs[0]
+        self._durations = next((o for o in self.compiled.outputs if DURATION_OUTPUT in o.get_names()), None)
+        self._free: list[Any] = []
+        self._lock = threading.Lock()
+
+    @property
+    def has_durations(self) -> bool:
+        return self._durations is not None
+
+    def control(self) -> RunControl:
+        return _Stop()
+
+    def run(
+        self, tokens: list[int], style: NDArray[np.float32], speed: float, control: RunControl | None = None
+    ) -> ModelOutput:
+        stop = control if isinstance(control, _Stop) else None
+        if stop is not None and stop.stopped:
+            raise InferenceAborted("inference stopped")
+        request = self._take()
+        reusable = False
+        try:
+            request.infer(model_feed(self._tokens_input, tokens, style, speed))
+            if stop is not None and stop.stopped:
+                reusable = True
+                raise InferenceAborted("inference stopped")
+            audio = np.array(request.get_tensor(self._audio).data, dtype=np.float32).ravel()
+            durations = None
+            if self._durations is not None:
+                durations = np.array(request.get_tensor(self._durations).data, dtype=np.int64).ravel()
+            reusable = True
+            return ModelOutput(audio, durations)
+        finally:
+            # A request whose run failed is dropped, not pooled: its next run starts clean.
+            if reusable:
+                self._give_back(request)
+
+    def _take(self) -> Any:
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+        return self.compiled.create_infer_request()
+
+    def _give_back(self, request: Any) -> None:
+        with self._lock:
+            self._free.append(request)
+
+    def close(self) -> None:
+        with self._lock:
+            self._free.clear()
