@@ -21,6 +21,7 @@ import platform
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -129,13 +130,11 @@ def cpu_name() -> str:
 def machine() -> dict[str, Any]:
     import onnxruntime
 
-    from kokoro_speech.engine.backends import openvino as openvino_backend
-
-    openvino_version = None
-    if openvino_backend.available():
-        import openvino
-
-        openvino_version = openvino.__version__
+    try:
+        # The installed version, read without importing OpenVINO into a process that may never use it.
+        openvino_version: str | None = version("openvino")
+    except PackageNotFoundError:
+        openvino_version = None
     return {
         "cpu": cpu_name(),
         "cores": cpu_count(),
