@@ -21,6 +21,7 @@ from kokoro_speech.bench.texts import take
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets, tuning
 from kokoro_speech.engine.backends import loading
+from kokoro_speech.engine.backends import openvino as openvino_backend
 from kokoro_speech.engine.backends.base import BackendUnavailable
 from kokoro_speech.engine.backends.onnxruntime import CPU
 from kokoro_speech.settings import env_of
@@ -44,11 +45,13 @@ class ProviderRow:
 
 
 def every_candidate(config: SpeechConfig, files: assets.ModelFiles) -> list[loading.Candidate]:
-    """Every provider this machine may have, with every graph present or makable."""
+    """Every provider this machine may have, OpenVINO included where installed, with every graph present or
+    makable."""
+    named = "auto,openvino:CPU" if openvino_backend.available() else "auto"
     wide = dataclasses.replace(
         config,
         model=dataclasses.replace(config.model, variant="auto"),
-        backend=dataclasses.replace(config.backend, providers="auto"),
+        backend=dataclasses.replace(config.backend, providers=named),
     )
     return loading.candidates(wide, files)
 
