@@ -315,7 +315,7 @@ def _locked(path: Path) -> Iterator[None]:
     with open(path.with_suffix(".lock"), "a") as handle:
         try:
             import fcntl
-        except ImportError:  # Windows: workers there are threads of one process anyway
+        except ImportError:  # no flock on Windows: workers starting together may each measure; the last is kept
             yield
             return
         fcntl.flock(handle, fcntl.LOCK_EX)
