@@ -80,8 +80,9 @@ class ModelConfig:
     """Explicit path of voices-v1.0.bin; wins over every directory."""
     variant: ModelVariant = setting("auto", env="KOKORO_SPEECH_MODEL_VARIANT")
     """Which graph runs: an official export ("int8", "fp16", "fp32"), "float32" (made once into the cache
-    directory from the file present, or the fp32 file itself), or "auto": the fastest of them on this
-    machine, with the fastest backend, by the measurement `kokoro-speech tune` makes (on first start)."""
+    directory from the file present, or the fp32 file itself), or "auto": the fastest of the official files
+    present on this machine, on the fastest provider, by the measurement `kokoro-speech tune` makes (on first
+    start). A made graph runs only where named."""
     download_variant: OfficialVariant = setting("int8", env="KOKORO_SPEECH_DOWNLOAD_VARIANT")
     """The official file fetched when none is present ("auto" and "float32" start from it)."""
     cache_dir: Path = setting(env="KOKORO_SPEECH_CACHE_DIR", factory=default_cache_dir)
