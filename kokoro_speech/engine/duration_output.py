@@ -14,6 +14,10 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import onnx
 
 DURATION_OUTPUT = "duration"
 
@@ -44,6 +48,14 @@ def with_duration_output(model: Path, directory: Path, tensor: str) -> Path:
         raise DurationsUnavailableError(f"{model.name} has no tensor {tensor} to take durations from")
     graph.node.append(onnx.helper.make_node("Identity", [tensor], [DURATION_OUTPUT]))
     graph.output.append(onnx.helper.make_tensor_value_info(DURATION_OUTPUT, onnx.TensorProto.INT64, None))
+    save_atomically(graph_model, target)
+    return target
+
+
+def save_atomically(graph_model: onnx.ModelProto, target: Path) -> None:
+    """Write a made graph so that workers starting together never see half a file."""
+    import onnx
+
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".partial")
     os.close(descriptor)
@@ -53,4 +65,3 @@ def with_duration_output(model: Path, directory: Path, tensor: str) -> Path:
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-    return target

@@ -15,8 +15,6 @@ after the source's size and mtime, and written atomically, like the durations co
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,11 +22,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from kokoro_speech.engine.duration_output import save_atomically
+
 if TYPE_CHECKING:
     import onnx
 
 FLOAT_SUFFIX = ".float32.onnx"
-_INTEGER_OPS = {"ConvInteger", "MatMulInteger", "DynamicQuantizeLSTM", "DequantizeLinear"}
 _Replacement = tuple[list["onnx.NodeProto"], "onnx.NodeProto"]
 """The nodes an integer operator's replacement removes (itself included), and the float node."""
 _LSTM_ATTRIBUTES = {
@@ -51,14 +50,6 @@ def float_path(model: Path, directory: Path) -> Path:
     return directory / f"{model.stem}.{stat.st_size}-{stat.st_mtime_ns}{FLOAT_SUFFIX}"
 
 
-def is_quantized(model: Path) -> bool:
-    """Whether ``model`` holds any operator this module replaces (reads the file's graph)."""
-    import onnx
-
-    graph = onnx.load(str(model), load_external_data=False).graph
-    return any(node.op_type in _INTEGER_OPS for node in graph.node)
-
-
 def float_model(model: Path, directory: Path) -> Path:
     """The path of the float32 copy of ``model``, made on first use; raises NotQuantizedError for a
     graph that is float already (use it as it is)."""
@@ -69,15 +60,7 @@ def float_model(model: Path, directory: Path) -> Path:
 
     graph_model = onnx.load(str(model))
     dequantize(graph_model)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".partial")
-    os.close(descriptor)
-    try:
-        onnx.save(graph_model, temporary)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    save_atomically(graph_model, target)
     return target
 
 

@@ -14,9 +14,6 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-DURATION_OUTPUT = "duration"
-"""Name of the graph output of frames per token (see duration_output.py)."""
-
 
 class InferenceAborted(RuntimeError):
     """A run was stopped through its control (the client went away, or it was preempted)."""

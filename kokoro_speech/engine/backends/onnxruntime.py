@@ -11,7 +11,6 @@ from numpy.typing import NDArray
 
 from kokoro_speech.config import BackendConfig, OnnxConfig
 from kokoro_speech.engine.backends.base import (
-    DURATION_OUTPUT,
     BackendInfo,
     BackendUnavailable,
     InferenceAborted,
@@ -20,6 +19,7 @@ from kokoro_speech.engine.backends.base import (
     model_feed,
     token_input_of,
 )
+from kokoro_speech.engine.duration_output import DURATION_OUTPUT
 
 _OPTIMIZATION = {
     "disabled": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,

@@ -21,7 +21,6 @@ from numpy.typing import NDArray
 
 from kokoro_speech.config import BackendConfig
 from kokoro_speech.engine.backends.base import (
-    DURATION_OUTPUT,
     BackendInfo,
     BackendUnavailable,
     InferenceAborted,
@@ -30,6 +29,7 @@ from kokoro_speech.engine.backends.base import (
     model_feed,
     token_input_of,
 )
+from kokoro_speech.engine.duration_output import DURATION_OUTPUT
 
 IR_SUFFIX = ".openvino.xml"
 CPU_PROPERTIES = {"SNIPPETS_MODE": "DISABLE"}
