@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kokoro_speech.config import MODEL_MAX_TOKENS
-from kokoro_speech.engine.chunks import INNER_SPACE, plan, split_to_fit
+from kokoro_speech.engine.chunks import INNER_SPACE, SHORT_REST, plan, split_to_fit
 
 
 def words(chunks: list[str]) -> list[str]:
@@ -77,3 +77,49 @@ def test_a_reading_longer_than_a_chunk_is_cut_inside_it_at_a_clause_mark_first()
     pieces = plan([only_words], first_limit=20, limit=120)
     assert len(pieces[0].phonemes) <= 20
     assert words([c.phonemes for c in pieces]) == only_words.split(INNER_SPACE)
+
+
+def _stall_free(chunks: list[int], pace: float, first_limit: int, overshoot: float = 0.0) -> bool:
+    """Every later chunk is made while the audio before it plays (or is no larger than the first may be),
+    but for the ``overshoot`` share of its budget that a chunk may take rather than leave a short rest."""
+    covered = float(chunks[0])
+    for size in chunks[1:]:
+        budget = max(first_limit, covered / pace)
+        if size > budget * (1 + overshoot) and size > first_limit:
+            return False
+        covered += (1 - pace) * size
+    return True
+
+
+SENTENCE = "ðɪs ɪz ɐ sˈɛntəns, wɪð ɐ klˈɔːz ænd sˈʌm mˈɔːɹ wˈɜːdz ɪn ɪt."
+
+
+def test_a_short_first_sentence_is_not_followed_by_a_chunk_that_takes_longer_to_make_than_to_hear() -> None:
+    short = "ɡʊd mˈɔːɹnɪŋ, ˈɛvɹiwˌʌn."
+    long = ", ".join([SENTENCE.rstrip(".")] * 2) + "."
+    paced = plan([short, long], first_limit=30, limit=130, pace=0.5)
+    sizes = [len(c.phonemes) for c in paced]
+    assert sizes[0] == len(short) and sizes[1] <= 2 * len(short) < len(long)
+    assert _stall_free(sizes, 0.5, 30)
+    assert words([c.phonemes for c in paced]) == words([short, long])
+    assert paced[1].ends == "clause", "the long sentence is cut at a clause mark"
+    unpaced = plan([short, long], first_limit=30, limit=130)
+    assert [len(c.phonemes) for c in unpaced] == [len(short), len(long)]
+
+
+@pytest.mark.parametrize("pace", [0.2, 0.5, 0.8])
+def test_paced_chunks_grow_from_the_first_as_fast_as_the_machine_allows(pace: float) -> None:
+    text = [SENTENCE] * 30
+    paced = plan(text, first_limit=40, limit=250, pace=pace)
+    sizes = [len(c.phonemes) for c in paced]
+    assert _stall_free(sizes, pace, 40, overshoot=SHORT_REST)
+    assert all(size <= 250 for size in sizes) and words([c.phonemes for c in paced]) == words(text)
+    assert max(sizes) > 200, "the chunks reach the later size once enough audio is ahead"
+    assert min(sizes[1:]) >= SHORT_REST * 40, "no later chunk is a short rest left alone"
+    assert len(paced) >= len(plan(text, first_limit=40, limit=250))
+
+
+@pytest.mark.parametrize("pace", [0.0, 1.0, 1.7])
+def test_no_pacing_where_the_pace_is_unknown_or_slower_than_real_time(pace: float) -> None:
+    text = [SENTENCE] * 8
+    assert plan(text, 40, 120, pace=pace) == plan(text, 40, 120)

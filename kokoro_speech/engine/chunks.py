@@ -7,11 +7,19 @@ fits: a sentence end, then a clause mark, then a space between written words, th
 space inside the reading of one written word ("three dollars | and twenty five cents"
 is heard as two amounts), and only for a run with no space at all, mid-word. No chunk
 exceeds the model's context.
+
+A stream must not wait once it plays: each chunk has to be made while the audio before it
+is heard. Where the machine's pace is known (seconds of synthesis per second of audio,
+below one), a later chunk holds at most what the audio already made covers, so chunks grow
+from the first one as fast as the machine allows. A short first sentence (a 38-phoneme
+"Good morning, everyone.") is no longer followed by a 120-phoneme chunk that takes longer
+to make than it takes to hear.
 """
 
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 
 SENTENCE_MARKS = ".!?…"
@@ -68,22 +76,51 @@ def _pack(pieces: list[str], limit: int, joiner: str = " ") -> list[str]:
     return packed
 
 
-def plan(sentences: list[str], first_limit: int, limit: int) -> list[Chunk]:
+SHORT_REST = 1 / 3
+"""A later chunk is not cut where that leaves less than this share of its budget to the next one: a chunk
+of a word or two sounds clipped and costs a model call of its own, which is worth more than the stream's
+margin the overshoot takes (never past the later chunks' limit)."""
+
+
+def plan(sentences: list[str], first_limit: int, limit: int, pace: float = 0.0) -> list[Chunk]:
     """Plan the chunks for a text given as phonemized sentences.
 
     The first chunk holds at most ``first_limit`` symbols, the others at most ``limit``;
-    sentences are packed whole into a chunk wherever they fit.
+    sentences are packed whole into a chunk wherever they fit. ``pace``, the seconds of
+    synthesis per second of audio the stream runs at, holds each later chunk to what the
+    audio before it covers (never below ``first_limit``); 0 (not known) or 1 and more (no
+    chunk size keeps up) leaves later chunks at ``limit``, the fewest model calls.
     """
-    atoms = [a for s in sentences for a in split_to_fit(s, limit)]
-    if not atoms:
-        return []
-    head = split_to_fit(atoms[0], first_limit)
-    first = _pack(head, first_limit)
-    chunks = [first[0]]
-    rest = first[1:] + atoms[1:]
-    if len(head) == 1:
-        # The first sentence fit whole: let following short sentences share the chunk.
-        while rest and len(chunks[0]) + 1 + len(rest[0]) <= first_limit:
-            chunks[0] = f"{chunks[0]} {rest.pop(0)}"
-    chunks += _pack(rest, limit)
+    atoms = deque(a for s in sentences for a in split_to_fit(s, limit))
+    chunks: list[str] = []
+    covered = 0.0
+    """Audio ahead of the listener when the next chunk starts, in phoneme symbols' worth."""
+    budget = first_limit
+    while atoms:
+        chunk = _take(atoms, budget, limit, strict=not chunks)
+        # The first chunk is all ahead when playback starts; each later one adds its audio but
+        # takes pace times that long to make, during which as much is heard.
+        covered = len(chunk) if not chunks else covered + (1 - pace) * len(chunk)
+        chunks.append(chunk)
+        budget = limit if not 0 < pace < 1 else max(first_limit, min(limit, int(covered / pace)))
     return [Chunk(c.replace(INNER_SPACE, " "), _ending(c)) for c in chunks]
+
+
+def _take(atoms: deque[str], budget: int, limit: int, *, strict: bool) -> str:
+    """The next chunk of at most ``budget`` symbols: whole atoms while they fit, else the head of the
+    next one cut at its mildest boundary (the rest of it stays first in line). Unless ``strict``, a short
+    rest (of a cut, or one short atom after the chunk) is taken along, within ``limit``, rather than left
+    to a chunk of its own."""
+    head = atoms.popleft()
+    if len(head) > budget:
+        pieces = _pack(split_to_fit(head, budget), budget)
+        if len(pieces) == 1:
+            head = pieces[0]  # it fits once its spaces are tidied
+        elif strict or len(head) - len(pieces[0]) >= SHORT_REST * budget:
+            atoms.extendleft(reversed(pieces[1:]))
+            return pieces[0]
+    while atoms and len(head) + 1 + len(atoms[0]) <= budget:
+        head = f"{head} {atoms.popleft()}"
+    if not strict and atoms and len(atoms[0]) < SHORT_REST * budget and len(head) + 1 + len(atoms[0]) <= limit:
+        head = f"{head} {atoms.popleft()}"
+    return head
