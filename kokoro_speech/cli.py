@@ -97,16 +97,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _tuning(config: SpeechConfig, files: ModelFiles, *, force: bool = False) -> object | None:
     from kokoro_speech.engine.backends import loading
-    from kokoro_speech.engine.tuning import load_or_tune
+    from kokoro_speech.engine.tuning import load_or_tune, needs_measuring
 
     candidates = loading.candidates(config, files)
-    if not force and (not loading.is_choice(config) or len(candidates) < 2):
+    choosing = loading.is_choice(config) and len(candidates) > 1
+    if not force and not choosing and not needs_measuring(config):
         return None
     return load_or_tune(config, files, candidates, force=force)
 
 
 def cmd_tune(args: argparse.Namespace) -> int:
-    from kokoro_speech.engine.tuning import Tuning
+    from kokoro_speech.engine.tuning import Tuning, schedule_for
 
     config, serve = _configs(_with_flags({env_of(ServeConfig, "workers"): args.workers}))
     if not config.onnx.intra_op_threads:
@@ -131,13 +132,39 @@ def cmd_tune(args: argparse.Namespace) -> int:
             f"{t.rtf:>8.3f}{t.peak_rss_mb:>9.0f}"
         )
     print()
-    chosen = tuning.order[0].label if tuning.order else "nothing"
-    print(f"chosen: {chosen}")
+    print(
+        f"{'provider':<28}{'variant':<9}{'120 tokens s':>13}{'not spinning':>14}{'240 tokens s':>14}{'2 at once':>11}"
+    )
+    for t in tuning.trials:
+        if t.error is None:
+            print(
+                f"{t.provider:<28}{t.variant:<9}{_figure(t.later_chunk_s):>13}{_figure(t.unspun_later_chunk_s):>14}"
+                f"{_figure(t.long_chunk_s):>14}{_figure(t.concurrent_gain, 'x'):>11}"
+            )
+    print()
+    chosen = tuning.order[0] if tuning.order else None
+    print(f"chosen: {chosen.label if chosen else 'nothing'}")
     print(f"why: {tuning.reason}")
     if config.backend.memory_limit_mb:
         print(f"memory cap: {config.backend.memory_limit_mb} MB per worker")
-    print(f"kept in {config.model.made_dir / 'tuning.json'}")
+    if chosen is not None:
+        schedule = schedule_for(tuning.trial(chosen), config)
+        print("\nhow it runs (a setting given explicitly wins over its measurement):")
+        for name, value in (
+            ("lanes", schedule.lanes),
+            ("spinning", schedule.spinning),
+            ("first_chunk_tokens", schedule.first_chunk_tokens),
+            ("chunk_tokens", schedule.chunk_tokens),
+            ("preempt", schedule.preempt),
+            ("stream_rtf", schedule.stream_rtf),
+        ):
+            print(f"  {name:<19}{value!s:<7}{schedule.why[name]}")
+    print(f"\nkept in {config.model.made_dir / 'tuning.json'}")
     return 0
+
+
+def _figure(value: float | None, unit: str = "") -> str:
+    return "-" if value is None else f"{value:.3f}{unit}"
 
 
 def cmd_download(args: argparse.Namespace) -> int:

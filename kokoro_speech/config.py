@@ -23,6 +23,8 @@ from kokoro_speech.normalize.options import NormalizationOptions
 from kokoro_speech.settings import setting
 
 ModelVariant = Literal["auto", "int8", "fp16", "fp32", "float32"]
+Auto = Literal["auto"]
+"""A switch left to the machine's measurement (see :mod:`kokoro_speech.engine.tuning`)."""
 OfficialVariant = Literal["int8", "fp16", "fp32"]
 OpenVinoPrecision = Literal["auto", "bf16", "f16", "f32"]
 GraphOptimization = Literal["disabled", "basic", "extended", "all"]
@@ -34,6 +36,9 @@ MAX_SPEED = 4.0
 
 MODEL_MAX_TOKENS = 510
 """The model's context: phoneme tokens per inference, without the two pad tokens."""
+UNTUNED_FIRST_CHUNK_TOKENS = 60
+UNTUNED_CHUNK_TOKENS = 120
+"""Chunk budgets where they are neither set nor measured (see ``SynthesisConfig``)."""
 
 
 def default_cache_dir() -> Path:
@@ -120,8 +125,10 @@ class OnnxConfig:
     """Threads one inference may use; 0 uses every core, which `kokoro-speech serve` divides among its workers."""
     inter_op_threads: int = setting(1, env="KOKORO_SPEECH_INTER_OP_THREADS")
     """Threads for running independent graph nodes in parallel."""
-    intra_op_spinning: bool = setting(True, env="KOKORO_SPEECH_INTRA_OP_SPINNING")
-    """Let idle intra-op threads spin briefly for the next piece of work: 8 to 16% faster runs here."""
+    intra_op_spinning: Auto | bool = setting("auto", env="KOKORO_SPEECH_INTRA_OP_SPINNING")
+    """Let idle intra-op threads spin briefly for the next piece of work. "auto": where it made this
+    machine's runs faster (measured at first start); a spinning thread takes a core that the event loop,
+    the encoders and other workers need, so it must earn its place."""
     graph_optimization: GraphOptimization = setting("basic", env="KOKORO_SPEECH_GRAPH_OPTIMIZATION")
     """ONNX Runtime graph optimization level: "basic" loads in half the time of "all" and ran about 5% faster
     here ("all" adds layout transforms that do not pay off for this model on CPU)."""
@@ -138,6 +145,12 @@ class OnnxConfig:
         """Intra-op threads of the session: as set, or every core of the machine. One run alone uses them
         all (lowest latency); concurrent runs share the same pool rather than each adding threads."""
         return self.intra_op_threads or cpu_count()
+
+    @property
+    def spinning(self) -> bool:
+        """Whether idle threads spin; left to the measurement but not measured, they do (ONNX Runtime's own
+        default)."""
+        return self.intra_op_spinning is not False
 
 
 @dataclass(frozen=True)
@@ -191,14 +204,15 @@ class SchedulingConfig:
     """How a worker shares its model between requests, and when it says no."""
 
     lanes: int = setting(0, env="KOKORO_SPEECH_LANES")
-    """Chunks synthesized at once in one worker; 0 picks one: a single run with all of the worker's threads
-    measured faster here than concurrent runs sharing them (see the README's performance section)."""
+    """Chunks synthesized at once in one worker, sharing its threads; 0: two where two runs at once did
+    clearly more work than one at a time on this machine (measured at first start), else one."""
     text_threads: int = setting(1, env="KOKORO_SPEECH_TEXT_THREADS")
     """Threads of a worker that normalize and phonemize text (phonemizers serialize anyway)."""
     queue_size: int = setting(8, env="KOKORO_SPEECH_QUEUE_SIZE")
     """Requests that may wait for a lane; beyond that new requests get 503."""
-    preempt_later_chunks: bool = setting(True, env="KOKORO_SPEECH_PREEMPT_LATER_CHUNKS")
-    """Stop a running later chunk (and redo it next) so a new request's first chunk need not wait."""
+    preempt_later_chunks: Auto | bool = setting("auto", env="KOKORO_SPEECH_PREEMPT_LATER_CHUNKS")
+    """Stop a running later chunk (and redo it next) so a new request's first chunk need not wait. "auto":
+    where a later chunk takes long enough on this machine that waiting for it would be noticed."""
     retry_after_seconds: int = setting(2, env="KOKORO_SPEECH_RETRY_AFTER_SECONDS")
     """Value of Retry-After on 503 answers."""
 
@@ -206,9 +220,13 @@ class SchedulingConfig:
         _check(self, positive=("text_threads", "queue_size"), not_negative=("lanes", "retry_after_seconds"))
 
     def resolved_lanes(self) -> int:
-        """Concurrent inferences per worker. One run already keeps the worker's share of the cores busy;
-        with preemption a newcomer still gets its first chunk at once."""
+        """Concurrent inferences per worker; left to the measurement but not measured, one: a run already
+        keeps the worker's share of the cores busy, and with preemption a newcomer still starts at once."""
         return self.lanes or 1
+
+    @property
+    def preempt(self) -> bool:
+        return self.preempt_later_chunks is not False
 
 
 @dataclass(frozen=True)
@@ -240,11 +258,19 @@ class SynthesisConfig:
     Every field changes the audio of a request, so all of them are part of every result cache key.
     """
 
-    first_chunk_tokens: int = setting(60, env="KOKORO_SPEECH_FIRST_CHUNK_TOKENS")
-    """Phoneme budget of the first chunk: small, because it decides time to first audio."""
-    chunk_tokens: int = setting(120, env="KOKORO_SPEECH_CHUNK_TOKENS")
-    """Phoneme budget of later chunks (the model's hard limit is 510): per phoneme the model is fastest
-    around here, peak memory grows with it, and a new request never waits longer than one chunk."""
+    first_chunk_tokens: int = setting(0, env="KOKORO_SPEECH_FIRST_CHUNK_TOKENS")
+    """Phoneme budget of the first chunk: small, because it decides time to first audio. 0: as many as this
+    machine synthesizes within ``first_chunk_seconds`` (measured at first start), at least 60."""
+    chunk_tokens: int = setting(0, env="KOKORO_SPEECH_CHUNK_TOKENS")
+    """Phoneme budget of later chunks (the model's hard limit is 510): peak memory grows with it and a new
+    request never waits longer than one chunk. 0: 120, or 240 where this machine's cost per phoneme still
+    falls clearly beyond 120 (a GPU's does; a CPU's is flat)."""
+    first_chunk_seconds: float = setting(1.0, env="KOKORO_SPEECH_FIRST_CHUNK_SECONDS")
+    """The synthesis time the first chunk is sized for where ``first_chunk_tokens`` is 0."""
+    stream_rtf: float = setting(0.0, env="KOKORO_SPEECH_STREAM_RTF")
+    """Seconds of synthesis per second of audio that the chunk planner paces streams for: a later chunk
+    holds no more than the audio before it covers while it is made, so playback never waits. 0: this
+    machine's measurement; 1 or more: no pacing (the fewest, largest chunks)."""
     sentence_pause_seconds: float = setting(0.2, env="KOKORO_SPEECH_SENTENCE_PAUSE_SECONDS")
     """Silence placed between chunks that end a sentence."""
     clause_pause_seconds: float = setting(0.1, env="KOKORO_SPEECH_CLAUSE_PAUSE_SECONDS")
@@ -260,19 +286,43 @@ class SynthesisConfig:
     def __post_init__(self) -> None:
         _check(
             self,
-            positive=("first_chunk_tokens", "chunk_tokens"),
-            not_negative=("sentence_pause_seconds", "clause_pause_seconds"),
+            not_negative=(
+                "first_chunk_tokens",
+                "chunk_tokens",
+                "sentence_pause_seconds",
+                "clause_pause_seconds",
+                "stream_rtf",
+            ),
         )
+        if self.first_chunk_seconds <= 0:
+            raise ValueError(f"KOKORO_SPEECH_FIRST_CHUNK_SECONDS must be above zero, got {self.first_chunk_seconds}")
         if not MIN_SPEED <= self.model_speed_min <= 1.0 <= self.model_speed_max <= MAX_SPEED:
             raise ValueError(
                 f"need {MIN_SPEED} <= KOKORO_SPEECH_MODEL_SPEED_MIN <= 1 <= KOKORO_SPEECH_MODEL_SPEED_MAX "
                 f"<= {MAX_SPEED}, got {self.model_speed_min} and {self.model_speed_max}"
             )
-        if self.chunk_tokens > MODEL_MAX_TOKENS or self.first_chunk_tokens > self.chunk_tokens:
+        if max(self.first_chunk_tokens, self.chunk_tokens) > MODEL_MAX_TOKENS or (
+            self.chunk_tokens and self.first_chunk_tokens > self.chunk_tokens
+        ):
             raise ValueError(
                 f"need KOKORO_SPEECH_FIRST_CHUNK_TOKENS <= KOKORO_SPEECH_CHUNK_TOKENS <= {MODEL_MAX_TOKENS}, got "
                 f"{self.first_chunk_tokens} and {self.chunk_tokens}"
             )
+
+    @property
+    def first_tokens(self) -> int:
+        """The first chunk's budget; left to the measurement but not measured, 60 (0.7 to 1 s to make on
+        two cores of a current x86 server)."""
+        return self.first_chunk_tokens or min(UNTUNED_FIRST_CHUNK_TOKENS, self.later_tokens)
+
+    @property
+    def later_tokens(self) -> int:
+        """Later chunks' budget; left to the measurement but not measured, 120."""
+        return self.chunk_tokens or max(UNTUNED_CHUNK_TOKENS, self.first_chunk_tokens)
+
+    def pace(self, speed: float) -> float:
+        """The pace a stream at ``speed`` runs at: time-stretching shortens the audio, not the synthesis."""
+        return self.stream_rtf * speed / self.model_speed(speed)
 
     def model_speed(self, speed: float) -> float:
         """The speed asked of the model: the request's, within the range where the model sounds right;

@@ -102,7 +102,7 @@ class SpeechRuntime:
         stats = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in (files.model, files.voices)]
         backend = engine.backend
         return fingerprint(
-            __version__, stats, asdict(backend.info), self.config.output_settings(), backend.has_durations
+            __version__, stats, asdict(backend.info), engine.config.output_settings(), backend.has_durations
         )
 
     async def _load(self, files: assets.ModelFiles, store: Store | None) -> None:
@@ -126,7 +126,8 @@ class SpeechRuntime:
             precision=engine.backend.info.precision,
             fallbacks=engine.load_report.fallbacks or None,
             lanes=engine.lanes.lanes,
-            threads=self.config.onnx.threads(),
+            threads=engine.config.onnx.threads(),
+            schedule=engine.schedule.summary(),
             load_s=round(time.perf_counter() - started, 3),
             warmup_s=round(warmup, 3),
         )
@@ -150,7 +151,7 @@ class SpeechRuntime:
                 cache_config.max_bytes // MAX_ENTRY_SHARE,
                 self._fingerprint(files, engine),
             )
-        return SpeechService(self.config, engine, cache, self.background)
+        return SpeechService(engine.config, engine, cache, self.background)
 
 
 def _reason(files: assets.ModelFiles, error: Exception) -> str:

@@ -4,6 +4,7 @@ the model still speaks; OpenVINO runs, stops and times words; "auto" measures on
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -68,7 +69,7 @@ def test_every_gpu_or_platform_provider_named_falls_back_to_the_cpu_and_speaks(h
         assert engine.backend.info == BackendInfo("onnxruntime", "CPUExecutionProvider", "int8", "int8")
         assert len(engine.load_report.fallbacks) == len(GPU_AND_PLATFORM_PROVIDERS)
         assert all("not in this build of ONNX Runtime" in reason for reason in engine.load_report.fallbacks)
-        assert engine.tuning is None, "nothing was left to choose"
+        assert engine.choice is None, "nothing was left to choose"
         assert spoken_seconds(engine) > 1.0
     finally:
         engine.close()
@@ -191,26 +192,43 @@ def test_ranking_puts_the_fastest_within_the_memory_cap_first() -> None:
 
 def test_auto_measures_once_and_the_tune_command_prints_its_choice(home: Path, tmp_path: Path) -> None:
     # OpenVINO named before auto's own candidates: two to choose between.
-    env = base_env(home, tmp_path / "cache", graphs_dir=str(tmp_path / "graphs"), providers="openvino:CPU,auto")
+    env = base_env(home, tmp_path / "cache", providers="openvino:CPU,auto")
+    kept = Path(env["KOKORO_SPEECH_GRAPHS_DIR"]) / "tuning.json"
     command = [sys.executable, "-m", "kokoro_speech.cli", "tune"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, cwd=REPO)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "CPUExecutionProvider" in out and "openvino:CPU" in out and "float32" in out and "chosen: " in out, out
-    records = json.loads((tmp_path / "graphs" / "tuning.json").read_text())
-    [record] = records.values()
-    ran = [t for t in record["trials"] if t["rtf"] is not None]
+    records = json.loads(kept.read_text())
+    [record] = [r for r in records.values() if "openvino:CPU/float32" in r["trials"]]
+    candidates = ("openvino:CPU/float32", "CPUExecutionProvider/int8")
+    ran = [record["trials"][label] for label in candidates if record["trials"][label]["rtf"] is not None]
     assert len(ran) >= 2 and all(t["peak_rss_mb"] > 100 and t["load_s"] > 0 for t in ran)
-    chosen = record["order"][0]
+    assert all(t["later_chunk_s"] > t["first_chunk_s"] > 0 and t["concurrent_gain"] > 0.3 for t in ran)
+    cpu = record["trials"]["CPUExecutionProvider/int8"]
+    assert cpu["unspun_later_chunk_s"] > 0, "ONNX Runtime's CPU threads are timed spinning and not"
     best = min(ran, key=lambda t: t["rtf"])
-    assert (chosen["provider"], chosen["variant"]) == (best["provider"], best["variant"])
-    mtime = (tmp_path / "graphs" / "tuning.json").stat().st_mtime_ns
+    chosen = next(line for line in out.splitlines() if line.startswith("chosen: "))
+    assert chosen == f"chosen: {best['provider']}/{best['variant']}"
+    for choice in ("lanes", "spinning", "first_chunk_tokens", "chunk_tokens", "preempt", "stream_rtf"):
+        assert re.search(rf"^  {choice} ", out, re.MULTILINE), f"the tune command says how {choice} was chosen"
+    mtime = kept.stat().st_mtime_ns
     config = SpeechConfig.from_env(env | {"KOKORO_SPEECH_RESULT_CACHE": "false"})
     engine = SpeechEngine(config, assets.resolve(config.model))
     try:
-        assert (tmp_path / "graphs" / "tuning.json").stat().st_mtime_ns == mtime, "the kept ranking was used"
-        assert engine.tuning is not None and engine.tuning.reason == record["reason"]
-        assert (engine.backend.info.provider, engine.backend.info.variant) == (chosen["provider"], chosen["variant"])
+        assert kept.stat().st_mtime_ns == mtime, "the kept trials were used"
+        assert engine.tuning is not None and engine.choice is not None and engine.choice.startswith(chosen[8:])
+        assert (engine.backend.info.provider, engine.backend.info.variant) == (best["provider"], best["variant"])
+        assert engine.schedule == tuning.schedule_for(tuning.Trial(**best), config)
+        assert engine.config.synthesis.first_chunk_tokens == engine.schedule.first_chunk_tokens > 0
+    finally:
+        engine.close()
+    # Another list of providers measures only what is new to it: here nothing.
+    cpu_only = SpeechConfig.from_env(env | {"KOKORO_SPEECH_PROVIDERS": "cpu", "KOKORO_SPEECH_RESULT_CACHE": "false"})
+    engine = SpeechEngine(cpu_only, assets.resolve(cpu_only.model))
+    try:
+        assert kept.stat().st_mtime_ns == mtime
+        assert engine.choice is None and engine.schedule == tuning.schedule_for(tuning.Trial(**cpu), cpu_only)
     finally:
         engine.close()
 

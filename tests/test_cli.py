@@ -54,12 +54,15 @@ def test_bench_runs_every_case_and_writes_its_figures(home: Path, tmp_path: Path
     figures = json.loads(report.read_text())
     assert figures["smoke"] is True and figures["machine"]["cores"] >= 1
     cases = {case["case"].split(".")[0]: case for case in figures["cases"]}
-    assert set(cases) == {"1", "2", "2b", "3", "3a", "4", "5", "6", "8"}
+    assert set(cases) == {"1", "2", "2b", "3", "3a", "3b", "4", "5", "6", "8"}
     assert all(case["server"] > 0 for case in cases.values())
     assert all(case["raw"] > 0 for key, case in cases.items() if key in {"1", "2", "2b", "3", "3a", "4", "8"})
     assert all(case["spread"] for key, case in cases.items() if key in {"1", "2", "3", "3a", "4", "8"})
     assert figures["machine"]["instruction_sets"] == tuning.instruction_sets()
     assert figures["model_runner"]["provider"] and figures["model_runner"]["precision"]
-    assert "running the model: " in result.stdout and "tuning in force: " in result.stdout
+    assert "running the model: " in result.stdout and "schedule in force: " in result.stdout
+    assert figures["model_runner"]["schedule"]["first_chunk_tokens"] > 0
+    lanes = figures["model_runner"]["schedule"]["lanes"]
+    assert 0 < cases["3b"]["server"] <= lanes + 0.05, "the lanes ran within the wall time"
     assert figures["stages_s"]["audio seconds"] > 1
     assert "case" in result.stdout and "wrote" in result.stdout

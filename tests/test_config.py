@@ -69,8 +69,9 @@ def _other_value(item: Setting) -> tuple[str, Any]:
     if item.env in _VALID_OTHERWISE:
         return _VALID_OTHERWISE[item.env]
     type_ = item.type
-    if type_ is bool:
-        return ("false", False) if item.default else ("1", True)
+    if type_ is bool or (typing.get_origin(type_) is typing.Union and bool in typing.get_args(type_)):
+        # A switch, or one that may be left to the machine's measurement ("auto").
+        return ("false", False) if item.default is not False else ("1", True)
     if type_ is int:
         return "7", 7
     if type_ is float:
@@ -109,7 +110,9 @@ def test_flags_beat_the_environment_and_a_flag_not_given_leaves_it(monkeypatch: 
         ("CHUNK_TOKENS", "900"),
         ("QUEUE_SIZE", "0"),
         ("MODEL_VARIANT", "int4"),
-        ("FIRST_CHUNK_TOKENS", "300"),
+        ("FIRST_CHUNK_TOKENS", "600"),
+        ("FIRST_CHUNK_SECONDS", "0"),
+        ("STREAM_RTF", "-0.5"),
         ("SENTENCE_PAUSE_SECONDS", "-1"),
         ("MP3_BITRATE", "0"),
         ("LOG_LEVEL", "loud"),
@@ -119,6 +122,19 @@ def test_bad_values_are_refused_with_the_setting_named(name: str, value: str) ->
     with pytest.raises(ValueError, match="(?i)" + name.split("_")[0]) as refused:
         load({ENV_PREFIX + name: value})
     assert ENV_PREFIX + name in str(refused.value)
+
+
+def test_a_first_chunk_larger_than_the_later_ones_is_refused_but_auto_later_chunks_grow_to_it() -> None:
+    with pytest.raises(ValueError, match="KOKORO_SPEECH_FIRST_CHUNK_TOKENS <= KOKORO_SPEECH_CHUNK_TOKENS"):
+        SynthesisConfig(first_chunk_tokens=200, chunk_tokens=100)
+    assert (
+        SynthesisConfig(first_chunk_tokens=200).first_tokens,
+        SynthesisConfig(first_chunk_tokens=200).later_tokens,
+    ) == (200, 200)
+    untuned = SynthesisConfig()
+    assert (untuned.first_tokens, untuned.later_tokens, untuned.pace(1.0)) == (60, 120, 0.0)
+    # Time-stretching shortens the audio but not the synthesis: a faster stream runs at a slower pace.
+    assert SynthesisConfig(stream_rtf=0.4).pace(2.0) == pytest.approx(0.4 * 2.0 / 1.1)
 
 
 def test_threads_split_the_cores_only_between_workers_the_server_starts() -> None:

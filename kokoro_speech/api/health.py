@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Response, get
 from litestar.di import NamedDependency
 
-from kokoro_speech.api.schemas import CacheStats, Health, Lanes, ModelRunner
+from kokoro_speech.api.schemas import CacheStats, Health, Lanes, ModelRunner, RunSchedule
 from kokoro_speech.runtime import RuntimeState, SpeechRuntime
 
 
@@ -20,18 +20,36 @@ async def ready(runtime: NamedDependency[SpeechRuntime]) -> Response[Health]:
     if service is not None:
         lanes = service.engine.lanes
         stats = Lanes(
-            lanes.lanes, lanes.busy, lanes.waiting, lanes.runs_started, lanes.runs_stopped, lanes.runs_preempted
+            lanes.lanes,
+            lanes.busy,
+            lanes.waiting,
+            lanes.runs_started,
+            lanes.runs_stopped,
+            lanes.runs_preempted,
+            round(lanes.run_seconds, 3),
+            round(lanes.discarded_seconds, 3),
         )
         cache = CacheStats(coalesced=service.coalesced) if service.cache is not None else None
         engine = service.engine
         info = engine.backend.info
+        schedule = engine.schedule
         model = ModelRunner(
             info.backend,
             info.provider,
             info.variant,
             info.precision,
             engine.load_report.fallbacks,
-            engine.tuning.reason if engine.tuning is not None else None,
+            engine.choice,
+            RunSchedule(
+                schedule.lanes,
+                engine.config.onnx.threads(),
+                schedule.spinning,
+                schedule.first_chunk_tokens,
+                schedule.chunk_tokens,
+                schedule.preempt,
+                schedule.stream_rtf,
+                schedule.why,
+            ),
         )
         return Response(Health(status="ready", model=model, lanes=stats, cache=cache))
     if runtime.state is RuntimeState.FAILED:

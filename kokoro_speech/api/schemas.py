@@ -142,6 +142,10 @@ class Lanes(msgspec.Struct):
     runs_started: int
     runs_stopped: int
     runs_preempted: int
+    run_seconds: float
+    """Time the lanes spent running the model, finished or not."""
+    discarded_seconds: float
+    """Of that, the runs whose work was thrown away (preempted, or stopped because their client left)."""
 
 
 class CacheStats(msgspec.Struct):
@@ -162,6 +166,21 @@ class ModelRunner(msgspec.Struct):
     """Candidates tried before this one, each with why it could not run."""
     tuned: str | None
     """Why "auto" chose it (the measurement), or None where nothing was left to choose."""
+    schedule: RunSchedule
+
+
+class RunSchedule(msgspec.Struct):
+    """How the worker runs the model: this machine's measurement, each setting given explicitly winning."""
+
+    lanes: int
+    threads: int
+    spinning: bool
+    first_chunk_tokens: int
+    chunk_tokens: int
+    preempt: bool
+    stream_rtf: float
+    """The pace later chunks are planned for (0: not paced)."""
+    why: dict[str, str]
 
 
 class Health(msgspec.Struct, omit_defaults=True):

@@ -92,8 +92,8 @@ def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False) 
         print(
             f"running the model: {runner.get('backend')} {runner.get('provider')}, {runner.get('variant')} graph, "
             f"{runner.get('precision')}; fallbacks: {runner.get('fallbacks') or 'none'}\n"
-            f"tuning in force: {runner.get('tuned') or 'none (configured, nothing to choose)'}\n"
-            f"threads per worker: {config.onnx.threads() if config.onnx.intra_op_threads else 'cores / workers'}\n",
+            f"backend chosen: {runner.get('tuned') or 'as configured (nothing to choose)'}\n"
+            f"schedule in force: {_schedule(runner.get('schedule', {}))}\n",
             flush=True,
         )
         raw = Kokoro(str(files.model), str(files.voices))
@@ -111,7 +111,7 @@ def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False) 
             results += cases.throughput_results(run1, sizes)
             goal = (BF16_MEMORY_GOAL_MB if bf16 else MEMORY_GOAL_MB) if serve.workers == 1 else None
             results.append(cases.memory_result(f"6. memory, {serve.workers} worker(s)", run1.peak_rss, goal))
-            print(_row(results[-3]), _row(results[-2]), _row(results[-1]), sep="\n", flush=True)
+            print(*(_row(r) for r in results[-4:]), sep="\n", flush=True)
             results.append(cases.fairness(measure, reps))
             print(_row(results[-1]), flush=True)
             results.append(cases.cache_hit(measure))
@@ -169,6 +169,16 @@ def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False) 
     json_path.write_text(json.dumps(report, indent=2))
     print(f"\nwrote {json_path}")
     return 0
+
+
+def _schedule(schedule: dict[str, Any]) -> str:
+    """The worker's schedule as /ready reports it, each choice with why."""
+    why = schedule.get("why", {})
+    shown = [f"threads {schedule.get('threads')}"] + [
+        f"{name} {schedule.get(name)} ({why.get(name, '')})"
+        for name in ("lanes", "spinning", "first_chunk_tokens", "chunk_tokens", "preempt", "stream_rtf")
+    ]
+    return "\n  ".join(["", *shown])
 
 
 def _fmt(value: float | None) -> str:

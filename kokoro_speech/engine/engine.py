@@ -64,24 +64,45 @@ class ChunkAudio:
     """How many times as fast as the model made it the chunk is played (1.0: not stretched)."""
 
 
-def load_backend(
-    config: SpeechConfig, files: ModelFiles, voices: VoiceCatalog
-) -> tuple[Backend, loading.LoadReport, tuning.Tuning | None]:
+@dataclass(frozen=True)
+class LoadedBackend:
+    backend: Backend
+    report: loading.LoadReport
+    measured: tuning.Tuning | None
+    """This machine's measurement, where anything was left to it."""
+    choice: str | None
+    """Why "auto" chose this backend, where it had more than one to choose from."""
+    schedule: tuning.Schedule
+    """How the backend is run: its measured choices and the settings given."""
+
+
+def load_backend(config: SpeechConfig, files: ModelFiles, voices: VoiceCatalog) -> LoadedBackend:
     """What runs the model: the candidates in the configured order, or, where "auto" leaves a choice,
-    in the order this machine's measurement ranked them; the first that loads and runs wins."""
+    in the order this machine's measurement ranked them; the first that loads and runs wins, each run
+    as the measurement of it says (lanes, threads, chunks) where the settings leave that open."""
     candidates = loading.candidates(config, files)
-    ranking = None
+    choosing = loading.is_choice(config) and len(candidates) > 1
+    measured = None
     order = candidates
-    if loading.is_choice(config) and len(candidates) > 1:
-        ranking = tuning.load_or_tune(config, files, candidates)
-        order = ranking.order + [c for c in candidates if c not in ranking.order]
+    if choosing or tuning.needs_measuring(config):
+        measured = tuning.load_or_tune(config, files, candidates)
+        if choosing:
+            order = measured.order + [c for c in candidates if c not in measured.order]
     style = voices.resolve(voices.infos()[0].id).style_for(len(CHECK_TOKENS))
+
+    def schedule(candidate: loading.Candidate) -> tuning.Schedule:
+        return tuning.schedule_for(measured.trial(candidate) if measured is not None else None, config)
+
+    def opener(candidate: loading.Candidate, config: SpeechConfig, files: ModelFiles) -> Backend:
+        return loading.open_backend(candidate, schedule(candidate).applied(config), files)
 
     def check(backend: Backend) -> None:
         backend.run(CHECK_TOKENS, style, 1.0)
 
-    backend, report = loading.load_first(order, config, files, check)
-    return backend, report, ranking
+    backend, report = loading.load_first(order, config, files, check, opener)
+    chosen = schedule(loading.Candidate(backend.info.provider, backend.info.variant))
+    reason = measured.reason if choosing and measured is not None else None
+    return LoadedBackend(backend, report, measured, reason, chosen)
 
 
 CHECK_TOKENS = [50, 157, 43, 135, 16, 53, 135, 46, 16, 43, 102, 16, 56, 156, 57, 135]
@@ -92,15 +113,16 @@ class SpeechEngine:
     """Loaded once per worker process; every method is safe to call concurrently."""
 
     def __init__(self, config: SpeechConfig, files: ModelFiles) -> None:
-        self.config = config
         self.files = files
         self.voices = VoiceCatalog.load(files.voices, config.model.voice_blend_cache_size)
-        self.backend, self.load_report, self.tuning = load_backend(config, files, self.voices)
+        loaded = load_backend(config, files, self.voices)
+        self.backend, self.load_report, self.tuning = loaded.backend, loaded.report, loaded.measured
+        self.choice, self.schedule = loaded.choice, loaded.schedule
+        self.config = loaded.schedule.applied(config)
+        """The settings in force: the given ones with what was left to the measurement filled in."""
         self.phonemizer = Phonemizer()
-        scheduling = config.scheduling
-        self.lanes = LaneScheduler(
-            scheduling.resolved_lanes(), scheduling.queue_size, preempt=scheduling.preempt_later_chunks
-        )
+        scheduling = self.config.scheduling
+        self.lanes = LaneScheduler(scheduling.resolved_lanes(), scheduling.queue_size, preempt=scheduling.preempt)
         # Encoding is a short, CPU-bound step: it gets its own threads so it never waits behind model
         # runs nor blocks the event loop. Reading text has its own, so a slow one (the first
         # Japanese request loads a dictionary) never holds up the encoding of running streams.
@@ -140,7 +162,9 @@ class SpeechEngine:
     def plan(self, job: SpeechJob, speaker: Speaker) -> SpeechPlan:
         synthesis = self.config.synthesis
         read = self.read(job, speaker.language)
-        planned = chunks.plan(read.planner_sentences(), synthesis.first_chunk_tokens, synthesis.chunk_tokens)
+        planned = chunks.plan(
+            read.planner_sentences(), synthesis.first_tokens, synthesis.later_tokens, synthesis.pace(job.speed)
+        )
         spans = chunk_spans([c.phonemes for c in planned], read.phoneme_words())
         kept = [(c, s) for c, s in zip(planned, spans, strict=True) if self.phonemizer.is_speakable(c.phonemes)]
         if not kept:

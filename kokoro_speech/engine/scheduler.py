@@ -104,6 +104,10 @@ class LaneScheduler:
         self.runs_preempted = 0
         self.runs_stopped = 0
         """Runs whose caller went away while the model ran, and that were told to stop."""
+        self.run_seconds = 0.0
+        """Lane time spent running jobs, finished or not."""
+        self.discarded_seconds = 0.0
+        """Lane time of runs whose work was thrown away: preempted, or stopped for a caller that left."""
         self._owns_executor = executor is None
         self._executor = executor or ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="kokoro-lane")
 
@@ -236,11 +240,15 @@ class LaneScheduler:
         if not future.cancelled():
             future.exception()  # retrieved here so an abandoned job's error is not logged as lost
         self._running.remove(running)
+        elapsed = self._clock() - running.started
+        self.run_seconds += elapsed
+        if running.interrupt.reason is not None:
+            self.discarded_seconds += elapsed
         preempted = running.interrupt.reason == "preempted"
         if preempted:
             self._preempting -= 1
         elif not future.cancelled() and future.exception() is None and running.cost > 0:
-            rate = (self._clock() - running.started) / running.cost
+            rate = elapsed / running.cost
             old = self.seconds_per_cost
             self.seconds_per_cost = rate if old is None else old + RATE_SMOOTHING * (rate - old)
         self.release(to_newcomer=preempted)

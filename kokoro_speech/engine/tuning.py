@@ -1,25 +1,33 @@
-"""The measurement behind "auto": how fast each candidate runs the model on this machine.
+"""The measurement behind "auto": how fast each candidate runs the model on this machine, and how
+to schedule it there.
 
-The fastest way to run Kokoro depends on the machine (int8 kernels, bf16 units, a GPU), so
-it is measured, not assumed. Each candidate (a provider and a graph) is timed in a process of
-its own, so that its memory is its own and a crash or a hang costs only that candidate: a
-first-chunk-sized run and a later-chunk-sized run, a few times each, and its peak resident
-memory. The ranking is kept in ``tuning.json`` beside the made graphs, per machine (CPU, its
-instruction sets, cores, runtime versions) and model file, so it runs once; `kokoro-speech
-tune` runs it again and prints what it chose and why. Workers that start together take a file
-lock, so one measures and the others read its result.
+The fastest way to run Kokoro depends on the machine (int8 kernels, bf16 units, a GPU), and so
+do the choices around it: whether idle threads should spin, whether two runs at once do more
+work than one, how large a first chunk can be while the first audio still comes quickly, and
+how fast a stream's chunks may grow. So they are measured, not assumed. Each candidate (a
+provider and a graph) is timed in a process of its own, so that its memory is its own and a
+crash or a hang costs only that candidate: runs the size of a first and of a later chunk (and a
+longer one where the cost per phoneme still falls), with and without spinning threads, two at
+once against one at a time, and its peak resident memory. The ranking and the figures are
+kept in ``tuning.json`` beside the made graphs, per machine (CPU, its instruction sets, cores,
+runtime versions) and model file, so it runs once; `kokoro-speech tune` runs it again and
+prints what it chose and why. Workers that start together take a file lock, so one measures
+and the others read its result. Every setting that is given explicitly wins over its
+measurement (:func:`schedule_for`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import multiprocessing
 import os
 import platform
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -27,16 +35,45 @@ from typing import Any
 
 import structlog
 
-from kokoro_speech.config import SpeechConfig, cpu_count
+from kokoro_speech.config import MODEL_MAX_TOKENS, SpeechConfig, cpu_count
 from kokoro_speech.engine.assets import ModelFiles
+from kokoro_speech.engine.backends.base import Backend
 from kokoro_speech.engine.backends.loading import Candidate, open_backend, prepare
+from kokoro_speech.engine.backends.onnxruntime import CPU
+from kokoro_speech.engine.joins import SAMPLE_RATE
+from kokoro_speech.settings import env_of
 
 log = structlog.get_logger("kokoro_speech")
 
 TUNING_FILE = "tuning.json"
-TRIAL_REPS = 5
-"""Timed runs of each size per candidate (after one untimed run). The fastest is kept: candidates are
-timed one after another on a machine that may be shared, and noise only ever adds time."""
+TRIAL_VERSION = 2
+"""What a kept measurement holds; a record made by another version is measured again."""
+TRIAL_REPS = 3
+"""Timed first-chunk-sized runs per candidate; of the longer kinds, one less. The fastest is kept: candidates
+are timed one after another on a machine that may be shared, and noise only ever adds time."""
+FIRST_TRIAL_TOKENS = 60
+LATER_TRIAL_TOKENS = 120
+LONG_TRIAL_TOKENS = 240
+"""The run sizes timed: a first chunk's, a later chunk's, and twice that where it may pay."""
+SPIN_GAIN = 0.03
+"""Idle threads spin only where that made runs at least this much faster: a spinning thread holds a core
+that the event loop, the encoders and other workers need."""
+LANE_GAIN = 0.20
+"""A second lane only where two runs at once did at least this much more work than one at a time: less
+does not pay for the second run's memory (about 150 MB at 120 phonemes on int8) nor for the newcomer
+whose first chunk then shares the threads with a running chunk."""
+LONG_CHUNK_GAIN = 0.15
+"""Later chunks of 240 phonemes where a phoneme cost at least this much less at 240 than at 120 (a GPU's
+time per phoneme falls with length; a CPU's is flat, and longer chunks only cost memory)."""
+FIRST_CHUNK_FLOOR = 60
+"""The smallest first chunk the measurement chooses: below it a stream starts with a few words and a cut,
+and every extra chunk costs a model call."""
+PREEMPT_MIN_SECONDS = 0.25
+"""Later chunks are preempted only where one takes at least this long: a shorter wait is not noticed, and
+stopping a run throws its work away."""
+PACE_STEP = 0.05
+"""The measured pace is rounded to this step, so that machines of about the same speed plan (and cache) the
+same chunks."""
 TRIAL_TIMEOUT_SECONDS = 600
 """A candidate that takes longer than this to load and run is given up on (a guard against a hang)."""
 TRIAL_TEXT = (
@@ -72,10 +109,186 @@ class Trial:
     """Fastest seconds per second of audio on a later-chunk-sized run: lower is faster."""
     peak_rss_mb: float | None = None
     error: str | None = None
+    later_chunk_s: float | None = None
+    """Fastest time of a later-chunk-sized run."""
+    long_chunk_s: float | None = None
+    """Fastest time of a run twice that size, where the cost per phoneme still fell up to a later chunk."""
+    audio_per_token_s: float | None = None
+    """Seconds of audio per phoneme token at normal speed."""
+    unspun_later_chunk_s: float | None = None
+    """A later-chunk-sized run with idle threads not spinning (ONNX Runtime's CPU threads only)."""
+    concurrent_gain: float | None = None
+    """How much more work two runs at once did than one at a time (1.0: the same)."""
+    concurrent_peak_rss_mb: float | None = None
 
     @property
     def candidate(self) -> Candidate:
         return Candidate(self.provider, self.variant)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How a worker runs its model: what the measurement chose, each setting given explicitly winning."""
+
+    lanes: int
+    spinning: bool
+    first_chunk_tokens: int
+    chunk_tokens: int
+    preempt: bool
+    stream_rtf: float
+    why: dict[str, str]
+    """Per choice, the figure or the setting behind it."""
+
+    def applied(self, config: SpeechConfig) -> SpeechConfig:
+        """``config`` with these choices in place of what it left to the measurement."""
+        return dataclasses.replace(
+            config,
+            onnx=dataclasses.replace(config.onnx, intra_op_spinning=self.spinning),
+            scheduling=dataclasses.replace(config.scheduling, lanes=self.lanes, preempt_later_chunks=self.preempt),
+            synthesis=dataclasses.replace(
+                config.synthesis,
+                first_chunk_tokens=self.first_chunk_tokens,
+                chunk_tokens=self.chunk_tokens,
+                stream_rtf=self.stream_rtf,
+            ),
+        )
+
+    def summary(self) -> str:
+        return "; ".join(f"{name}: {reason}" for name, reason in self.why.items())
+
+
+_SETTINGS = {
+    "lanes": ("scheduling", "lanes"),
+    "spinning": ("onnx", "intra_op_spinning"),
+    "chunk_tokens": ("synthesis", "chunk_tokens"),
+    "first_chunk_tokens": ("synthesis", "first_chunk_tokens"),
+    "preempt": ("scheduling", "preempt_later_chunks"),
+    "stream_rtf": ("synthesis", "stream_rtf"),
+}
+"""Each choice of a schedule and the setting that makes it instead of the measurement."""
+
+
+def _left_to_measure(value: object) -> bool:
+    return value == "auto" or (not isinstance(value, bool) and value == 0)
+
+
+def needs_measuring(config: SpeechConfig) -> bool:
+    """Whether a setting that decides speed is left to the measurement."""
+    return any(_left_to_measure(getattr(getattr(config, a), b)) for a, b in _SETTINGS.values())
+
+
+def schedule_for(trial: Trial | None, config: SpeechConfig) -> Schedule:
+    """The choices for a worker running ``trial``'s candidate: each setting given explicitly as it is, the
+    rest from the figures, in an order where each choice may rest on those before it; without figures, the
+    untuned defaults."""
+    why: dict[str, str] = {}
+    figures = trial is not None and trial.first_chunk_s is not None and trial.later_chunk_s is not None
+
+    def pick(name: str, untuned: Any, measured: Callable[[Trial], tuple[Any, str]]) -> Any:
+        section, field_name = _SETTINGS[name]
+        value = getattr(getattr(config, section), field_name)
+        if not _left_to_measure(value):
+            why[name] = f"set by {env_of(SpeechConfig, section, field_name)}"
+            return value
+        if trial is None or not figures:
+            why[name] = "not measured: the default"
+            return untuned
+        chosen, why[name] = measured(trial)
+        return chosen
+
+    def lanes_of(t: Trial) -> tuple[int, str]:
+        limit = config.backend.memory_limit_mb
+        if t.concurrent_gain is None:
+            return 1, "two runs at once not measured"
+        over = bool(limit and t.concurrent_peak_rss_mb and t.concurrent_peak_rss_mb > limit)
+        lanes = 2 if t.concurrent_gain >= 1 + LANE_GAIN and not over else 1
+        within = f", within {limit} MB" if limit else ""
+        return lanes, f"two runs at once did {t.concurrent_gain:.2f}x the work of one (two lanes from " + (
+            f"{1 + LANE_GAIN:.2f}x{within})"
+        )
+
+    lanes = pick("lanes", 1, lanes_of)
+
+    def spinning_of(t: Trial) -> tuple[bool, str]:
+        if lanes > 1:
+            return False, "lanes share the threads: a spinning one takes what the other run needs"
+        if t.unspun_later_chunk_s is None:
+            return True, "not ONNX Runtime's CPU threads: their own default"
+        faster = t.later_chunk_s is not None and t.later_chunk_s <= (1 - SPIN_GAIN) * t.unspun_later_chunk_s
+        return faster, f"a later chunk took {t.later_chunk_s:.3f} s spinning, {t.unspun_later_chunk_s:.3f} s not"
+
+    spinning = pick("spinning", True, spinning_of)
+    chunk_tokens = pick("chunk_tokens", config.synthesis.later_tokens, lambda t: (_later_tokens(t), _later_why(t)))
+
+    def first_of(t: Trial) -> tuple[int, str]:
+        seconds = config.synthesis.first_chunk_seconds
+        tokens = _first_tokens(t, seconds, max(chunk_tokens, FIRST_CHUNK_FLOOR))
+        return tokens, (
+            f"the most made within {seconds:g} s, at least {FIRST_CHUNK_FLOOR}: {FIRST_TRIAL_TOKENS} took "
+            f"{t.first_chunk_s:.3f} s"
+        )
+
+    first_chunk_tokens = pick("first_chunk_tokens", config.synthesis.first_tokens, first_of)
+    chunk_tokens = max(chunk_tokens, first_chunk_tokens)
+
+    def preempt_of(t: Trial) -> tuple[bool, str]:
+        seconds = _seconds(t, chunk_tokens)
+        return seconds >= PREEMPT_MIN_SECONDS, f"a later chunk takes {seconds:.2f} s (from {PREEMPT_MIN_SECONDS} s)"
+
+    preempt = pick("preempt", True, preempt_of)
+
+    def pace_of(t: Trial) -> tuple[float, str]:
+        run = t.unspun_later_chunk_s if not spinning and t.unspun_later_chunk_s else t.later_chunk_s
+        assert run is not None and t.audio_per_token_s
+        pace = run / (LATER_TRIAL_TOKENS * t.audio_per_token_s)
+        rounded = round(max(1, round(pace / PACE_STEP)) * PACE_STEP, 3)
+        return rounded, f"a later chunk is made at {pace:.3f} s per second of audio"
+
+    stream_rtf = pick("stream_rtf", 0.0, pace_of)
+    return Schedule(lanes, spinning, first_chunk_tokens, chunk_tokens, preempt, stream_rtf, why)
+
+
+def _cost_line(trial: Trial | None) -> tuple[float, float]:
+    """Seconds per run as fixed cost plus cost per phoneme, from the first- and later-sized runs."""
+    if trial is None or trial.first_chunk_s is None or trial.later_chunk_s is None:
+        return 0.0, 0.0
+    per_token = (trial.later_chunk_s - trial.first_chunk_s) / (LATER_TRIAL_TOKENS - FIRST_TRIAL_TOKENS)
+    fixed = trial.first_chunk_s - FIRST_TRIAL_TOKENS * per_token
+    if fixed < 0 or per_token <= 0:  # noise: a line through the later run and no fixed cost
+        return 0.0, trial.later_chunk_s / LATER_TRIAL_TOKENS
+    return fixed, per_token
+
+
+def _seconds(trial: Trial | None, tokens: int) -> float:
+    fixed, per_token = _cost_line(trial)
+    return fixed + per_token * tokens
+
+
+def _first_tokens(trial: Trial | None, seconds: float, most: int) -> int:
+    fixed, per_token = _cost_line(trial)
+    if not per_token:
+        return FIRST_CHUNK_FLOOR
+    fits = int((seconds - fixed) / per_token) // 10 * 10
+    return max(FIRST_CHUNK_FLOOR, min(most, fits))
+
+
+def _long_pays(trial: Trial | None) -> bool:
+    if trial is None or trial.long_chunk_s is None or trial.later_chunk_s is None:
+        return False
+    return trial.long_chunk_s / LONG_TRIAL_TOKENS <= (1 - LONG_CHUNK_GAIN) * trial.later_chunk_s / LATER_TRIAL_TOKENS
+
+
+def _later_tokens(trial: Trial) -> int:
+    return LONG_TRIAL_TOKENS if _long_pays(trial) else LATER_TRIAL_TOKENS
+
+
+def _later_why(trial: Trial) -> str:
+    assert trial.later_chunk_s is not None
+    per_later = 1000 * trial.later_chunk_s / LATER_TRIAL_TOKENS
+    if trial.long_chunk_s is None:
+        return f"a phoneme cost no less at {LATER_TRIAL_TOKENS} than at {FIRST_TRIAL_TOKENS} ({per_later:.1f} ms)"
+    per_long = 1000 * trial.long_chunk_s / LONG_TRIAL_TOKENS
+    return f"a phoneme cost {per_long:.1f} ms at {LONG_TRIAL_TOKENS}, {per_later:.1f} ms at {LATER_TRIAL_TOKENS}"
 
 
 @dataclass
@@ -86,24 +299,8 @@ class Tuning:
     order: list[Candidate] = field(default_factory=list)
     reason: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "machine": self.machine,
-            "trials": [asdict(t) for t in self.trials],
-            "order": [asdict(c) for c in self.order],
-            "reason": self.reason,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Tuning:
-        return cls(
-            data["key"],
-            data["machine"],
-            [Trial(**t) for t in data["trials"]],
-            [Candidate(**c) for c in data["order"]],
-            data["reason"],
-        )
+    def trial(self, candidate: Candidate) -> Trial | None:
+        return next((t for t in self.trials if t.candidate == candidate and t.error is None), None)
 
 
 def instruction_sets() -> list[str]:
@@ -145,18 +342,14 @@ def machine() -> dict[str, Any]:
     }
 
 
-def record_key(
-    config: SpeechConfig, files: ModelFiles, candidates: list[Candidate], machine_info: dict[str, Any]
-) -> str:
-    """What a ranking holds for: the machine, the model files, the candidates and the settings that time them."""
+def record_key(config: SpeechConfig, files: ModelFiles, machine_info: dict[str, Any]) -> str:
+    """What a candidate's trial holds for: the machine, the model files and the settings that time it."""
     stats = sorted(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in (files.others or {}).values())
     parts = {
+        "trial": TRIAL_VERSION,
         "machine": machine_info,
         "model": stats or [f"{files.model.name}:{files.model.stat().st_size}"],
-        "candidates": [c.label for c in candidates],
         "threads": config.onnx.threads(),
-        "word_timestamps": config.model.word_timestamps,
-        "tokens": [config.synthesis.first_chunk_tokens, config.synthesis.chunk_tokens],
         "openvino_precision": config.backend.openvino_precision,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
@@ -187,32 +380,32 @@ def ranked(trials: list[Trial], memory_limit_mb: int) -> tuple[list[Candidate], 
     return order, reason
 
 
-def tune(config: SpeechConfig, files: ModelFiles, candidates: list[Candidate]) -> Tuning:
-    """Measure every candidate, each in a process of its own, and rank them."""
-    machine_info = machine()
-    trials = [measure(candidate, config, files) for candidate in candidates]
-    order, reason = ranked(trials, config.backend.memory_limit_mb)
-    return Tuning(record_key(config, files, candidates, machine_info), machine_info, trials, order, reason)
-
-
 def load_or_tune(
     config: SpeechConfig, files: ModelFiles, candidates: list[Candidate], *, force: bool = False
 ) -> Tuning:
-    """The kept ranking for this machine and model, or a new measurement (kept for next time)."""
+    """The candidates ranked by their trials on this machine: kept ones, and new ones for the candidates not
+    measured yet (or all of them, ``force``), each in a process of its own and kept for next time.
+
+    ``tuning.json`` holds, per machine, model and timing settings, one trial per candidate, so a server
+    started with another list of providers measures only what is new to it."""
     path = config.model.made_dir / TUNING_FILE
-    key = record_key(config, files, candidates, machine())
+    machine_info = machine()
+    key = record_key(config, files, machine_info)
     with _locked(path):
-        if not force:
-            kept = _read(path).get(key)
-            if kept is not None:
-                return Tuning.from_json(kept)
-        log.info("measuring how to run the model on this machine", candidates=[c.label for c in candidates])
-        tuning = tune(config, files, candidates)
         records = _read(path)
-        records[tuning.key] = tuning.to_json()
-        _write(path, records)
-    log.info("tuned", choice=tuning.order[0].label if tuning.order else None, reason=tuning.reason)
-    return tuning
+        record = records.get(key) or {"machine": machine_info, "trials": {}}
+        missing = [c for c in candidates if force or c.label not in record["trials"]]
+        if missing:
+            log.info("measuring how to run the model on this machine", candidates=[c.label for c in missing])
+            for candidate in missing:
+                record["trials"][candidate.label] = asdict(measure(candidate, config, files))
+            records[key] = record
+            _write(path, records)
+    trials = [Trial(**record["trials"][c.label]) for c in candidates]
+    order, reason = ranked(trials, config.backend.memory_limit_mb)
+    if missing:
+        log.info("tuned", choice=order[0].label if order else None, reason=reason)
+    return Tuning(key, machine_info, trials, order, reason)
 
 
 def measure(candidate: Candidate, config: SpeechConfig, files: ModelFiles) -> Trial:
@@ -255,50 +448,91 @@ def _prepare(candidate: Candidate, config: SpeechConfig, files: ModelFiles, conn
 
 
 def _trial(candidate: Candidate, config: SpeechConfig, files: ModelFiles, connection: Any) -> None:
-    from kokoro_speech.engine.languages import find
-    from kokoro_speech.engine.phonemes import Phonemizer
-    from kokoro_speech.engine.voices import VoiceCatalog
-
     try:
-        started = time.perf_counter()
-        backend = open_backend(candidate, config, files)
-        load_s = time.perf_counter() - started
-        voice = VoiceCatalog.load(files.voices, 1).resolve("af_heart")
-        phonemizer = Phonemizer()
-        tokens = phonemizer.tokenize(phonemizer.phonemize([TRIAL_TEXT], find("en-us"))[0])
-        sizes = config.synthesis.first_chunk_tokens, config.synthesis.chunk_tokens
-        timings: list[list[float]] = []
-        seconds_of_audio = 1.0
-        for size in sizes:
-            run_tokens = (tokens * (1 + size // max(1, len(tokens))))[:size]
-            style = voice.style_for(len(run_tokens))
-            backend.run(run_tokens, style, 1.0)
-            times = []
-            for _ in range(TRIAL_REPS):
-                begun = time.perf_counter()
-                output = backend.run(run_tokens, style, 1.0)
-                times.append(time.perf_counter() - begun)
-            timings.append(times)
-            seconds_of_audio = len(output.audio) / 24000
-        connection.send(
-            asdict(
-                Trial(
-                    candidate.provider,
-                    candidate.variant,
-                    backend.info.precision,
-                    round(load_s, 3),
-                    round(min(timings[0]), 4),
-                    round(min(timings[1]) / seconds_of_audio, 4),
-                    round(peak_rss_mb(), 1),
-                )
-            )
-        )
+        connection.send(asdict(_run_trial(candidate, config, files)))
     except Exception as error:
         connection.send(
             asdict(
                 Trial(candidate.provider, candidate.variant, error=f"{type(error).__name__}: {error}".splitlines()[0])
             )
         )
+
+
+def _run_trial(candidate: Candidate, config: SpeechConfig, files: ModelFiles) -> Trial:
+    from kokoro_speech.engine.languages import find
+    from kokoro_speech.engine.phonemes import Phonemizer
+    from kokoro_speech.engine.voices import VoiceCatalog
+
+    def spun(spinning: bool) -> SpeechConfig:
+        return dataclasses.replace(config, onnx=dataclasses.replace(config.onnx, intra_op_spinning=spinning))
+
+    started = time.perf_counter()
+    backend = open_backend(candidate, spun(True), files)
+    load_s = time.perf_counter() - started
+    voice = VoiceCatalog.load(files.voices, 1).resolve("af_heart")
+    phonemizer = Phonemizer()
+    text_tokens = phonemizer.tokenize(phonemizer.phonemize([TRIAL_TEXT], find("en-us"))[0])
+    style = voice.style_for
+
+    def tokens(size: int) -> list[int]:
+        return (text_tokens * (1 + size // max(1, len(text_tokens))))[: min(size, MODEL_MAX_TOKENS)]
+
+    audio_s = 0.0
+
+    def once(runner: Backend, size: int) -> float:
+        nonlocal audio_s
+        begun = time.perf_counter()
+        output = runner.run(tokens(size), style(size), 1.0)
+        if size == LATER_TRIAL_TOKENS:
+            audio_s = len(output.audio) / SAMPLE_RATE
+        return time.perf_counter() - begun
+
+    # The first run of a session pays for its allocations: the fastest of the first-sized runs leaves it out.
+    first = min(once(backend, FIRST_TRIAL_TOKENS) for _ in range(TRIAL_REPS))
+    once(backend, LATER_TRIAL_TOKENS)
+    peak = peak_rss_mb()
+    # Unspun runs alternate with spun ones, so that a change in the machine's speed meets both alike.
+    unspun_backend = open_backend(candidate, spun(False), files) if candidate.provider == CPU else None
+    spun_times: list[float] = []
+    unspun_times: list[float] = []
+    if unspun_backend is not None:
+        once(unspun_backend, LATER_TRIAL_TOKENS)
+    for _ in range(TRIAL_REPS - 1):
+        spun_times.append(once(backend, LATER_TRIAL_TOKENS))
+        if unspun_backend is not None:
+            unspun_times.append(once(unspun_backend, LATER_TRIAL_TOKENS))
+    later = min(spun_times)
+    long = None
+    if later / LATER_TRIAL_TOKENS < (1 - LONG_CHUNK_GAIN) * first / FIRST_TRIAL_TOKENS:
+        once(backend, LONG_TRIAL_TOKENS)
+        long = min(once(backend, LONG_TRIAL_TOKENS) for _ in range(TRIAL_REPS - 1))
+    # Two runs at once, on the threads a worker has, against the same two one after the other; where the
+    # threads could spin, they do not (see schedule_for).
+    shared = unspun_backend or backend
+    alone = min(unspun_times) if unspun_times else later
+
+    def together() -> float:
+        begun = time.perf_counter()
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda _: shared.run(tokens(LATER_TRIAL_TOKENS), style(LATER_TRIAL_TOKENS), 1.0), range(2)))
+        return time.perf_counter() - begun
+
+    gain = 2 * alone / together()
+    return Trial(
+        candidate.provider,
+        candidate.variant,
+        backend.info.precision,
+        round(load_s, 3),
+        round(first, 4),
+        round(later / audio_s, 4),
+        round(peak, 1),
+        later_chunk_s=round(later, 4),
+        long_chunk_s=None if long is None else round(long, 4),
+        audio_per_token_s=round(audio_s / LATER_TRIAL_TOKENS, 5),
+        unspun_later_chunk_s=round(min(unspun_times), 4) if unspun_times else None,
+        concurrent_gain=round(gain, 3),
+        concurrent_peak_rss_mb=round(peak_rss_mb(), 1),
+    )
 
 
 def peak_rss_mb() -> float:

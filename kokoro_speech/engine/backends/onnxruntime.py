@@ -38,7 +38,7 @@ def session_options(config: OnnxConfig) -> ort.SessionOptions:
     options.enable_cpu_mem_arena = config.enable_mem_arena
     options.enable_mem_pattern = config.enable_mem_pattern
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if config.intra_op_spinning else "0")
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if config.spinning else "0")
     options.log_severity_level = 3
     return options
 
