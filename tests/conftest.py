@@ -16,7 +16,7 @@ from kokoro_speech.testing import ServerProcess as Server
 from kokoro_speech.testing import clean_env, free_port, start_server, wait_ready
 from tests.asr import Recognizer, whisper_model_dir
 
-__all__ = ["REPO", "Server", "base_env", "free_port", "start_server", "wait_for", "wait_ready"]
+__all__ = ["REPO", "UNTUNED_SCHEDULE", "Server", "base_env", "free_port", "start_server", "wait_for", "wait_ready"]
 
 REPO = Path(__file__).resolve().parent.parent
 EVENT_TIMEOUT_S = 300
@@ -53,6 +53,19 @@ def shared_graphs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     servers sharing a cache directory have: each graph is made, and "auto" measured, once."""
     _graphs.append(tmp_path_factory.mktemp("graphs"))
     return _graphs[0]
+
+
+UNTUNED_SCHEDULE = {
+    "lanes": "1",
+    "intra_op_spinning": "true",
+    "first_chunk_tokens": "60",
+    "chunk_tokens": "120",
+    "preempt_later_chunks": "true",
+    "stream_rtf": "1",
+}
+"""The schedule a worker runs where nothing is measured, given explicitly: for servers and engines whose tests
+are about something else than the measurement and whose threads or graph would otherwise be timed again (each
+such trial costs about half a minute on two fast cores; the tests about tuning measure for real)."""
 
 
 def base_env(home: Path, cache_dir: Path, **settings: str) -> dict[str, str]:
@@ -94,6 +107,6 @@ def client(app_config: SpeechConfig) -> Iterator[TestClient]:
 def two_workers(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`kokoro-speech serve --workers 2` with the shared result cache; both workers ready."""
     tmp = tmp_path_factory.mktemp("two-workers")
-    server = start_server(base_env(home, tmp), tmp / "server.log", "--lanes", "1", workers=2)
+    server = start_server(base_env(home, tmp, **UNTUNED_SCHEDULE), tmp / "server.log", workers=2)
     yield server
     server.stop()

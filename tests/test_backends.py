@@ -32,7 +32,7 @@ from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.engine.languages import find
 from kokoro_speech.job import SpeechJob
 from tests.audio import decode, level_dbfs
-from tests.conftest import REPO, Server, base_env, start_server
+from tests.conftest import REPO, UNTUNED_SCHEDULE, Server, base_env, start_server
 
 GPU_AND_PLATFORM_PROVIDERS = ["cuda", "rocm", "migraphx", "tensorrt", "coreml", "directml"]
 
@@ -76,7 +76,7 @@ def test_every_gpu_or_platform_provider_named_falls_back_to_the_cpu_and_speaks(h
 
 
 def test_a_graph_that_does_not_compile_falls_back(home: Path, tmp_path: Path) -> None:
-    engine = engine_for(home, tmp_path, providers="openvino:NPU,cpu", model_variant="float32")
+    engine = engine_for(home, tmp_path, providers="openvino:NPU,cpu", model_variant="float32", **UNTUNED_SCHEDULE)
     try:
         assert engine.backend.info.provider == "CPUExecutionProvider"
         assert engine.backend.info.variant == "float32"
@@ -129,7 +129,7 @@ def test_a_provider_whose_check_run_fails_falls_back_to_the_next(home: Path, tmp
 
 
 def test_openvino_runs_the_float_graph_with_durations_and_stops_a_run(home: Path, tmp_path: Path) -> None:
-    engine = engine_for(home, tmp_path, providers="openvino:CPU", model_variant="float32")
+    engine = engine_for(home, tmp_path, providers="openvino:CPU", model_variant="float32", **UNTUNED_SCHEDULE)
     try:
         info = engine.backend.info
         assert (info.backend, info.provider, info.variant) == ("openvino", "openvino:CPU", "float32")

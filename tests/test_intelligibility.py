@@ -19,7 +19,7 @@ from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.job import SpeechJob
 from tests.asr import Errors, Recognizer, word_errors
 from tests.audio import decode, level_dbfs
-from tests.conftest import base_env
+from tests.conftest import UNTUNED_SCHEDULE, base_env
 from tests.intelligibility import VOICE, ClassResult, closest, measure, speak_raw, speak_through, table, total
 from tests.intelligibility_corpus import CORPUS
 
@@ -131,7 +131,7 @@ def test_the_float32_graph_is_understood_as_well_as_int8(
     assert client.get("/ready").json()["model"]["variant"] == "int8"
     int8 = total(corpus_results[0]).server
     config = SpeechConfig.from_env(
-        base_env(home, tmp_path, result_cache="false", providers="cpu", model_variant="float32")
+        base_env(home, tmp_path, result_cache="false", providers="cpu", model_variant="float32", **UNTUNED_SCHEDULE)
     )
     engine = SpeechEngine(config, assets.resolve(config.model))
     assert engine.backend.info.variant == "float32"
