@@ -29,7 +29,10 @@ import httpx
 
 from kokoro_speech.settings import ENV_PREFIX
 
-READY_TIMEOUT_S = 120
+READY_TIMEOUT_S = 600
+"""How long a server may take to be ready before it is called stuck: a guard against a hang, not a goal. A first
+start measures the machine (two minutes on a slow two-core CPU, more when it is shared), each candidate within the
+measurement's own bound."""
 POLL_S = 0.05
 REQUEST_TIMEOUT_S = 120
 
