@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 
 from kokoro_speech import SpeechConfig, create_app
 from kokoro_speech.config import default_cache_dir
+from kokoro_speech.engine.tuning import schedule_for
 from kokoro_speech.testing import ServerProcess as Server
 from kokoro_speech.testing import clean_env, free_port, start_server, wait_ready
 from tests.asr import Recognizer, whisper_model_dir
@@ -55,13 +56,14 @@ def shared_graphs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _graphs[0]
 
 
+_UNTUNED = schedule_for(None, SpeechConfig())
 UNTUNED_SCHEDULE = {
-    "lanes": "1",
-    "intra_op_spinning": "true",
-    "first_chunk_tokens": "60",
-    "chunk_tokens": "120",
-    "preempt_later_chunks": "true",
-    "stream_rtf": "1",
+    "lanes": str(_UNTUNED.lanes),
+    "intra_op_spinning": str(_UNTUNED.spinning).lower(),
+    "first_chunk_tokens": str(_UNTUNED.first_chunk_tokens),
+    "chunk_tokens": str(_UNTUNED.chunk_tokens),
+    "preempt_later_chunks": str(_UNTUNED.preempt).lower(),
+    "stream_rtf": "1",  # unpaced, as untuned; its untuned 0 would mean "measure" as a setting
 }
 """The schedule a worker runs where nothing is measured, given explicitly: for servers and engines whose tests
 are about something else than the measurement and whose threads or graph would otherwise be timed again (each
