@@ -22,14 +22,14 @@ def create_app(config: SpeechConfig | None = None, serve: ServeConfig | None = N
     serve = serve or ServeConfig.from_env()
     config = dataclasses.replace(config or SpeechConfig.from_env(), app_wide_errors=True)
     configure_logging(serve)
-    plugin = KokoroSpeechPlugin(config)
+    reports = WorkerReports.from_env(os.environ, serve.workers)
+    plugin = KokoroSpeechPlugin(config, keys_reload_marker=reports.keys_marker if reports else None)
     origins = serve.origins()
     app = Litestar(
         plugins=[plugin],
         cors_config=CORSConfig(allow_origins=origins, expose_headers=["X-Cache", "X-Worker-Pid"]) if origins else None,
         openapi_config=OpenAPIConfig(title="kokoro-speech", version=__version__, path="/docs"),
     )
-    reports = WorkerReports.from_env(os.environ, serve.workers)
     if reports is not None:
         plugin.runtime.on_failure(reports.failed)
     return app

@@ -40,10 +40,8 @@ def _resolve(config: ModelConfig, download: bool | None = None) -> ModelFiles:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from granian import Granian
-    from granian.constants import Interfaces, Loops
-
-    from kokoro_speech.workers import REPORTS_ENV, WorkerReports
+    from kokoro_speech import serving
+    from kokoro_speech.workers import WorkerReports
 
     config, serve = _configs(
         _with_flags(
@@ -60,6 +58,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         config = dataclasses.replace(
             config, onnx=dataclasses.replace(config.onnx, intra_op_threads=serve.threads_per_worker())
         )
+    _check_keys(config)
     # Resolve (and if need be download) once here, so the workers neither race to fetch
     # the files nor start at all when they are missing.
     files = _resolve(config.model)
@@ -74,18 +73,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     with tempfile.TemporaryDirectory(prefix="kokoro-speech-") as folder:
-        os.environ[REPORTS_ENV] = folder
         try:
-            Granian(
-                "kokoro_speech.app:create_app",
-                factory=True,
-                address=serve.host,
-                port=serve.port,
-                workers=serve.workers,
-                interface=Interfaces.ASGI,
-                loop=Loops.uvloop,
-                log_level=serve.log_level.lower(),  # type: ignore[arg-type]
-            ).serve()
+            serving.run(serve, Path(folder))
         except SystemExit as stopped:
             reasons = WorkerReports(Path(folder), serve.workers).reasons()
             if len(reasons) >= serve.workers:
@@ -93,6 +82,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 return 1
             raise stopped
     return 0
+
+
+def _check_keys(config: SpeechConfig) -> None:
+    """A keys file that cannot be read stops the start here, with the line at fault, not in every worker."""
+    from kokoro_speech.access import ApiKeys, KeysFileError
+
+    if not config.access.enabled:
+        return
+    try:
+        keys = ApiKeys(config.access.key_lines(), config.access.api_keys_file)
+    except (OSError, KeysFileError) as error:
+        raise SystemExit(f"kokoro-speech: cannot read the API keys: {error}") from error
+    print(f"kokoro-speech: API keys required ({len(keys)} now)", file=sys.stderr, flush=True)
 
 
 def _tuning(config: SpeechConfig, files: ModelFiles, *, force: bool = False) -> object | None:

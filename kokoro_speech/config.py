@@ -379,6 +379,54 @@ class ApiConfig:
 
 
 @dataclass(frozen=True)
+class AccessConfig:
+    """Who may call the server: API keys, as OpenAI's clients send them (``Authorization: Bearer <key>``)."""
+
+    api_keys: str = setting("", env="KOKORO_SPEECH_API_KEYS")
+    """Accepted keys, comma-separated. With neither keys nor a keys file the server is open to every caller."""
+    api_keys_file: Path | None = setting(None, env="KOKORO_SPEECH_API_KEYS_FILE")
+    """A file of keys, one per line (``key rpm=60 cpm=20000`` sets that key's own limits; ``#`` starts a
+    comment); reread when it changes or the server gets SIGHUP. Set, keys are required even while it is empty."""
+    protect_catalog: bool = setting(False, env="KOKORO_SPEECH_PROTECT_CATALOG")
+    """Require a key for the model and voice lists too; open by default, since clients such as Open WebUI
+    fetch them without one."""
+
+    def key_lines(self) -> list[str]:
+        return [key.strip() for key in self.api_keys.split(",") if key.strip()]
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.key_lines()) or self.api_keys_file is not None
+
+
+@dataclass(frozen=True)
+class RateLimitConfig:
+    """Per caller (API key, or client address where no keys are set), per minute, shared by the workers."""
+
+    requests_per_minute: int = setting(0, env="KOKORO_SPEECH_RATE_LIMIT_REQUESTS_PER_MINUTE")
+    """Requests a caller may make per minute; 0: unlimited."""
+    chars_per_minute: int = setting(0, env="KOKORO_SPEECH_RATE_LIMIT_CHARS_PER_MINUTE")
+    """Input characters a caller may send per minute (OpenAI's "tokens" headers count them); 0: unlimited."""
+    path: Path | None = setting(None, env="KOKORO_SPEECH_RATE_LIMIT_PATH")
+    """SQLite file holding the counts every worker shares; defaults to <cache_dir>/limits.sqlite3."""
+
+    def __post_init__(self) -> None:
+        _check(self, not_negative=("requests_per_minute", "chars_per_minute"))
+
+
+@dataclass(frozen=True)
+class MetricsConfig:
+    """Prometheus metrics: the sum over every worker of the server, whichever answers the scrape."""
+
+    enabled: bool = setting(True, env="KOKORO_SPEECH_METRICS")
+    """Serve ``GET`` on the metrics path."""
+    path: str = setting("/metrics", env="KOKORO_SPEECH_METRICS_PATH")
+    """Where the metrics are served."""
+    protected: bool = setting(False, env="KOKORO_SPEECH_PROTECT_METRICS")
+    """Require an API key for the metrics (when keys are set)."""
+
+
+@dataclass(frozen=True)
 class SpeechConfig:
     """Configuration of the speech plugin: one sub-config per concern, then the plugin's wiring.
 
@@ -395,6 +443,9 @@ class SpeechConfig:
     audio: EncoderSettings = field(default_factory=EncoderSettings)
     cache: CacheConfig = field(default_factory=CacheConfig)
     api: ApiConfig = field(default_factory=ApiConfig)
+    access: AccessConfig = field(default_factory=AccessConfig)
+    limits: RateLimitConfig = field(default_factory=RateLimitConfig)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
 
     # --- wiring into the application (code only, not settings of a running server) ------------
     state_key: str = "kokoro_speech"
@@ -423,6 +474,10 @@ class SpeechConfig:
     def results_db(self) -> Path:
         return self.cache.path or self.model.cache_dir / "results.sqlite3"
 
+    @property
+    def limits_db(self) -> Path:
+        return self.limits.path or self.model.cache_dir / "limits.sqlite3"
+
     def output_settings(self) -> dict[str, Any]:
         """The settings that change a response's bytes for the same request: part of every cache key. A
         setting that changes the audio belongs in one of these sub-configs, so no key can forget it."""
@@ -445,9 +500,14 @@ class ServeConfig:
     """Level of the server's log lines."""
     log_json: bool = setting(False, env="KOKORO_SPEECH_LOG_JSON")
     """Write log lines as JSON instead of key=value."""
+    shutdown_grace_seconds: int = setting(30, env="KOKORO_SPEECH_SHUTDOWN_GRACE_SECONDS")
+    """On SIGTERM or SIGINT the server stops accepting connections and lets responses in flight finish for up
+    to this long; then it stops what is left and exits."""
+    respawn_workers: bool = setting(True, env="KOKORO_SPEECH_RESPAWN_WORKERS")
+    """Replace a worker that dies (the others keep serving meanwhile) instead of stopping the server."""
 
     def __post_init__(self) -> None:
-        _check(self, positive=("port", "workers"))
+        _check(self, positive=("port", "workers", "shutdown_grace_seconds"))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServeConfig:

@@ -1,8 +1,9 @@
 """KokoroSpeechPlugin: mounts the speech API into any Litestar application.
 
-The plugin only wires: its routers (the OpenAI-compatible routes under ``api.prefix``, and
-``/health`` and ``/ready``), the providers its handlers and the application's own handlers
-receive, the runtime's lifespan and the result store. Its error handlers and request log
+The plugin only wires: its routers (the OpenAI-compatible routes under ``api.prefix``,
+``/health`` and ``/ready``, and the metrics), the API keys' authentication middleware on the
+routes they guard, the providers its handlers and the application's own handlers receive, the
+runtime's lifespan and the result store. Its error handlers and request log
 are scoped to its own routers, so a host application's routes and errors stay as their
 owners wrote them, unless ``app_wide_errors`` is set.
 """
@@ -10,6 +11,7 @@ owners wrote them, unless ``app_wide_errors`` is set.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from litestar import Router
@@ -17,9 +19,14 @@ from litestar.config.app import AppConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ImproperlyConfiguredException
+from litestar.middleware import DefineMiddleware
 from litestar.plugins import InitPlugin
+from litestar.plugins.prometheus import PrometheusController
 from litestar.stores.registry import StoreRegistry
 
+from kokoro_speech.access import ApiKeys
+from kokoro_speech.access.auth import ApiKeyAuthentication
+from kokoro_speech.access.limits import RateLimiter
 from kokoro_speech.api import catalog, health, speech
 from kokoro_speech.api.errors import OpenAIError, handle_exception
 from kokoro_speech.api.request_log import RequestLogMiddleware
@@ -32,10 +39,13 @@ from kokoro_speech.service import SpeechService
 class KokoroSpeechPlugin(InitPlugin):
     """``Litestar(plugins=[KokoroSpeechPlugin(SpeechConfig(...))])``."""
 
-    __slots__ = ("_runtime", "config")
+    __slots__ = ("_keys_reload_marker", "_runtime", "config")
 
-    def __init__(self, config: SpeechConfig | None = None) -> None:
+    def __init__(self, config: SpeechConfig | None = None, keys_reload_marker: Path | None = None) -> None:
+        """``keys_reload_marker``: a file whose change makes the keys file be reread (``serve`` touches one on
+        SIGHUP)."""
         self.config = config or SpeechConfig.from_env()
+        self._keys_reload_marker = keys_reload_marker
         self._runtime: SpeechRuntime | None = None
 
     @property
@@ -66,11 +76,18 @@ class KokoroSpeechPlugin(InitPlugin):
                 )
             app_config.dependencies[key] = Provide(providers[name], sync_to_thread=False)
         handlers: dict[type[Exception] | int, Any] = {Exception: handle_exception, HTTPException: handle_exception}
-        scoped: dict[str, Any] = {
-            "dependencies": own,
-            "exception_handlers": handlers,
-            "middleware": [RequestLogMiddleware()],
-        }
+        # A function, not the runtime's bound method: Litestar deep-copies routers, and a function is copied as
+        # itself, where a bound method would take a copy of the runtime (and fail on its thread pools).
+        logged = RequestLogMiddleware(on_edge=lambda: runtime.copy_metrics())
+        scoped: dict[str, Any] = {"dependencies": own, "exception_handlers": handlers, "middleware": [logged]}
+        guarded = scoped
+        keys = self._keys()
+        if keys is not None:
+            prefix = config.api.prefix.rstrip("/")
+            # OPTIONS (CORS preflights) pass by Litestar's default; the lists stay open unless closed too.
+            open_paths = [] if config.access.protect_catalog else [f"^{prefix}/models", f"^{prefix}/audio/voices$"]
+            auth = DefineMiddleware(ApiKeyAuthentication, keys=keys, exclude=open_paths or None)
+            guarded = scoped | {"middleware": [logged, auth]}
         api = Router(
             path=config.api.prefix,
             route_handlers=[
@@ -83,10 +100,21 @@ class KokoroSpeechPlugin(InitPlugin):
             ],
             request_max_body_size=config.api.max_body_bytes,
             tags=["speech"],
-            **scoped,
+            **guarded,
         )
         probes = Router(path="/", route_handlers=[health.health, health.ready], tags=["health"], **scoped)
         app_config.route_handlers.extend([api, probes])
+        if config.metrics.enabled:
+            scrape = type("SpeechMetrics", (PrometheusController,), {"path": config.metrics.path})
+            app_config.route_handlers.append(
+                Router(
+                    path="/",
+                    route_handlers=[scrape],
+                    tags=["metrics"],
+                    exception_handlers=handlers,
+                    middleware=guarded["middleware"][1:] if config.metrics.protected else [],
+                )
+            )
         app_config.lifespan.append(runtime.lifespan)
         if config.app_wide_errors:
             for exc_type, handler in handlers.items():
@@ -94,6 +122,12 @@ class KokoroSpeechPlugin(InitPlugin):
         if config.cache.enabled:
             runtime.owned_store = self._register_store(app_config)
         return app_config
+
+    def _keys(self) -> ApiKeys | None:
+        access = self.config.access
+        if not access.enabled:
+            return None
+        return ApiKeys(access.key_lines(), access.api_keys_file, self._keys_reload_marker)
 
     def _register_store(self, app_config: AppConfig) -> SQLiteStore | None:
         """Register the default result store unless the application has one under that name."""
@@ -135,4 +169,7 @@ def _providers(state_key: str) -> dict[str, Callable[[State], Any]]:
     def config(state: State) -> SpeechConfig:
         return runtime(state).config
 
-    return {"runtime": runtime, "service": service, "config": config}
+    def limiter(state: State) -> RateLimiter:
+        return runtime(state).limiter
+
+    return {"runtime": runtime, "service": service, "config": config, "limiter": limiter}

@@ -31,6 +31,7 @@ class SpeechOutcome:
     voice: str
     response_format: str
     input_chars: int
+    language: str = ""
     cache_hit: bool = False
     coalesced: bool = False
     """Answered by another request's synthesis of the same speech."""
@@ -51,6 +52,7 @@ class SpeechOutcome:
         return {
             "voice": self.voice,
             "format": self.response_format,
+            "language": self.language,
             "input_chars": self.input_chars,
             "audio_s": round(self.audio_seconds, 2),
             "cache_hit": self.cache_hit,

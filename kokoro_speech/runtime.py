@@ -19,6 +19,9 @@ import structlog
 from litestar import Litestar
 from litestar.stores.base import Store
 
+from kokoro_speech import metrics
+from kokoro_speech.access.counters import WindowCounter
+from kokoro_speech.access.limits import RateLimiter
 from kokoro_speech.background import BackgroundWork
 from kokoro_speech.cache import MAX_ENTRY_SHARE, ResultCache, SQLiteStore, fingerprint
 from kokoro_speech.config import SpeechConfig
@@ -53,6 +56,8 @@ class SpeechRuntime:
         self.background = BackgroundWork()
         self.owned_store: SQLiteStore | None = None
         """The result store the plugin created (and so closes); None when the app brought its own."""
+        self.limiter = RateLimiter(config.limits, WindowCounter(config.limits_db))
+        self._scheduler_metrics: metrics.SchedulerMetrics | None = None
         self._loading: asyncio.Task[None] | None = None
         self._on_failure: list[Callable[[str], None]] = []
 
@@ -69,6 +74,11 @@ class SpeechRuntime:
         if self.failure is not None:
             raise ModelLoadFailed(self.failure)
         raise ModelNotReady("The model is still loading; retry shortly.")
+
+    def copy_metrics(self) -> None:
+        """The engine's counts into the metrics (at each request's start and end)."""
+        if self._scheduler_metrics is not None:
+            self._scheduler_metrics.copy()
 
     def on_failure(self, callback: Callable[[str], None]) -> None:
         """Call ``callback`` with the reason if the model cannot be loaded."""
@@ -94,6 +104,7 @@ class SpeechRuntime:
                 self.service.engine.close()
             if self.owned_store is not None:
                 await self.owned_store.close()
+            await asyncio.to_thread(self.limiter.close)
 
     def _fingerprint(self, files: assets.ModelFiles, engine: SpeechEngine) -> str:
         """What, besides the request, decides a response: model and voices files, what runs the model (graph,
@@ -117,6 +128,11 @@ class SpeechRuntime:
                 engine.close()
             self._failed(_reason(files, error))
             return
+        load_s = time.perf_counter() - started
+        info = engine.backend.info
+        metrics.forget_dead_workers()
+        metrics.model_loaded(load_s, info.backend, info.provider, info.variant, info.precision)
+        self._scheduler_metrics = metrics.SchedulerMetrics(engine.lanes)
         log.info(
             "engine ready",
             model=files.model.name,
@@ -128,7 +144,7 @@ class SpeechRuntime:
             lanes=engine.lanes.lanes,
             threads=engine.config.onnx.threads(),
             schedule=engine.schedule.summary(),
-            load_s=round(time.perf_counter() - started, 3),
+            load_s=round(load_s, 3),
             warmup_s=round(warmup, 3),
         )
 

@@ -52,6 +52,7 @@ class SpeechService:
         media_type = FORMATS[job.response_format].media_type
         speaker = self.engine.speaker(job)
         outcome.voice = speaker.voice.spec
+        outcome.language = speaker.language.code
         if self.cache is None:
             return await self._synthesize(job, speaker, outcome, media_type, ProductionHooks())
         key = self._key(job, speaker)

@@ -21,6 +21,8 @@ log = structlog.get_logger("kokoro_speech")
 REPORTS_ENV = "KOKORO_SPEECH_SERVE_REPORTS"
 """Not a setting: ``serve`` sets it for its own workers to the folder of this run's reports."""
 _SUFFIX = ".failed"
+KEYS_MARKER = "reread-keys"
+"""A file of the run's folder that ``serve`` touches on SIGHUP: its change makes every worker reread the keys."""
 
 
 class WorkerReports:
@@ -33,6 +35,10 @@ class WorkerReports:
         """The reports of the `serve` run this process is a worker of; None when it is not one."""
         folder = environ.get(REPORTS_ENV)
         return cls(Path(folder), workers) if folder else None
+
+    @property
+    def keys_marker(self) -> Path:
+        return self.folder / KEYS_MARKER
 
     def failed(self, reason: str) -> None:
         """This worker cannot load the model; the last of them to fail stops the server."""

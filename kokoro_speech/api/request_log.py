@@ -1,15 +1,16 @@
-"""One log line per request of the plugin's routes, with its timings, and the answering worker's pid.
+"""One log line and one set of metrics per request of the plugin's routes, and the answering worker's pid.
 
-The middleware only observes: it times the response, adds ``X-Worker-Pid`` and writes the
-line. A handler that knows more about its request (voice, format, audio seconds, cache hit)
-attaches a :class:`Describes` object with :func:`describe`; its fields join the line when
-the response ends.
+The middleware only observes: it times the response, adds ``X-Worker-Pid``, writes the line
+and records the metrics. A handler that knows more about its request (voice, format, audio
+seconds, cache hit) attaches a :class:`Describes` object with :func:`describe`; its fields
+join the line when the response ends. An API key is named by its id, never by itself.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import structlog
@@ -17,6 +18,9 @@ from litestar import Request
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from kokoro_speech import metrics
+from kokoro_speech.response import SpeechOutcome
 
 log = structlog.get_logger("kokoro_speech.access")
 
@@ -36,8 +40,13 @@ def describe(request: Request[Any, Any, Any], description: Describes) -> None:
 class RequestLogMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
+    def __init__(self, on_edge: Callable[[], None] = lambda: None) -> None:
+        self.on_edge = on_edge
+        """Called as each request starts and ends: the worker copies its engine's counts to the metrics."""
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         started = time.perf_counter()
+        self.on_edge()
         first_byte: float | None = None
         status: int | None = None  # stays None when no response was sent (the client left first)
 
@@ -54,14 +63,27 @@ class RequestLogMiddleware(ASGIMiddleware):
         try:
             await next_app(scope, receive, timed_send)
         finally:
+            ended = time.perf_counter()
             fields: dict[str, Any] = {
                 "method": scope.get("method"),
                 "path": scope["path"],
                 "status": status,
                 "ttfb_ms": round((first_byte - started) * 1000, 1) if first_byte else None,
-                "total_ms": round((time.perf_counter() - started) * 1000, 1),
+                "total_ms": round((ended - started) * 1000, 1),
             }
+            key_id = getattr(scope.get("user"), "id", None)
+            if key_id is not None:
+                fields["key"] = key_id
             description: Describes | None = scope.get("state", {}).get(_DESCRIPTION)
             if description is not None:
                 fields.update(description.log_fields())
             log.info("request", **fields)
+            self.on_edge()
+            metrics.observe(
+                scope.get("path_template", "unmatched"),
+                str(scope.get("method")),
+                status,
+                first_byte - started if first_byte else None,
+                ended - started,
+                description if isinstance(description, SpeechOutcome) else None,
+            )

@@ -15,6 +15,8 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.response import Stream
 
+from kokoro_speech.access import ApiKey
+from kokoro_speech.access.limits import RateLimiter
 from kokoro_speech.api import request_log
 from kokoro_speech.api.closing import SpeechEvents, SpeechStream
 from kokoro_speech.api.errors import OpenAIError
@@ -100,18 +102,32 @@ def openai_errors(config: SpeechConfig) -> Iterator[None]:
         ) from error
 
 
+async def admit(limiter: RateLimiter, request: Request[Any, Any, Any], chars: int) -> dict[str, str]:
+    """Count the request against its caller's limits (its API key, else its address): the rate limit headers
+    to answer with, or a 429 before any work starts."""
+    key = request.scope.get("user")
+    key = key if isinstance(key, ApiKey) else None
+    caller = f"key:{key.id}" if key else f"address:{request.client.host if request.client else 'unknown'}"
+    return await limiter.admit(caller, key, chars)
+
+
 async def _open(
-    data: SpeechRequest, service: SpeechService, config: SpeechConfig, request: Request[Any, Any, Any]
-) -> SpeechResponse:
+    data: SpeechRequest,
+    service: SpeechService,
+    config: SpeechConfig,
+    limiter: RateLimiter,
+    request: Request[Any, Any, Any],
+) -> tuple[SpeechResponse, dict[str, str]]:
     job = checked_job(data, config)
     outcome = SpeechOutcome(voice=job.voice, response_format=job.response_format, input_chars=len(job.text))
     request_log.describe(request, outcome)
+    limits = await admit(limiter, request, len(job.text))
     with openai_errors(config):
-        return await service.open(job, outcome)
+        return await service.open(job, outcome), limits
 
 
-def _cache_header(speech: SpeechResponse) -> dict[str, str]:
-    return {"X-Cache": "HIT" if speech.outcome.cache_hit else "MISS"}
+def _headers(speech: SpeechResponse, limits: dict[str, str]) -> dict[str, str]:
+    return {"X-Cache": "HIT" if speech.outcome.cache_hit else "MISS", **limits}
 
 
 @post(
@@ -127,6 +143,7 @@ async def create_speech(
     data: JSONBody[SpeechRequest],
     service: NamedDependency[SpeechService],
     config: NamedDependency[SpeechConfig],
+    limiter: NamedDependency[RateLimiter],
     request: Request[Any, Any, Any],
 ) -> Stream:
     if data.timestamps and data.stream_format != "sse":
@@ -139,10 +156,10 @@ async def create_speech(
         )
     if data.timestamps and not service.engine.backend.has_durations:
         raise _no_timestamps()
-    speech = await _open(data, service, config, request)
+    speech, limits = await _open(data, service, config, limiter, request)
     if data.stream_format == "sse":
-        return SpeechEvents(speech, speech_events(speech, data.timestamps), headers=_cache_header(speech))
-    return SpeechStream(speech, speech.audio(), media_type=speech.media_type, headers=_cache_header(speech))
+        return SpeechEvents(speech, speech_events(speech, data.timestamps), headers=_headers(speech, limits))
+    return SpeechStream(speech, speech.audio(), media_type=speech.media_type, headers=_headers(speech, limits))
 
 
 @post(
@@ -155,11 +172,12 @@ async def create_timed_speech(
     data: JSONBody[SpeechRequest],
     service: NamedDependency[SpeechService],
     config: NamedDependency[SpeechConfig],
+    limiter: NamedDependency[RateLimiter],
     request: Request[Any, Any, Any],
 ) -> Response[TimedSpeech]:
     if not service.engine.backend.has_durations:
         raise _no_timestamps()
-    speech = await _open(data, service, config, request)
+    speech, limits = await _open(data, service, config, limiter, request)
     try:
         # Nothing is sent before the whole answer exists, so a client that leaves would go unnoticed
         # until then: the connection is watched meanwhile.
@@ -176,7 +194,7 @@ async def create_timed_speech(
         words=whole.words,
         usage=speech.usage(),
     )
-    return Response(timed, headers=_cache_header(speech))
+    return Response(timed, headers=_headers(speech, limits))
 
 
 @post(
@@ -189,8 +207,11 @@ async def phonemize(
     data: JSONBody[PhonemizeRequest],
     service: NamedDependency[SpeechService],
     config: NamedDependency[SpeechConfig],
-) -> Phonemes:
+    limiter: NamedDependency[RateLimiter],
+    request: Request[Any, Any, Any],
+) -> Response[Phonemes]:
     check_input(data.input, config)
+    limits = await admit(limiter, request, len(data.input))
     engine = service.engine
     job = SpeechJob(text=data.input, voice=data.voice or "", normalization=_normalization(config, data.normalization))
     with openai_errors(config):
@@ -202,7 +223,9 @@ async def phonemize(
             language = languages.LANGUAGES[0]
         reading = await engine.read_async(job, language)
     phonemes = " ".join(reading.phoneme_sentences())
-    return Phonemes(phonemes=phonemes, tokens=engine.phonemizer.tokenize(phonemes), lang=language.code)
+    return Response(
+        Phonemes(phonemes=phonemes, tokens=engine.phonemizer.tokenize(phonemes), lang=language.code), headers=limits
+    )
 
 
 async def until_disconnected(request: Request[Any, Any, Any], work: Coroutine[Any, Any, T]) -> T | None:

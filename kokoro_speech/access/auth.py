@@ -1,0 +1,43 @@
+"""Litestar's authentication middleware, checking OpenAI's ``Authorization: Bearer <key>``.
+
+The authenticated key becomes the connection's ``user``: the rate limiter counts by it and the
+request log names it by its id.
+"""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp
+
+from kokoro_speech.access.keys import ApiKeys
+from kokoro_speech.api.errors import OpenAIError
+
+MISSING_KEY = (
+    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer "
+    "auth (i.e. Authorization: Bearer YOUR_KEY)."
+)
+WRONG_KEY = "Incorrect API key provided."
+
+
+def unauthorized(message: str) -> OpenAIError:
+    return OpenAIError(
+        401, message, code="invalid_api_key", error_type="invalid_request_error", headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
+    def __init__(self, app: ASGIApp, keys: ApiKeys, exclude: list[str] | None = None) -> None:
+        super().__init__(app, exclude=exclude)
+        self.keys = keys
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:  # type: ignore[type-arg]
+        scheme, _, presented = connection.headers.get("authorization", "").partition(" ")
+        presented = presented.strip()
+        if scheme.lower() != "bearer" or not presented:
+            raise unauthorized(MISSING_KEY)
+        key = self.keys.find(presented)
+        if key is None:
+            raise unauthorized(WRONG_KEY)
+        # The key itself is not kept on the connection: nothing after this point needs it.
+        return AuthenticationResult(user=key, auth=None)
