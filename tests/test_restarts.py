@@ -1,0 +1,173 @@
+"""Real signals to a real `kokoro-speech serve`: SIGTERM drains, a killed worker is replaced."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psutil
+
+from tests.audio import decode, level_dbfs
+from tests.conftest import EVENT_TIMEOUT_S, UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
+
+LONG = (
+    "A server that is told to stop lets every answer it has started run to its end. This stream began before "
+    "the signal, so it must arrive whole, down to its very last word, and the server exits cleanly after it."
+)
+DRAIN_GRACE_S = 300
+"""Long enough for the stream to finish on a slow machine: the test is that it finishes, not how fast."""
+SHORT_GRACE_S = 2
+MAX_TRIES_FOR_OTHER_WORKER = 30
+
+
+@dataclass
+class SseReader:
+    """An SSE speech stream read on a thread: its worker, its audio, and whether it ended with done."""
+
+    server: Server
+    text: str
+    worker: str | None = None
+    audio: bytearray = field(default_factory=bytearray)
+    done: bool = False
+    error: Exception | None = None
+    started: threading.Event = field(default_factory=threading.Event)
+    ended: threading.Event = field(default_factory=threading.Event)
+    response: httpx.Response | None = None
+
+    def start(self) -> SseReader:
+        threading.Thread(target=self._read, daemon=True).start()
+        assert self.started.wait(EVENT_TIMEOUT_S), "the stream never started"
+        return self
+
+    def _read(self) -> None:
+        body = {"model": "tts-1", "voice": "af_heart", "input": self.text, "stream_format": "sse"}
+        try:
+            with httpx.stream("POST", self.server.url + "/v1/audio/speech", json=body, timeout=EVENT_TIMEOUT_S) as r:
+                self.response = r
+                self.worker = r.headers["x-worker-pid"]
+                self.started.set()
+                for line in r.iter_lines():
+                    if not line.startswith("data: "):
+                        continue
+                    event = json.loads(line[len("data: ") :])
+                    if event["type"] == "speech.audio.delta":
+                        self.audio.extend(base64.b64decode(event["audio"]))
+                    elif event["type"] == "speech.audio.done":
+                        self.done = True
+        except Exception as error:  # the test reads what happened
+            self.error = error
+        finally:
+            self.started.set()
+            self.ended.set()
+
+    def wait(self) -> SseReader:
+        assert self.ended.wait(EVENT_TIMEOUT_S), "the stream never ended"
+        return self
+
+    def decoded(self) -> tuple[float, float]:
+        """Seconds and level of the mp3 received, decoded by PyAV."""
+        samples, rate = decode(bytes(self.audio), "mp3")
+        return len(samples) / rate, level_dbfs(samples)
+
+
+def server_with(home: Path, tmp: Path, workers: int, **settings: str) -> Server:
+    env = base_env(home, tmp, **UNTUNED_SCHEDULE, **settings)
+    return start_server(env, tmp / "server.log", workers=workers)
+
+
+def test_sigterm_lets_the_stream_in_flight_finish_and_refuses_new_requests(home: Path, tmp_path: Path) -> None:
+    server = server_with(home, tmp_path, 2, shutdown_grace_seconds=str(DRAIN_GRACE_S))
+    try:
+        stream = SseReader(server, LONG).start()
+        wait_for(lambda: len(stream.audio) > 0, "the first audio")
+        server.process.send_signal(signal.SIGTERM)
+        wait_for(lambda: _refused(server), "new connections refused after SIGTERM")
+        stream.wait()
+        assert stream.error is None and stream.done, stream.error
+        seconds, level = stream.decoded()
+        assert seconds > 8 and level > -35
+        assert server.process.wait(EVENT_TIMEOUT_S) == 0
+    finally:
+        server.stop()
+
+
+def test_sigterm_stops_what_is_left_after_the_grace_and_exits_0(home: Path, tmp_path: Path) -> None:
+    server = server_with(home, tmp_path, 1, shutdown_grace_seconds=str(SHORT_GRACE_S))
+    try:
+        stream = SseReader(server, LONG * 3).start()
+        wait_for(lambda: len(stream.audio) > 0, "the first audio")
+        signalled = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(EVENT_TIMEOUT_S) == 0
+        stopped_after = time.monotonic() - signalled
+        stream.wait()
+        assert not stream.done, "a stream this long cannot have finished within the grace"
+        assert stopped_after < SHORT_GRACE_S + 15, f"stopped {stopped_after:.1f} s after SIGTERM"
+    finally:
+        server.stop()
+
+
+def test_a_killed_worker_is_replaced_and_the_other_keeps_streaming(home: Path, tmp_path: Path) -> None:
+    server = server_with(home, tmp_path, 2)
+    try:
+        victim_stream = SseReader(server, LONG).start()
+        victim = victim_stream.worker
+        survivor_stream = None
+        for _ in range(MAX_TRIES_FOR_OTHER_WORKER):
+            candidate = SseReader(server, "The other worker keeps talking while its neighbour is killed.").start()
+            if candidate.worker != victim:
+                survivor_stream = candidate
+                break
+            candidate.wait()
+        assert survivor_stream is not None, "no stream landed on the other worker"
+        wait_for(lambda: len(victim_stream.audio) > 0, "the victim's first audio")
+        assert victim is not None
+        os.kill(int(victim), signal.SIGKILL)
+
+        survivor_stream.wait()
+        assert survivor_stream.error is None and survivor_stream.done
+        victim_stream.wait()
+        assert not victim_stream.done, "the killed worker's stream cannot have ended with done"
+        assert server.process.poll() is None, "the server must outlive one worker"
+        # The survivor answers at once; the replacement loads its model and joins.
+        assert server.get("/health").status_code == 200
+        wait_for(lambda: _workers_ready(server) == 2, "two ready workers again")
+        pids = {str(p.pid) for p in psutil.Process(server.process.pid).children()}
+        assert victim not in pids
+
+        # What the dead worker was streaming was not kept as a finished answer.
+        again = SseReader(server, LONG).start().wait()
+        assert again.done and again.response is not None
+        assert again.response.headers["x-cache"] == "MISS"
+        assert again.decoded()[0] > 8
+    finally:
+        server.stop()
+
+
+def _refused(server: Server) -> bool:
+    try:
+        httpx.post(server.url + "/v1/audio/speech", json={"model": "tts-1", "voice": "af_heart", "input": "Late."})
+    except httpx.ConnectError:
+        return True
+    except httpx.TransportError:
+        return False
+    return False
+
+
+def _workers_ready(server: Server) -> int:
+    seen = set()
+    for _ in range(MAX_TRIES_FOR_OTHER_WORKER):
+        try:
+            response = server.get("/ready")
+        except httpx.TransportError:
+            continue
+        if response.status_code == 200:
+            seen.add(response.headers["x-worker-pid"])
+    return len(seen)
