@@ -15,6 +15,15 @@ from kokoro_speech.plugin import KokoroSpeechPlugin
 from kokoro_speech.version import __version__
 from kokoro_speech.workers import WorkerReports
 
+EXPOSED_HEADERS = [
+    "X-Cache",
+    "X-Worker-Pid",
+    "Retry-After",
+    "retry-after-ms",
+    *(f"x-ratelimit-{what}-{kind}" for what in ("limit", "remaining", "reset") for kind in ("requests", "tokens")),
+]
+"""The headers a browser's script may read: besides the audio, what tells it to wait and for how long."""
+
 
 def create_app(config: SpeechConfig | None = None, serve: ServeConfig | None = None) -> Litestar:
     """The plugin as a whole server: CORS, logging, OpenAPI at /docs, and OpenAI's error shape for every
@@ -27,7 +36,7 @@ def create_app(config: SpeechConfig | None = None, serve: ServeConfig | None = N
     origins = serve.origins()
     app = Litestar(
         plugins=[plugin],
-        cors_config=CORSConfig(allow_origins=origins, expose_headers=["X-Cache", "X-Worker-Pid"]) if origins else None,
+        cors_config=CORSConfig(allow_origins=origins, expose_headers=EXPOSED_HEADERS) if origins else None,
         openapi_config=OpenAPIConfig(title="kokoro-speech", version=__version__, path="/docs"),
     )
     if reports is not None:

@@ -73,14 +73,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     with tempfile.TemporaryDirectory(prefix="kokoro-speech-") as folder:
+        reports = WorkerReports(Path(folder), serve.workers)
         try:
             serving.run(serve, Path(folder))
-        except SystemExit as stopped:
-            reasons = WorkerReports(Path(folder), serve.workers).reasons()
-            if len(reasons) >= serve.workers:
-                print(f"kokoro-speech: no worker could load the model: {reasons[0]}", file=sys.stderr, flush=True)
-                return 1
-            raise stopped
+        except SystemExit:
+            if len(reports.reasons()) < serve.workers:
+                raise
+        # Granian stops, cleanly or not, when the last worker that failed tells it to: its report says why.
+        reasons = reports.reasons()
+        if len(reasons) >= serve.workers:
+            print(f"kokoro-speech: no worker could load the model: {reasons[0]}", file=sys.stderr, flush=True)
+            return 1
     return 0
 
 

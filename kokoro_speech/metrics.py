@@ -5,8 +5,8 @@ run (prometheus_client's multiprocess mode, ``PROMETHEUS_MULTIPROC_DIR``, set by
 any worker starts), so whichever worker answers ``/metrics`` reports the whole server. In an
 application of your own, without that folder, they are the process's default registry.
 
-The engine knows nothing of Prometheus: its scheduler keeps plain counts, and a worker copies
-them here at every request's start and end (the only times they change).
+The engine knows nothing of Prometheus: its scheduler keeps plain counts and calls back whenever a
+lane is taken or freed; the worker copies the counts here then, and at every request's start and end.
 """
 
 from __future__ import annotations

@@ -10,13 +10,14 @@ owners wrote them, unless ``app_wide_errors`` is set.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from litestar import Router
 from litestar.config.app import AppConfig
-from litestar.datastructures import State
+from litestar.datastructures import ResponseHeader, State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ImproperlyConfiguredException
 from litestar.middleware import DefineMiddleware
@@ -113,6 +114,8 @@ class KokoroSpeechPlugin(InitPlugin):
                     tags=["metrics"],
                     exception_handlers=handlers,
                     middleware=guarded["middleware"][1:] if config.metrics.protected else [],
+                    # Not logged (a scrape every few seconds would drown the log), but which worker answered.
+                    response_headers=[ResponseHeader(name="X-Worker-Pid", value=str(os.getpid()))],
                 )
             )
         app_config.lifespan.append(runtime.lifespan)

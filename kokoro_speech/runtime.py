@@ -56,7 +56,9 @@ class SpeechRuntime:
         self.background = BackgroundWork()
         self.owned_store: SQLiteStore | None = None
         """The result store the plugin created (and so closes); None when the app brought its own."""
-        self.limiter = RateLimiter(config.limits, WindowCounter(config.limits_db))
+        self.limiter = RateLimiter(
+            config.limits, WindowCounter(config.limits_db), config.scheduling.retry_after_seconds
+        )
         self._scheduler_metrics: metrics.SchedulerMetrics | None = None
         self._loading: asyncio.Task[None] | None = None
         self._on_failure: list[Callable[[str], None]] = []
@@ -133,6 +135,7 @@ class SpeechRuntime:
         metrics.forget_dead_workers()
         metrics.model_loaded(load_s, info.backend, info.provider, info.variant, info.precision)
         self._scheduler_metrics = metrics.SchedulerMetrics(engine.lanes)
+        engine.lanes.on_change = self._scheduler_metrics.copy
         log.info(
             "engine ready",
             model=files.model.name,

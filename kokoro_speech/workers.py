@@ -3,8 +3,9 @@
 A worker whose model cannot be loaded stays up and says so (``/ready`` and the speech
 routes answer 500 ``model_load_failed``), so that the others may still serve. It also
 leaves its reason in a folder that ``serve`` made for this run and told its workers about;
-the last worker to fail ends itself, Granian stops the server, and ``serve`` exits non-zero
-with the reason instead of running a server that can never answer.
+the last worker to fail tells Granian's main process to stop the server (ending only itself would
+have it replaced, to fail again), and ``serve`` exits non-zero with the reason instead of running
+a server that can never answer.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class WorkerReports:
         partial.replace(report)
         if len(self.reasons()) >= self.workers:
             log.error("no worker could load the model: stopping the server", reason=reason)
-            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getppid(), signal.SIGTERM)
 
     def reasons(self) -> list[str]:
         return [path.read_text() for path in sorted(self.folder.glob(f"*{_SUFFIX}"))]

@@ -12,7 +12,8 @@ import httpx
 import openai
 import pytest
 
-from kokoro_speech.access import key_id
+from kokoro_speech.access import KeysFileError, key_id
+from kokoro_speech.access.keys import parse_line
 from kokoro_speech.access.limits import duration as reset_duration
 from tests.audio import decode, level_dbfs
 from tests.conftest import UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
@@ -91,6 +92,9 @@ def test_a_missing_or_wrong_key_gets_openais_401(guarded: Server, headers: dict[
     assert error["type"] == "invalid_request_error" and error["code"] == "invalid_api_key"
     assert error["param"] is None and error["message"]
     assert "sk-wrong" not in response.text
+    # Answered through the request log like any other answer: logged with its status, by this worker.
+    assert response.headers["x-worker-pid"]
+    wait_for(lambda: "path=/v1/audio/speech status=401" in guarded.log.read_text(), "the 401 in the log")
 
 
 def test_the_right_key_is_answered_and_logged_by_its_id_only(guarded: Server) -> None:
@@ -162,6 +166,11 @@ def test_a_request_over_the_limit_is_429_before_any_work(guarded: Server) -> Non
         sdk(guarded, SHORT_KEY).audio.speech.create(model="tts-1", voice="alloy", input="Still too much text.")
     assert limited.value.code == "rate_limit_exceeded"
 
+    # An input longer than the limit itself can never fit: no wait is offered, and the SDK is told not to retry.
+    never = phonemize(guarded, SHORT_KEY, "y" * (SHORT_CPM + 1))
+    assert never.status_code == 429 and "Request too large" in never.json()["error"]["message"]
+    assert never.headers["x-should-retry"] == "false" and "retry-after" not in never.headers
+
 
 def test_a_request_limit_holds_across_both_workers(guarded: Server) -> None:
     answered: list[httpx.Response] = []
@@ -184,7 +193,8 @@ def test_a_request_limit_holds_across_both_workers(guarded: Server) -> None:
 def test_keys_file_is_reread_when_it_changes_and_on_sighup(guarded: Server, keys_path: Path) -> None:
     assert phonemize(guarded, "sk-rotated-before-1").status_code == 200
     keys_path.write_text(keys_file("sk-rotated-after-11"))
-    assert phonemize(guarded, "sk-rotated-after-11").status_code == 200
+    # Each worker rereads on its next request: both have, once both have answered with the new key.
+    wait_for(lambda: accepted_by_both(guarded, "sk-rotated-after-11"), "both workers taking the rewritten file")
     assert phonemize(guarded, "sk-rotated-before-1").status_code == 401
 
     # Rewritten in place with the same size and time: only SIGHUP tells the workers.
@@ -195,20 +205,31 @@ def test_keys_file_is_reread_when_it_changes_and_on_sighup(guarded: Server, keys
     assert keys_path.stat().st_size == stat.st_size
     assert phonemize(guarded, "sk-rotated-hup-0001").status_code == 401
     guarded.process.send_signal(signal.SIGHUP)
-
-    def both_workers_accept() -> bool:
-        pids = set()
-        for _ in range(MAX_REQUESTS_TO_SEE_BOTH_WORKERS):
-            response = phonemize(guarded, "sk-rotated-hup-0001")
-            if response.status_code != 200:
-                return False
-            pids.add(response.headers["x-worker-pid"])
-            if len(pids) == 2:
-                return True
-        return False
-
-    wait_for(both_workers_accept, "both workers accepting the key after SIGHUP")
+    wait_for(lambda: accepted_by_both(guarded, "sk-rotated-hup-0001"), "both workers accepting the key after SIGHUP")
     assert guarded.process.poll() is None, "SIGHUP must not stop the server"
+
+
+def accepted_by_both(server: Server, key: str) -> bool:
+    """Whether ``key`` is taken by both workers (False as soon as one refuses it)."""
+    pids = set()
+    for _ in range(MAX_REQUESTS_TO_SEE_BOTH_WORKERS):
+        response = phonemize(server, key)
+        if response.status_code != 200:
+            return False
+        pids.add(response.headers["x-worker-pid"])
+        if len(pids) == 2:
+            return True
+    return False
+
+
+def test_a_keys_file_line_is_read_without_ever_echoing_a_key() -> None:
+    key = parse_line("sk-a#b   rpm=5 cpm=700  # alice", "keys.txt line 1")
+    assert key is not None and key.id == key_id("sk-a#b")
+    assert (key.requests_per_minute, key.chars_per_minute) == (5, 700)
+    assert parse_line("   # only a comment", "x") is None
+    with pytest.raises(KeysFileError) as wrong_order:
+        parse_line("rpm=60 sk-live-secret", "keys.txt line 2")
+    assert "sk-live-secret" not in str(wrong_order.value) and "line 2" in str(wrong_order.value)
 
 
 def test_reset_durations_read_like_openais() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.audio import duration
-from tests.conftest import Server
+from tests.conftest import EVENT_TIMEOUT_S, Server, wait_for
 
 MAX_SCRAPES_TO_SEE_BOTH_WORKERS = 40
 SPEECH = "/v1/audio/speech"
@@ -29,7 +31,7 @@ def scrape_both(server: Server) -> list[dict[tuple[str, tuple[tuple[str, str], .
         response = server.get("/metrics")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/plain")
-        by_worker[response.headers.get("x-worker-pid", str(len(by_worker)))] = response.text
+        by_worker[response.headers["x-worker-pid"]] = response.text
         if len(by_worker) == 2:
             break
     return [samples(text) for text in by_worker.values()]
@@ -80,7 +82,31 @@ def test_a_scrape_counts_known_traffic_of_both_workers(two_workers: Server) -> N
         assert abs(delta("kokoro_speech_audio_seconds_total", format="wav") - wav_s) < 0.01
         assert 0 <= mp3_s - delta("kokoro_speech_audio_seconds_total", format="mp3") < 2 * MP3_PADDING_S
         assert delta("kokoro_speech_inference_seconds_total") > 0
-        assert value(after, "kokoro_speech_lanes_busy") == 0
+        assert value(after, "kokoro_speech_lanes_busy") == 0, "no lane is busy once the traffic is over"
         assert value(after, "kokoro_speech_requests_waiting") == 0
         assert value(after, "kokoro_speech_model_load_seconds") > 0
         assert value(after, "kokoro_speech_model_info", provider="CPUExecutionProvider", variant="int8") == 1
+
+
+def test_lanes_busy_follows_a_stream_while_it_is_made(two_workers: Server) -> None:
+    text = f"A lane stays busy while this long answer is made, case {uuid.uuid4().hex[:8]}. " * 4
+    seen: list[float] = []
+    done = threading.Event()
+
+    def speak() -> None:
+        try:
+            two_workers.post(SPEECH, json={"model": "tts-1", "voice": "af_heart", "input": text})
+        finally:
+            done.set()
+
+    threading.Thread(target=speak, daemon=True).start()
+    while not done.is_set():
+        seen.append(value(samples(two_workers.get("/metrics").text), "kokoro_speech_lanes_busy"))
+        if seen[-1] >= 1:
+            break
+        time.sleep(0.05)
+    assert max(seen) >= 1, "a scrape during synthesis must see a busy lane"
+    done.wait(EVENT_TIMEOUT_S)
+    wait_for(
+        lambda: all(value(s, "kokoro_speech_lanes_busy") == 0 for s in scrape_both(two_workers)), "lanes free again"
+    )

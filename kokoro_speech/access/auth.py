@@ -6,12 +6,15 @@ request log names it by its id.
 
 from __future__ import annotations
 
+from typing import Any
+
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
-from litestar.types import ASGIApp
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from kokoro_speech.access.keys import ApiKeys
-from kokoro_speech.api.errors import OpenAIError
+from kokoro_speech.api.errors import OpenAIError, handle_exception
 
 MISSING_KEY = (
     "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer "
@@ -30,6 +33,18 @@ class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
     def __init__(self, app: ASGIApp, keys: ApiKeys, exclude: list[str] | None = None) -> None:
         super().__init__(app, exclude=exclude)
         self.keys = keys
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Litestar handles a middleware's exception outside every route middleware; answered here, a refusal
+        # passes through the request log like any other answer (its status, its metrics, the worker's pid).
+        try:
+            await super().__call__(scope, receive, send)
+        except OpenAIError as error:
+            if error.code != "invalid_api_key":
+                raise
+            request: Request[Any, Any, Any] = Request(scope, receive, send)
+            response = handle_exception(request, error).to_asgi_response(app=None, request=request)
+            await response(scope, receive, send)
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:  # type: ignore[type-arg]
         scheme, _, presented = connection.headers.get("authorization", "").partition(" ")

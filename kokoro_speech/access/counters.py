@@ -40,7 +40,7 @@ class Count:
 class WindowCounter:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kokoro-limits")
+        self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
 
     def _connect(self) -> sqlite3.Connection:
@@ -56,6 +56,9 @@ class WindowCounter:
     async def take(self, wants: dict[str, tuple[int, int]], window_s: float) -> tuple[bool, dict[str, Count]]:
         """Add each ``amount`` to the count ``key`` (``{key: (amount, limit)}``) if all stay within their
         limits; answers whether they did and each count after."""
+        if self._executor is None:
+            # Made on first use, and again after a close: an application's lifespan may run more than once.
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kokoro-limits")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._take, wants, window_s)
 
@@ -82,7 +85,8 @@ class WindowCounter:
             conn.execute("DELETE FROM windows WHERE started < ?", (now - 2 * window_s,))
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         counts = {
             key: Count(limit, current[key][1], max(0.0, current[key][0] + window_s - now), amount)
@@ -91,10 +95,14 @@ class WindowCounter:
         return admitted, counts
 
     def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+
         def close() -> None:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
 
-        self._executor.submit(close).result()
-        self._executor.shutdown()
+        executor.submit(close).result()
+        executor.shutdown()

@@ -45,16 +45,20 @@ def key_id(secret: str) -> str:
 
 
 def parse_line(line: str, where: str) -> ApiKey | None:
-    """``key [rpm=N] [cpm=N]``; None for a blank line or a comment."""
-    words = line.split("#", 1)[0].split()
+    """``key [rpm=N] [cpm=N]``; None for a blank line or a comment (a word starting with ``#`` and the rest of
+    the line: a key may itself hold a ``#``)."""
+    words = line.split()
+    comment = next((i for i, word in enumerate(words) if word.startswith("#")), len(words))
+    words = words[:comment]
     if not words:
         return None
     secret, *options = words
     limits: dict[str, int] = {}
-    for option in options:
+    for position, option in enumerate(options, start=2):
         name, _, value = option.partition("=")
         if name not in _OPTIONS or not value.isdigit():
-            raise KeysFileError(f"{where}: '{option}' is not rpm=N or cpm=N")
+            # The word is not echoed: written in the wrong order, it may be the key.
+            raise KeysFileError(f"{where}: word {position} is not rpm=N or cpm=N")
         limits[_OPTIONS[name]] = int(value)
     return ApiKey(key_id(secret), _digest(secret), **limits)
 

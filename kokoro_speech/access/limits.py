@@ -9,6 +9,7 @@ the counts.
 from __future__ import annotations
 
 import math
+import sqlite3
 
 from kokoro_speech.access.counters import Count, WindowCounter
 from kokoro_speech.access.keys import ApiKey
@@ -41,9 +42,10 @@ def headers(counts: dict[str, Count]) -> dict[str, str]:
 
 
 class RateLimiter:
-    def __init__(self, config: RateLimitConfig, counter: WindowCounter) -> None:
+    def __init__(self, config: RateLimitConfig, counter: WindowCounter, retry_after_s: float) -> None:
         self.config = config
         self.counter = counter
+        self.retry_after_s = retry_after_s
 
     def limits_for(self, key: ApiKey | None) -> dict[str, int]:
         """The limits that hold for this caller (a key's own from the keys file first); 0: none."""
@@ -60,9 +62,18 @@ class RateLimiter:
         limits = {kind: limit for kind, limit in self.limits_for(key).items() if limit > 0}
         if not limits:
             return {}
-        admitted, counts = await self.counter.take(
-            {f"{caller}:{kind}": (wanted[kind], limit) for kind, limit in limits.items()}, WINDOW_S
-        )
+        try:
+            admitted, counts = await self.counter.take(
+                {f"{caller}:{kind}": (wanted[kind], limit) for kind, limit in limits.items()}, WINDOW_S
+            )
+        except sqlite3.OperationalError as error:
+            # The shared counts stayed locked past SQLite's busy timeout: the server is swamped, not broken.
+            raise OpenAIError(
+                503,
+                "The server is overloaded; retry after a moment.",
+                code="server_overloaded",
+                headers={"Retry-After": str(max(1, math.ceil(self.retry_after_s)))},
+            ) from error
         by_kind = {kind: counts[f"{caller}:{kind}"] for kind in limits}
         answer = headers(by_kind)
         if admitted:
@@ -73,11 +84,14 @@ class RateLimiter:
                 f"Request too large for {_KINDS[kind]}: Limit {count.limit}, Requested {count.wanted}. "
                 "Send a shorter input."
             )
-        else:
-            message = (
-                f"Rate limit reached for {_KINDS[kind]}: Limit {count.limit}, Used {count.used}, "
-                f"Requested {count.wanted}. Please try again in {duration(count.reset_s)}."
+            # Waiting cannot make it fit: the OpenAI SDK honours this and does not retry.
+            raise OpenAIError(
+                429, message, code="rate_limit_exceeded", error_type=kind, headers=answer | {"x-should-retry": "false"}
             )
+        message = (
+            f"Rate limit reached for {_KINDS[kind]}: Limit {count.limit}, Used {count.used}, "
+            f"Requested {count.wanted}. Please try again in {duration(count.reset_s)}."
+        )
         retry = max(count.reset_s for count in by_kind.values() if count.used + count.wanted > count.limit)
         answer |= {"Retry-After": str(max(1, math.ceil(retry))), "retry-after-ms": str(max(1, round(retry * 1000)))}
         raise OpenAIError(429, message, code="rate_limit_exceeded", error_type=kind, headers=answer)

@@ -91,6 +91,9 @@ class LaneScheduler:
             raise ValueError("need at least one lane")
         self.lanes = lanes
         self.queue_size = queue_size
+        self.on_change: Callable[[], None] = lambda: None
+        """Called on the event loop whenever a lane is taken or freed or a chunk starts or stops waiting (the
+        worker's metrics follow the lanes with it)."""
         self._free = lanes
         self._waiting: dict[Priority, deque[asyncio.Future[None]]] = {p: deque() for p in Priority}
         self._first_went_last = False
@@ -139,6 +142,7 @@ class LaneScheduler:
         """
         if self._free > 0 and not self.waiting:
             self._free -= 1
+            self.on_change()
             return
         if priority is Priority.FIRST_CHUNK:
             self.check_admission()
@@ -150,6 +154,7 @@ class LaneScheduler:
             queue.append(future)
         if priority is Priority.FIRST_CHUNK:
             self._preempt_for_newcomer(cost)
+        self.on_change()
         try:
             await future
         except asyncio.CancelledError:
@@ -159,6 +164,8 @@ class LaneScheduler:
             elif future in queue:
                 queue.remove(future)
             raise
+        finally:
+            self.on_change()
 
     def release(self, *, to_newcomer: bool = False) -> None:
         """Hand the lane to the next waiter, or mark it free.
@@ -175,9 +182,11 @@ class LaneScheduler:
                 future, self._first_went_last = later.popleft(), False
             else:
                 self._free += 1
+                self.on_change()
                 return
             if not future.done():
                 future.set_result(None)
+                self.on_change()
                 return
 
     def _preempt_for_newcomer(self, cost: float) -> None:
