@@ -373,9 +373,12 @@ class ApiConfig:
     """Path prefix of the OpenAI-compatible routes."""
     max_body_bytes: int = setting(65536, env="KOKORO_SPEECH_MAX_BODY_BYTES")
     """Largest accepted request body; larger bodies get 413."""
+    request_timeout_seconds: float = setting(0.0, env="KOKORO_SPEECH_REQUEST_TIMEOUT_SECONDS")
+    """Longest a speech request may run: past it, its synthesis stops and its lane is freed; before the first
+    byte it is answered 504, after it the stream ends there. 0: no limit."""
 
     def __post_init__(self) -> None:
-        _check(self, positive=("max_body_bytes",))
+        _check(self, positive=("max_body_bytes",), not_negative=("request_timeout_seconds",))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ class SpeechOutcome:
     input_tokens: int = 0
     audio_samples: int = 0
     completed: bool = False
+    timed_out: bool = False
+    """Stopped by the request's time limit."""
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -58,6 +61,7 @@ class SpeechOutcome:
             "cache_hit": self.cache_hit,
             "coalesced": self.coalesced,
             "completed": self.completed,
+            **({"timed_out": True} if self.timed_out else {}),
             **{f"{name}_ms": round(seconds * 1000, 1) for name, seconds in self.timings.items()},
         }
 
@@ -78,10 +82,31 @@ class SpeechResponse(ABC):
     def __init__(self, outcome: SpeechOutcome, media_type: str) -> None:
         self.outcome = outcome
         self.media_type = media_type
+        self.deadline: float | None = None
+        """Event loop time after which the response stops (and its synthesis with it): the request's time limit."""
 
     @abstractmethod
     def pieces(self) -> AsyncIterator[AudioPiece]:
         """The encoded audio, piece by piece, with the words it says."""
+
+    async def pieces_in_time(self) -> AsyncIterator[AudioPiece]:
+        """:meth:`pieces` until they end or the deadline passes; then the work stops and so do they."""
+        if self.deadline is None:
+            async for piece in self.pieces():
+                yield piece
+            return
+        pieces = aiter(self.pieces())
+        while True:
+            try:
+                async with asyncio.timeout_at(self.deadline):
+                    piece = await anext(pieces)
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                self.outcome.timed_out = True
+                self.close()
+                return
+            yield piece
 
     @abstractmethod
     def close(self) -> None:
@@ -91,7 +116,7 @@ class SpeechResponse(ABC):
         self.close()
 
     async def audio(self) -> AsyncIterator[bytes]:
-        async for piece in self.pieces():
+        async for piece in self.pieces_in_time():
             if piece.data:
                 yield piece.data
 
@@ -99,7 +124,7 @@ class SpeechResponse(ABC):
         """All of the audio and its words, once the last piece is made."""
         audio = bytearray()
         words: list[SpokenWord] = []
-        async for piece in self.pieces():
+        async for piece in self.pieces_in_time():
             audio += piece.data
             words += piece.words
         return WholeSpeech(bytes(audio), words)

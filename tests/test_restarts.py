@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from tests.audio import decode, level_dbfs
+from tests.audio import decode, duration, level_dbfs
 from tests.conftest import EVENT_TIMEOUT_S, UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
 
 LONG = (
@@ -24,6 +24,8 @@ LONG = (
 DRAIN_GRACE_S = 300
 """Long enough for the stream to finish on a slow machine: the test is that it finishes, not how fast."""
 SHORT_GRACE_S = 2
+MID_STREAM_LIMIT_S = 8
+"""Past the first chunk on any CPU, long before the end of three times the long text."""
 MAX_TRIES_FOR_OTHER_WORKER = 30
 
 
@@ -78,7 +80,8 @@ class SseReader:
 
 
 def server_with(home: Path, tmp: Path, workers: int, **settings: str) -> Server:
-    env = base_env(home, tmp, **UNTUNED_SCHEDULE, **settings)
+    tmp.mkdir(exist_ok=True)
+    env = base_env(home, tmp, **(UNTUNED_SCHEDULE | settings))
     return start_server(env, tmp / "server.log", workers=workers)
 
 
@@ -171,3 +174,42 @@ def _workers_ready(server: Server) -> int:
         if response.status_code == 200:
             seen.add(response.headers["x-worker-pid"])
     return len(seen)
+
+
+def test_a_request_past_its_time_limit_is_stopped_and_its_lane_freed(home: Path, tmp_path: Path) -> None:
+    # A first chunk as long as the model takes: it cannot be made within the limit, on any CPU.
+    before = server_with(
+        home, tmp_path / "before", 1, request_timeout_seconds="1", first_chunk_tokens="500", chunk_tokens="500"
+    )
+    try:
+        body = {"model": "tts-1", "voice": "af_heart", "input": LONG * 2}
+        late = before.post("/v1/audio/speech", json=body)
+        assert late.status_code == 504
+        error = late.json()["error"]
+        assert error["code"] == "timeout" and error["type"] == "server_error" and "1 s" in error["message"]
+        wait_for(lambda: _lanes(before) == {"busy": 0, "waiting": 0}, "the lane freed")
+        timed = before.post("/v1/audio/speech/timestamps", json=body)
+        assert timed.status_code == 504
+    finally:
+        before.stop()
+
+    after = server_with(home, tmp_path / "after", 1, request_timeout_seconds=str(MID_STREAM_LIMIT_S))
+    try:
+        stream = SseReader(after, LONG * 3).start().wait()
+        assert stream.error is None and not stream.done, "the stream must end early, without done"
+        seconds, _ = stream.decoded()
+        assert seconds > 0
+        wait_for(lambda: "timed_out=True" in after.log.read_text(), "the time limit named in the log")
+        wait_for(lambda: _lanes(after) == {"busy": 0, "waiting": 0}, "the lane freed")
+        nxt = after.post("/v1/audio/speech", json={"model": "tts-1", "voice": "af_heart", "input": "Next, please."})
+        assert nxt.status_code == 200 and duration(nxt.content, "mp3") > 0.5
+        # The cut answer was not kept as if it were whole.
+        again = SseReader(after, LONG * 3).start().wait()
+        assert again.response is not None and again.response.headers["x-cache"] == "MISS"
+    finally:
+        after.stop()
+
+
+def _lanes(server: Server) -> dict[str, int]:
+    lanes = server.get("/ready").json()["lanes"]
+    return {"busy": lanes["busy"], "waiting": lanes["waiting"]}

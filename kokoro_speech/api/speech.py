@@ -122,8 +122,22 @@ async def _open(
     outcome = SpeechOutcome(voice=job.voice, response_format=job.response_format, input_chars=len(job.text))
     request_log.describe(request, outcome)
     limits = await admit(limiter, request, len(job.text))
+    timeout = config.api.request_timeout_seconds
+    deadline = asyncio.get_running_loop().time() + timeout if timeout else None
     with openai_errors(config):
-        return await service.open(job, outcome), limits
+        try:
+            async with asyncio.timeout_at(deadline):
+                speech = await service.open(job, outcome)
+        except TimeoutError:
+            outcome.timed_out = True
+            raise OpenAIError(
+                504,
+                f"The request took longer than this server's limit of {timeout:g} s before its first audio; "
+                "retry with a shorter input, or later.",
+                code="timeout",
+            ) from None
+    speech.deadline = deadline
+    return speech, limits
 
 
 def _headers(speech: SpeechResponse, limits: dict[str, str]) -> dict[str, str]:
@@ -186,6 +200,12 @@ async def create_timed_speech(
         speech.close()
     if whole is None:
         raise OpenAIError(CLIENT_CLOSED_REQUEST, "The client closed the request.", code="client_closed_request")
+    if speech.outcome.timed_out:
+        raise OpenAIError(
+            504,
+            f"The request took longer than this server's limit of {config.api.request_timeout_seconds:g} s.",
+            code="timeout",
+        )
     timed = TimedSpeech(
         audio=await asyncio.to_thread(_base64, whole.audio),
         response_format=data.response_format,

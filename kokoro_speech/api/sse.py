@@ -17,7 +17,7 @@ async def speech_events(speech: SpeechResponse, with_words: bool) -> AsyncIterat
     ``with_words`` (an extension) adds to each delta the timings of the words its audio completes.
     """
     waiting: list[SpokenWord] = []
-    async for piece in speech.pieces():
+    async for piece in speech.pieces_in_time():
         waiting.extend(piece.words)
         if not piece.data:
             continue
@@ -25,6 +25,8 @@ async def speech_events(speech: SpeechResponse, with_words: bool) -> AsyncIterat
         if with_words:
             event["words"], waiting = waiting, []
         yield msgspec.json.encode(event).decode()
+    if speech.outcome.timed_out:
+        return  # no done event: the client can tell the audio is not whole
     done: dict[str, object] = {"type": "speech.audio.done", "usage": speech.usage()}
     if with_words and waiting:
         done["words"] = waiting
