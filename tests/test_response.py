@@ -21,6 +21,8 @@ from litestar.stores.memory import MemoryStore
 from litestar.testing import TestClient
 
 from kokoro_speech import KokoroSpeechPlugin, SpeechConfig
+from kokoro_speech.access.counters import WindowCounter
+from kokoro_speech.access.limits import RateLimiter
 from kokoro_speech.api import speech as speech_routes
 from kokoro_speech.api.schemas import SpeechRequest
 from kokoro_speech.audio import encoders
@@ -202,14 +204,18 @@ async def until(condition: Callable[[], bool], what: str) -> None:
 
 
 async def test_a_timestamps_handler_that_is_cancelled_stops_its_synthesis(
-    engine_service: SpeechService, app_config: SpeechConfig
+    engine_service: SpeechService, app_config: SpeechConfig, tmp_path: Path
 ) -> None:
     lanes = engine_service.engine.lanes
     stopped_before = lanes.runs_stopped
     data = SpeechRequest(model="tts-1", input=" ".join([PARAGRAPH] * 3), voice="af_heart", response_format="wav")
     handler = asyncio.ensure_future(
         speech_routes.create_timed_speech.fn(
-            data=data, service=engine_service, config=app_config, request=idle_request()
+            data=data,
+            service=engine_service,
+            config=app_config,
+            limiter=RateLimiter(app_config.limits, WindowCounter(tmp_path / "limits.sqlite3"), 1.0),
+            request=idle_request(),
         )
     )
     await until(lambda: lanes.busy == 1 and lanes.runs_started >= 2, "a later chunk running")
