@@ -60,6 +60,11 @@ MODEL_INFO = Gauge(
     "kokoro_speech_model_info", "The model in use: 1 for each backend, provider, variant and precision.",
     ["backend", "provider", "variant", "precision"], multiprocess_mode="max",
 )  # fmt: skip
+REDIS_FALLBACKS = Counter(
+    "kokoro_speech_redis_fallbacks",
+    "Cache and rate-limit operations answered from this server's own files because Redis was unavailable.",
+    ["use"],
+)
 
 _LIVE_FILE = re.compile(r"gauge_live\w+_(\d+)\.db")
 
@@ -88,6 +93,10 @@ def _alive(pid: int) -> bool:
 def model_loaded(seconds: float, backend: str, provider: str, variant: str, precision: str | None) -> None:
     LOAD_SECONDS.set(seconds)
     MODEL_INFO.labels(backend, provider, variant, precision or "").set(1)
+
+
+def redis_fallback(use: str) -> None:
+    REDIS_FALLBACKS.labels(use).inc()
 
 
 class SchedulerMetrics:

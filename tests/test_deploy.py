@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -18,7 +19,17 @@ PROBES = {"/health", "/ready"}
 
 
 def documents(path: Path) -> dict[str, dict[str, Any]]:
-    return {doc["kind"]: doc for doc in yaml.safe_load_all(path.read_text()) if doc}
+    """The server's documents by kind; Redis's under ``redis-<kind>``."""
+    out = {}
+    for doc in yaml.safe_load_all(path.read_text()):
+        if doc:
+            redis = doc["metadata"]["name"].endswith("-redis")
+            out[("redis-" if redis else "") + doc["kind"]] = doc
+    return out
+
+
+def _port_after(args: list[str], flag: str = "--port") -> int:
+    return int(args[args.index(flag) + 1])
 
 
 def test_the_kubernetes_manifest_matches_the_config() -> None:
@@ -53,6 +64,17 @@ def test_the_kubernetes_manifest_matches_the_config() -> None:
     labels = pod["metadata"]["labels"]
     assert docs["PodDisruptionBudget"]["spec"]["selector"]["matchLabels"] == labels
     assert docs["HorizontalPodAutoscaler"]["spec"]["scaleTargetRef"]["name"] == docs["Deployment"]["metadata"]["name"]
+    # Every pod reaches the one Redis through its Service, on the port Redis listens on.
+    redis_url = urlsplit(SpeechConfig.from_env(env).redis.url)
+    redis_service = docs["redis-Service"]
+    assert redis_url.hostname == redis_service["metadata"]["name"]
+    (redis_port,) = redis_service["spec"]["ports"]
+    assert redis_url.port == redis_port["port"]
+    (redis,) = docs["redis-Deployment"]["spec"]["template"]["spec"]["containers"]
+    listens = _port_after(redis["args"])
+    assert redis_port["targetPort"] in (next(p["name"] for p in redis["ports"] if p["containerPort"] == listens),)
+    assert redis_service["spec"]["selector"] == docs["redis-Deployment"]["spec"]["template"]["metadata"]["labels"]
+    assert "volatile-lru" in redis["args"], "cached responses and counts expire, so they are what Redis may evict"
 
 
 def test_compose_matches_the_config() -> None:
@@ -65,3 +87,6 @@ def test_compose_matches_the_config() -> None:
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert "EXPOSE 8880" in dockerfile and f"{ServeConfig().port}:{ServeConfig().port}" in service["ports"][0]
     assert any(probe in dockerfile for probe in PROBES)
+    redis_url = urlsplit(SpeechConfig.from_env(env).redis.url)
+    assert redis_url.hostname in compose["services"] and redis_url.hostname in service["depends_on"]
+    assert redis_url.port == _port_after(compose["services"][redis_url.hostname]["command"])

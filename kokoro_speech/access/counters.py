@@ -14,6 +14,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 SQLITE_BUSY_TIMEOUT_S = 5.0
 
@@ -35,6 +36,14 @@ class Count:
     used: int
     reset_s: float
     wanted: int
+
+
+class Counter(Protocol):
+    """Where the counts live: this server's file (:class:`WindowCounter`) or Redis shared by several servers
+    (:class:`~kokoro_speech.access.redis_counter.FailoverCounter`)."""
+
+    async def take(self, wants: dict[str, tuple[int, int]], window_s: float) -> tuple[bool, dict[str, Count]]: ...
+    def close(self) -> None: ...
 
 
 class WindowCounter:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import sqlite3
 
-from kokoro_speech.access.counters import Count, WindowCounter
+from kokoro_speech.access.counters import Count, Counter
 from kokoro_speech.access.keys import ApiKey
 from kokoro_speech.api.errors import OpenAIError
 from kokoro_speech.config import RateLimitConfig
@@ -42,7 +42,7 @@ def headers(counts: dict[str, Count]) -> dict[str, str]:
 
 
 class RateLimiter:
-    def __init__(self, config: RateLimitConfig, counter: WindowCounter, retry_after_s: float) -> None:
+    def __init__(self, config: RateLimitConfig, counter: Counter, retry_after_s: float) -> None:
         self.config = config
         self.counter = counter
         self.retry_after_s = retry_after_s
