@@ -12,6 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from kokoro_speech.config import ServeConfig, SpeechConfig
 from kokoro_speech.logs import configure_logging
 from kokoro_speech.plugin import KokoroSpeechPlugin
+from kokoro_speech.recycling import RequestBudget
 from kokoro_speech.version import __version__
 from kokoro_speech.workers import WorkerReports
 
@@ -36,9 +37,13 @@ def create_app(config: SpeechConfig | None = None, serve: ServeConfig | None = N
     origins = serve.origins()
     app = Litestar(
         plugins=[plugin],
+        middleware=[RequestBudget(serve.worker_max_requests, reports, config.api.prefix)]
+        if reports and serve.worker_max_requests
+        else [],
         cors_config=CORSConfig(allow_origins=origins, expose_headers=EXPOSED_HEADERS) if origins else None,
         openapi_config=OpenAPIConfig(title="kokoro-speech", version=__version__, path="/docs"),
     )
     if reports is not None:
         plugin.runtime.on_failure(reports.failed)
+        plugin.runtime.on_ready(reports.ready)
     return app

@@ -34,6 +34,9 @@ MIN_SPEED = 0.25
 MAX_SPEED = 4.0
 """The range of ``speed`` OpenAI's API accepts."""
 
+MIN_WORKER_LIFETIME_S = 60
+"""Granian refuses a shorter worker lifetime."""
+
 MODEL_MAX_TOKENS = 510
 """The model's context: phoneme tokens per inference, without the two pad tokens."""
 UNTUNED_FIRST_CHUNK_TOKENS = 60
@@ -347,7 +350,8 @@ class CacheConfig:
     ttl_seconds: int = setting(7 * 24 * 3600, env="KOKORO_SPEECH_RESULT_CACHE_TTL_SECONDS")
     """How long a cached response lives."""
     store: str = setting("kokoro_speech_results", env="KOKORO_SPEECH_RESULT_CACHE_STORE")
-    """Name of the Litestar store to use; register another (Redis) under it to replace."""
+    """Name of the Litestar store to use; an application that registers its own store under it replaces the
+    plugin's (for several servers, ``KOKORO_SPEECH_REDIS_URL`` does it for you)."""
     claim_seconds: float = setting(10.0, env="KOKORO_SPEECH_RESULT_CACHE_CLAIM_SECONDS")
     """How long a worker's claim on a response it is making lasts unless renewed (it renews it every third of
     this while it makes it): meanwhile other workers sharing the store wait for the entry instead of making it."""
@@ -376,9 +380,13 @@ class ApiConfig:
     request_timeout_seconds: float = setting(0.0, env="KOKORO_SPEECH_REQUEST_TIMEOUT_SECONDS")
     """Longest a speech request may run: past it, its synthesis stops and its lane is freed; before the first
     byte it is answered 504, after it the stream ends there. 0: no limit."""
+    load_wait_seconds: float = setting(30.0, env="KOKORO_SPEECH_LOAD_WAIT_SECONDS")
+    """How long a request that reaches a worker whose model is still loading waits for it before it is answered
+    503 with Retry-After: a worker that replaces another loads in seconds, and its first callers should not
+    pay for the handover. 0: answer 503 at once."""
 
     def __post_init__(self) -> None:
-        _check(self, positive=("max_body_bytes",), not_negative=("request_timeout_seconds",))
+        _check(self, positive=("max_body_bytes",), not_negative=("request_timeout_seconds", "load_wait_seconds"))
 
 
 @dataclass(frozen=True)
@@ -430,6 +438,35 @@ class MetricsConfig:
 
 
 @dataclass(frozen=True)
+class RedisConfig:
+    """Redis shared by several servers: the result cache and the rate-limit counts live there instead of in this
+    server's own files, so a response made by one server is a hit on every other and a caller's limits hold
+    across them. While Redis cannot be reached each server uses its own files (one warning per outage) and
+    tries Redis again every ``retry_seconds``."""
+
+    url: str = setting("", env="KOKORO_SPEECH_REDIS_URL")
+    """``redis://[:password@]host:port/db`` (``rediss://`` for TLS); empty: no Redis, each server keeps its own."""
+    prefix: str = setting("kokoro-speech", env="KOKORO_SPEECH_REDIS_PREFIX")
+    """Start of every key this server writes, so that several deployments may share one Redis."""
+    timeout_seconds: float = setting(2.0, env="KOKORO_SPEECH_REDIS_TIMEOUT_SECONDS")
+    """Longest wait to connect to Redis or for one answer; past it Redis counts as unavailable. A cached
+    response may be tens of MiB, so this is not as short as a counter alone would allow."""
+    retry_seconds: float = setting(5.0, env="KOKORO_SPEECH_REDIS_RETRY_SECONDS")
+    """After Redis failed, how long requests go straight to this server's own files before Redis is tried again."""
+
+    def __post_init__(self) -> None:
+        if self.timeout_seconds <= 0 or self.retry_seconds <= 0:
+            raise ValueError(
+                "KOKORO_SPEECH_REDIS_TIMEOUT_SECONDS and KOKORO_SPEECH_REDIS_RETRY_SECONDS must be above zero, got "
+                f"{self.timeout_seconds} and {self.retry_seconds}"
+            )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url.strip())
+
+
+@dataclass(frozen=True)
 class SpeechConfig:
     """Configuration of the speech plugin: one sub-config per concern, then the plugin's wiring.
 
@@ -449,6 +486,7 @@ class SpeechConfig:
     access: AccessConfig = field(default_factory=AccessConfig)
     limits: RateLimitConfig = field(default_factory=RateLimitConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
+    redis: RedisConfig = field(default_factory=RedisConfig)
 
     # --- wiring into the application (code only, not settings of a running server) ------------
     state_key: str = "kokoro_speech"
@@ -508,9 +546,24 @@ class ServeConfig:
     to this long; then it stops what is left and exits."""
     respawn_workers: bool = setting(True, env="KOKORO_SPEECH_RESPAWN_WORKERS")
     """Replace a worker that dies (the others keep serving meanwhile) instead of stopping the server."""
+    worker_max_requests: int = setting(0, env="KOKORO_SPEECH_WORKER_MAX_REQUESTS")
+    """Replace a worker once it has answered this many requests (every route, probes included): its replacement
+    starts first, then it finishes what it has in flight and exits. 0: never."""
+    worker_lifetime_seconds: int = setting(0, env="KOKORO_SPEECH_WORKER_LIFETIME_SECONDS")
+    """Replace a worker once it has run this long (Granian's worker lifetime, at least 60 s), the same way.
+    0: never."""
 
     def __post_init__(self) -> None:
-        _check(self, positive=("port", "workers", "shutdown_grace_seconds"))
+        _check(
+            self,
+            positive=("port", "workers", "shutdown_grace_seconds"),
+            not_negative=("worker_max_requests", "worker_lifetime_seconds"),
+        )
+        if 0 < self.worker_lifetime_seconds < MIN_WORKER_LIFETIME_S:
+            raise ValueError(
+                f"KOKORO_SPEECH_WORKER_LIFETIME_SECONDS must be 0 (never) or at least {MIN_WORKER_LIFETIME_S}, got "
+                f"{self.worker_lifetime_seconds}"
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServeConfig:

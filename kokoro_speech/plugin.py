@@ -11,7 +11,7 @@ owners wrote them, unless ``app_wide_errors`` is set.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from kokoro_speech.api import catalog, health, speech
 from kokoro_speech.api.errors import OpenAIError, handle_exception
 from kokoro_speech.api.request_log import RequestLogMiddleware
 from kokoro_speech.cache import SQLiteStore
+from kokoro_speech.cache.failover import FailoverStore
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.runtime import ModelLoadFailed, ModelNotReady, SpeechRuntime
 from kokoro_speech.service import SpeechService
@@ -61,7 +62,7 @@ class KokoroSpeechPlugin(InitPlugin):
         runtime = self._runtime = SpeechRuntime(config)
         app_config.state[config.state_key] = runtime
         # Litestar refuses one provider under two names: the routers' and the application's are made apart.
-        own = {name: Provide(provider, sync_to_thread=False) for name, provider in _providers(config.state_key).items()}
+        own = {name: Provide(provider) for name, provider in _providers(config.state_key).items()}
         providers = _providers(config.state_key)
         # The plugin's handlers take fixed names on its own routers; the application's handlers take the
         # configured keys, so they never clash with the application's own dependencies.
@@ -75,7 +76,7 @@ class KokoroSpeechPlugin(InitPlugin):
                     f"the application already has a dependency '{key}': give the plugin another name for its {name} "
                     f"(SpeechConfig.{name}_dependency_key)"
                 )
-            app_config.dependencies[key] = Provide(providers[name], sync_to_thread=False)
+            app_config.dependencies[key] = Provide(providers[name])
         handlers: dict[type[Exception] | int, Any] = {Exception: handle_exception, HTTPException: handle_exception}
         # A function, not the runtime's bound method: Litestar deep-copies routers, and a function is copied as
         # itself, where a bound method would take a copy of the runtime (and fail on its thread pools).
@@ -132,10 +133,10 @@ class KokoroSpeechPlugin(InitPlugin):
             return None
         return ApiKeys(access.key_lines(), access.api_keys_file, self._keys_reload_marker)
 
-    def _register_store(self, app_config: AppConfig) -> SQLiteStore | None:
-        """Register the default result store unless the application has one under that name."""
+    def _register_store(self, app_config: AppConfig) -> SQLiteStore | FailoverStore | None:
+        """Register the plugin's result store unless the application has one under that name."""
         name = self.config.cache.store
-        store = SQLiteStore(self.config.results_db, self.config.cache.max_bytes)
+        store = self.runtime.result_store()
         if app_config.stores is None:
             app_config.stores = {name: store}
         elif isinstance(app_config.stores, StoreRegistry):
@@ -148,31 +149,37 @@ class KokoroSpeechPlugin(InitPlugin):
         return store
 
 
-def _providers(state_key: str) -> dict[str, Callable[[State], Any]]:
-    def runtime(state: State) -> SpeechRuntime:
+def _providers(state_key: str) -> dict[str, Callable[[State], Awaitable[Any]]]:
+    """The plugin's dependencies, each read from the application state (coroutines: no thread to hand off to)."""
+
+    def current(state: State) -> SpeechRuntime:
         found: SpeechRuntime = state[state_key]
         return found
 
-    def service(state: State) -> SpeechService:
-        current = runtime(state)
+    async def runtime(state: State) -> SpeechRuntime:
+        return current(state)
+
+    async def service(state: State) -> SpeechService:
+        worker = current(state)
+        await worker.wait_settled(worker.config.api.load_wait_seconds)
         try:
-            return current.require_service()
+            return worker.require_service()
         except ModelNotReady as error:
             raise OpenAIError(
                 503,
                 str(error),
                 code="model_not_ready",
-                headers={"Retry-After": str(current.config.scheduling.retry_after_seconds)},
+                headers={"Retry-After": str(worker.config.scheduling.retry_after_seconds)},
             ) from error
         except ModelLoadFailed as error:
             raise OpenAIError(
                 500, f"The speech model could not be loaded: {error}", code="model_load_failed"
             ) from error
 
-    def config(state: State) -> SpeechConfig:
-        return runtime(state).config
+    async def config(state: State) -> SpeechConfig:
+        return current(state).config
 
-    def limiter(state: State) -> RateLimiter:
-        return runtime(state).limiter
+    async def limiter(state: State) -> RateLimiter:
+        return current(state).limiter
 
     return {"runtime": runtime, "service": service, "config": config, "limiter": limiter}

@@ -18,16 +18,20 @@ from dataclasses import asdict
 import structlog
 from litestar import Litestar
 from litestar.stores.base import Store
+from litestar.stores.redis import RedisStore
 
 from kokoro_speech import metrics
-from kokoro_speech.access.counters import WindowCounter
+from kokoro_speech.access.counters import Counter, WindowCounter
 from kokoro_speech.access.limits import RateLimiter
+from kokoro_speech.access.redis_counter import FailoverCounter, RedisWindowCounter
 from kokoro_speech.background import BackgroundWork
 from kokoro_speech.cache import MAX_ENTRY_SHARE, ResultCache, SQLiteStore, fingerprint
+from kokoro_speech.cache.failover import FailoverStore
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.service import SpeechService
+from kokoro_speech.shared_state import Failover, redis_client
 from kokoro_speech.version import __version__
 
 log = structlog.get_logger("kokoro_speech")
@@ -54,14 +58,23 @@ class SpeechRuntime:
         self.failure: str | None = None
         """Why the model could not be loaded (for operators: file names, not paths)."""
         self.background = BackgroundWork()
-        self.owned_store: SQLiteStore | None = None
+        self.owned_store: SQLiteStore | FailoverStore | None = None
         """The result store the plugin created (and so closes); None when the app brought its own."""
-        self.limiter = RateLimiter(
-            config.limits, WindowCounter(config.limits_db), config.scheduling.retry_after_seconds
-        )
+        redis = config.redis
+        self.redis = redis_client(redis) if redis.enabled else None
+        """The client of the Redis that servers share (cache and limits), if one is configured."""
+        local = WindowCounter(config.limits_db)
+        counter: Counter = local
+        if self.redis is not None:
+            shared = RedisWindowCounter(self.redis, f"{redis.prefix}:limits")
+            counter = FailoverCounter(shared, local, Failover("limits", redis.retry_seconds))
+        self.limiter = RateLimiter(config.limits, counter, config.scheduling.retry_after_seconds)
         self._scheduler_metrics: metrics.SchedulerMetrics | None = None
         self._loading: asyncio.Task[None] | None = None
+        self._settled = asyncio.Event()
+        """Set once the model is loaded or has failed to load."""
         self._on_failure: list[Callable[[str], None]] = []
+        self._on_ready: list[Callable[[], None]] = []
 
     @property
     def state(self) -> RuntimeState:
@@ -77,6 +90,20 @@ class SpeechRuntime:
             raise ModelLoadFailed(self.failure)
         raise ModelNotReady("The model is still loading; retry shortly.")
 
+    def result_store(self) -> SQLiteStore | FailoverStore:
+        """A new result store: this server's SQLite file, in front of it Redis where one is configured."""
+        local = SQLiteStore(self.config.results_db, self.config.cache.max_bytes)
+        if self.redis is None:
+            return local
+        shared = RedisStore(self.redis, namespace=f"{self.config.redis.prefix}:results")
+        return FailoverStore(shared, local, Failover("cache", self.config.redis.retry_seconds))
+
+    async def wait_settled(self, timeout_s: float) -> None:
+        """Return once the model is loaded or has failed, or after ``timeout_s``, whichever comes first."""
+        if self.state is RuntimeState.LOADING and timeout_s > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._settled.wait(), timeout_s)
+
     def copy_metrics(self) -> None:
         """The engine's counts into the metrics (at each request's start and end)."""
         if self._scheduler_metrics is not None:
@@ -86,12 +113,18 @@ class SpeechRuntime:
         """Call ``callback`` with the reason if the model cannot be loaded."""
         self._on_failure.append(callback)
 
+    def on_ready(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the model is loaded and warmed."""
+        self._on_ready.append(callback)
+
     @asynccontextmanager
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
         # Missing files fail the start at once, with the message saying what to do.
         files = await asyncio.to_thread(assets.resolve, self.config.model)
         store = app.stores.get(self.config.cache.store) if self.config.cache.enabled else None
+        self._settled.clear()
         self._loading = asyncio.create_task(self._load(files, store))
+        self._loading.add_done_callback(lambda _: self._settled.set())
         try:
             yield
         finally:
@@ -107,6 +140,8 @@ class SpeechRuntime:
             if self.owned_store is not None:
                 await self.owned_store.close()
             await asyncio.to_thread(self.limiter.close)
+            if self.redis is not None:
+                await self.redis.aclose()
 
     def _fingerprint(self, files: assets.ModelFiles, engine: SpeechEngine) -> str:
         """What, besides the request, decides a response: model and voices files, what runs the model (graph,
@@ -136,6 +171,11 @@ class SpeechRuntime:
         metrics.model_loaded(load_s, info.backend, info.provider, info.variant, info.precision)
         self._scheduler_metrics = metrics.SchedulerMetrics(engine.lanes)
         engine.lanes.on_change = self._scheduler_metrics.copy
+        for callback in self._on_ready:
+            try:
+                callback()
+            except Exception:
+                log.exception("model ready callback failed")
         log.info(
             "engine ready",
             model=files.model.name,

@@ -1,25 +1,43 @@
-"""Granian running the workers of `kokoro-speech serve`: signals, draining, respawning, the metrics folder.
+"""Granian running the workers of `kokoro-speech serve`: signals, draining, respawning, recycling, the metrics
+folder.
 
 SIGTERM and SIGINT: Granian stops accepting connections, each worker finishes the responses it
-has in flight and then exits; a worker still busy after ``ShutdownConfig``'s grace is killed.
+has in flight and then exits; a worker still busy after the shutdown grace is killed.
 A worker that dies is replaced while the others keep serving. SIGHUP rereads the API keys file
 in every worker instead of Granian's own reload, which would restart every worker and so load
 the model again in each.
+
+Recycling: after ``worker_lifetime_seconds`` Granian's own worker lifetime replaces a worker;
+after ``worker_max_requests`` the worker asks for it (SIGUSR1, see :mod:`kokoro_speech.workers`)
+and the same replacement runs for it alone. Either way the replacement starts first, and the old
+worker keeps serving until the new one has loaded its model (Granian's own handover waits a fixed
+3.5 s, less than a worker takes to import its libraries, so connections were refused in between);
+then the old one is stopped as at shutdown, finishing what it has in flight. Requests that reach
+the new worker while its model loads wait for it (``KOKORO_SPEECH_LOAD_WAIT_SECONDS``).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import time
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from kokoro_speech.config import ServeConfig
-from kokoro_speech.workers import REPORTS_ENV, WorkerReports
+from kokoro_speech.workers import REPORTS_ENV, RETIRE_SIGNAL, WorkerReports
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 """Read by prometheus_client when it is imported, so it is set here and never imported in this process:
 the workers must find it set when they first import it."""
+
+
+HANDOVER_TIMEOUT_S = 600.0
+"""Longest an old worker waits for its replacement's model before it is stopped anyway: a guard against a
+replacement that hangs, not a goal (a replacement loads in seconds; only a first start measures the machine)."""
+HANDOVER_POLL_S = 0.1
 
 
 def run(serve: ServeConfig, folder: Path) -> None:
@@ -32,8 +50,45 @@ def run(serve: ServeConfig, folder: Path) -> None:
     metrics_folder = folder / "metrics"
     metrics_folder.mkdir()
     os.environ[MULTIPROCESS_ENV] = str(metrics_folder)
-    marker = WorkerReports(folder, serve.workers).keys_marker
-    server = Granian(
+    reports = WorkerReports(folder, serve.workers)
+
+    class Server(Granian):  # type: ignore[misc, valid-type]
+        def _respawn_workers(self, workers: list[int], spawn_target: Any, target_loader: Any, delay: float = 0) -> None:
+            if not delay:  # a worker died: there is nothing to hand over from
+                super()._respawn_workers(workers, spawn_target, target_loader, delay)
+                return
+            for idx in workers:
+                self.respawned_wrks[idx] = time.monotonic()
+                old = self.wrks[idx]
+                new = self._spawn_worker(idx=idx, target=spawn_target, callback_loader=target_loader)
+                new.start()
+                self.wrks[idx] = new
+                deadline = time.monotonic() + HANDOVER_TIMEOUT_S
+                while not (reports.settled(new.inner.pid) or self.interrupt_signal or not new.is_alive()):
+                    if time.monotonic() > deadline:
+                        break
+                    time.sleep(HANDOVER_POLL_S)
+                old.terminate()
+                old.join(self.workers_kill_timeout)
+                if old.is_alive():
+                    old.kill()
+                    old.join()
+            self._metrics.incr_spawn(len(workers))
+
+        def _reload(self, spawn_target: Any, target_loader: Any) -> None:
+            # Granian's reload replaces every worker; SIGHUP rereads the keys instead, so this is reached only
+            # through RETIRE_SIGNAL: replace, one at a time and the same way, the workers that asked for it.
+            self.reload_signal = False
+            self.main_loop_interrupt.clear()
+            retiring = reports.retiring()
+            for worker in list(self.wrks):
+                if worker.inner.pid in retiring:
+                    print(f"kokoro-speech: replacing worker-{worker.idx + 1} (due)", file=sys.stderr, flush=True)
+                    self._respawn_workers([worker.idx], spawn_target, target_loader, delay=self.respawn_interval)
+            for pid in retiring:
+                reports.retired(pid)
+
+    server = Server(
         "kokoro_speech.app:create_app",
         factory=True,
         address=serve.host,
@@ -41,14 +96,20 @@ def run(serve: ServeConfig, folder: Path) -> None:
         workers=serve.workers,
         interface=Interfaces.ASGI,
         loop=Loops.uvloop,
-        log_level=serve.log_level.lower(),  # type: ignore[arg-type]
+        log_level=serve.log_level.lower(),
         respawn_failed_workers=serve.respawn_workers,
         workers_kill_timeout=serve.shutdown_grace_seconds,
+        workers_lifetime=serve.worker_lifetime_seconds or None,
     )
 
     def reread_keys(signum: int, frame: FrameType | None) -> None:
-        marker.touch()
+        reports.keys_marker.touch()
         print("kokoro-speech: SIGHUP: the workers reread the API keys file", file=sys.stderr, flush=True)
 
-    server.signal_handler_reload = reread_keys  # type: ignore[method-assign]
+    def replace_due_workers(signum: int, frame: FrameType | None) -> None:
+        server.reload_signal = True
+        server.main_loop_interrupt.set()
+
+    server.signal_handler_reload = reread_keys
+    signal.signal(RETIRE_SIGNAL, replace_due_workers)
     server.serve()

@@ -1,4 +1,5 @@
-"""How `kokoro-speech serve` learns that none of its workers could load the model.
+"""What a worker of `kokoro-speech serve` tells the server: that it could not load the model, or that it is
+due to be replaced.
 
 A worker whose model cannot be loaded stays up and says so (``/ready`` and the speech
 routes answer 500 ``model_load_failed``), so that the others may still serve. It also
@@ -6,6 +7,10 @@ leaves its reason in a folder that ``serve`` made for this run and told its work
 the last worker to fail tells Granian's main process to stop the server (ending only itself would
 have it replaced, to fail again), and ``serve`` exits non-zero with the reason instead of running
 a server that can never answer.
+
+A worker that has answered ``KOKORO_SPEECH_WORKER_MAX_REQUESTS`` requests leaves a note in the
+same folder and sends ``serve`` SIGUSR1; ``serve`` starts its replacement, then stops it
+gracefully (see :mod:`kokoro_speech.serving`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ log = structlog.get_logger("kokoro_speech")
 REPORTS_ENV = "KOKORO_SPEECH_SERVE_REPORTS"
 """Not a setting: ``serve`` sets it for its own workers to the folder of this run's reports."""
 _SUFFIX = ".failed"
+_RETIRING = ".retiring"
+_READY = ".ready"
+RETIRE_SIGNAL = signal.SIGUSR1
+"""What a worker due to be replaced sends `serve`'s main process."""
 KEYS_MARKER = "reread-keys"
 """A file of the run's folder that ``serve`` touches on SIGHUP: its change makes every worker reread the keys."""
 
@@ -53,3 +62,23 @@ class WorkerReports:
 
     def reasons(self) -> list[str]:
         return [path.read_text() for path in sorted(self.folder.glob(f"*{_SUFFIX}"))]
+
+    def ready(self) -> None:
+        """This worker's model is loaded: a worker it replaces may stop now."""
+        (self.folder / f"{os.getpid()}{_READY}").touch()
+
+    def settled(self, pid: int) -> bool:
+        """Whether worker ``pid`` has loaded its model or failed to."""
+        return any((self.folder / f"{pid}{suffix}").exists() for suffix in (_READY, _SUFFIX))
+
+    def retire(self) -> None:
+        """Ask `serve` to replace this worker (it keeps serving until its replacement has started)."""
+        (self.folder / f"{os.getpid()}{_RETIRING}").touch()
+        os.kill(os.getppid(), RETIRE_SIGNAL)
+
+    def retiring(self) -> set[int]:
+        """The workers that asked to be replaced and are not yet."""
+        return {int(path.name.removesuffix(_RETIRING)) for path in self.folder.glob(f"*{_RETIRING}")}
+
+    def retired(self, pid: int) -> None:
+        (self.folder / f"{pid}{_RETIRING}").unlink(missing_ok=True)

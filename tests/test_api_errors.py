@@ -14,6 +14,7 @@ from litestar.testing import TestClient
 
 from kokoro_speech import KokoroSpeechPlugin, SpeechConfig, create_app
 from kokoro_speech.service import SpeechService
+from tests.audio import duration
 from tests.conftest import base_env, wait_for, wait_ready
 from tests.errors import assert_openai_error
 
@@ -78,7 +79,8 @@ def test_unknown_model_lookup(client: TestClient) -> None:
 
 
 def test_before_the_model_is_loaded_ready_and_speech_answer_503(app_config: SpeechConfig) -> None:
-    with TestClient(create_app(app_config), timeout=120) as fresh:
+    impatient = dataclasses.replace(app_config, api=dataclasses.replace(app_config.api, load_wait_seconds=0))
+    with TestClient(create_app(impatient), timeout=120) as fresh:
         ready = fresh.get("/ready")
         speech = fresh.post("/v1/audio/speech", json=GOOD)
         health = fresh.get("/health")
@@ -90,6 +92,14 @@ def test_before_the_model_is_loaded_ready_and_speech_answer_503(app_config: Spee
     assert_openai_error(speech, 503, None, "model_not_ready")
     assert speech.headers["retry-after"]
     assert after.status_code == 200 and after.json()["status"] == "ready"
+
+
+def test_a_request_that_arrives_while_the_model_loads_waits_for_it(app_config: SpeechConfig) -> None:
+    with TestClient(create_app(app_config), timeout=120) as fresh:
+        loading = fresh.get("/ready").json()["status"]
+        speech = fresh.post("/v1/audio/speech", json=GOOD)
+    assert loading == "loading"
+    assert speech.status_code == 200 and duration(speech.content, "mp3") > 0.3
 
 
 def test_the_plugin_mounts_into_any_app_and_hides_internal_errors(app_config: SpeechConfig) -> None:

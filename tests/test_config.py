@@ -61,7 +61,11 @@ def test_environment_values_are_typed() -> None:
 
 
 # Where the value a type gets would break a check between settings, one that keeps it.
-_VALID_OTHERWISE = {"KOKORO_SPEECH_MODEL_SPEED_MAX": ("2.5", 2.5), "KOKORO_SPEECH_CHUNK_TOKENS": ("200", 200)}
+_VALID_OTHERWISE = {
+    "KOKORO_SPEECH_MODEL_SPEED_MAX": ("2.5", 2.5),
+    "KOKORO_SPEECH_CHUNK_TOKENS": ("200", 200),
+    "KOKORO_SPEECH_WORKER_LIFETIME_SECONDS": ("3600", 3600),
+}
 
 
 def _other_value(item: Setting) -> tuple[str, Any]:
@@ -113,6 +117,10 @@ def test_flags_beat_the_environment_and_a_flag_not_given_leaves_it(monkeypatch: 
         ("FIRST_CHUNK_TOKENS", "600"),
         ("FIRST_CHUNK_SECONDS", "0"),
         ("STREAM_RTF", "-0.5"),
+        ("WORKER_LIFETIME_SECONDS", "30"),
+        ("WORKER_MAX_REQUESTS", "-1"),
+        ("REDIS_TIMEOUT_SECONDS", "0"),
+        ("LOAD_WAIT_SECONDS", "-1"),
         ("SENTENCE_PAUSE_SECONDS", "-1"),
         ("MP3_BITRATE", "0"),
         ("LOG_LEVEL", "loud"),

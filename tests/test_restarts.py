@@ -213,3 +213,64 @@ def test_a_request_past_its_time_limit_is_stopped_and_its_lane_freed(home: Path,
 def _lanes(server: Server) -> dict[str, int]:
     lanes = server.get("/ready").json()["lanes"]
     return {"busy": lanes["busy"], "waiting": lanes["waiting"]}
+
+
+LIFETIME_S = 60
+"""Granian's shortest worker lifetime."""
+MAX_REQUESTS = 20
+PACE_S = 5.0
+"""Between requests while the lifetime runs out: few enough that the request count is not reached meanwhile."""
+
+
+def test_a_worker_is_replaced_after_its_lifetime_and_its_requests_without_dropping_one(
+    home: Path, tmp_path: Path
+) -> None:
+    server = server_with(
+        home,
+        tmp_path,
+        1,
+        worker_lifetime_seconds=str(LIFETIME_S),
+        worker_max_requests=str(MAX_REQUESTS),
+        shutdown_grace_seconds=str(DRAIN_GRACE_S),
+    )
+    body = {"model": "tts-1", "voice": "af_heart", "input": "Still here."}
+    answered: list[str] = []
+
+    def ask() -> None:
+        # One worker: any refused or cut request during a replacement fails here.
+        response = server.post("/v1/audio/speech", json=body)
+        assert response.status_code == 200, response.text
+        assert duration(response.content, "mp3") > 0.3
+        answered.append(response.headers["x-worker-pid"])
+
+    try:
+        ask()
+        first = answered[0]
+        # By its lifetime: Granian starts the replacement, then stops the old worker.
+        deadline = time.monotonic() + EVENT_TIMEOUT_S
+        while answered[-1] == first:
+            assert time.monotonic() < deadline, "the worker was not replaced after its lifetime"
+            time.sleep(PACE_S)
+            ask()
+        assert "lifetime expired" in server.log.read_text()
+        second = answered[-1]
+        wait_for(lambda: not psutil.pid_exists(int(first)), "the old worker gone")
+
+        # By its request count, with a stream in flight on it that must end whole.
+        for _ in range(MAX_REQUESTS - 2):
+            ask()
+        stream = SseReader(server, LONG).start()
+        assert stream.worker == second
+        ask()  # the last of its budget: the worker asks to be replaced while the stream still runs
+        while answered[-1] == second:
+            assert time.monotonic() < deadline, "the worker was not replaced after its requests"
+            ask()
+        stream.wait()
+        assert stream.error is None and stream.done, stream.error
+        seconds, level = stream.decoded()
+        assert seconds > 8 and level > -35
+        wait_for(lambda: not psutil.pid_exists(int(second)), "the old worker gone")
+        assert "replacing worker-1 (due)" in server.log.read_text()
+        assert server.process.poll() is None
+    finally:
+        server.stop()
