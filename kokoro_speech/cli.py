@@ -243,7 +243,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         path = Path(args.json) if args.json else Path("bench-results") / f"providers-{stamp}.json"
         return providers.run(path)
     path = Path(args.json) if args.json else Path("bench-results") / f"bench-{stamp}.json"
-    return run(reps=args.reps, json_path=path, compare_workers=not args.no_workers, smoke=args.smoke)
+    return run(
+        reps=args.reps, json_path=path, compare_workers=not args.no_workers, smoke=args.smoke, access=args.access
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -282,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-workers", action="store_true", help="skip the workers=2 comparison")
     bench.add_argument(
         "--smoke", action="store_true", help="every case once on small inputs: checks the benchmark runs (a minute)"
+    )
+    bench.add_argument(
+        "--access", action="store_true", help="with an API key, both rate limits and the metrics on (a team's server)"
     )
     bench.add_argument(
         "--providers",

@@ -47,12 +47,14 @@ def test_voices_lists_every_voice_with_its_openai_names(home: Path, tmp_path: Pa
 
 
 def test_bench_runs_every_case_and_writes_its_figures(home: Path, tmp_path: Path) -> None:
-    """A short smoke run of `kokoro-speech bench`: every case once on small inputs, a table and the JSON."""
+    """A short smoke run of `kokoro-speech bench`: every case once on small inputs, a table and the JSON; with
+    `--access`, so that every request also passes a key, both limits and the metrics (a 401 or 429 fails it)."""
     report = tmp_path / "bench.json"
-    result = run_cli(home, tmp_path, "bench", "--smoke", "--reps", "1", "--json", str(report))
+    result = run_cli(home, tmp_path, "bench", "--smoke", "--access", "--reps", "1", "--json", str(report))
     assert result.returncode == 0, result.stderr
     figures = json.loads(report.read_text())
-    assert figures["smoke"] is True and figures["machine"]["cores"] >= 1
+    assert figures["smoke"] is True and figures["access"] is True and figures["machine"]["cores"] >= 1
+    assert figures["config"]["KOKORO_SPEECH_API_KEYS"], "the server ran with a key"
     cases = {case["case"].split(".")[0]: case for case in figures["cases"]}
     assert set(cases) == {"1", "2", "2b", "3", "3a", "3b", "4", "5", "6", "8"}
     assert all(case["server"] > 0 for case in cases.values())

@@ -77,11 +77,19 @@ def ratios(server: list[float], raw: list[float]) -> list[float]:
 class Measure:
     """Timed calls into the server and into raw kokoro-onnx."""
 
-    def __init__(self, server: ServerProcess, raw: Kokoro, sizes: Sizes = FULL) -> None:
+    def __init__(
+        self, server: ServerProcess, raw: Kokoro, sizes: Sizes = FULL, headers: dict[str, str] | None = None
+    ) -> None:
+        """``headers``: sent with every request (an API key, where the server wants one)."""
         self.server = server
         self.raw = raw
         self.sizes = sizes
-        self.client = httpx.Client(base_url=server.url, timeout=HTTP_TIMEOUT_S)
+        self.headers = headers or {}
+        self.client = self.new_client()
+
+    def new_client(self) -> httpx.Client:
+        """A client of its own (one connection per simulated caller)."""
+        return httpx.Client(base_url=self.server.url, timeout=HTTP_TIMEOUT_S, headers=self.headers)
 
     def body(self, text: str, fmt: str = "pcm", **extra: object) -> dict[str, object]:
         return {"model": "tts-1", "voice": VOICE, "input": text, "response_format": fmt, **extra}
@@ -223,7 +231,7 @@ def server_throughput(m: Measure, texts: list[str]) -> tuple[float, float, int, 
     errors: list[BaseException] = []
 
     def client(index: int) -> None:
-        with httpx.Client(base_url=m.server.url, timeout=HTTP_TIMEOUT_S) as http:
+        with m.new_client() as http:
             for text in texts[index::clients]:
                 try:
                     _, pcm = m.server_whole(text, "pcm", client=http)
@@ -394,7 +402,7 @@ def fairness(m: Measure, reps: int) -> CaseResult:
         def long_stream(text: str, first: threading.Event, stop: threading.Event, errors: list[BaseException]) -> None:
             try:
                 with (
-                    httpx.Client(base_url=m.server.url, timeout=HTTP_TIMEOUT_S) as http,
+                    m.new_client() as http,
                     http.stream("POST", "/v1/audio/speech", json=m.body(text, "mp3")) as response,
                 ):
                     response.raise_for_status()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 import platform
 import tempfile
 from importlib.metadata import version
@@ -58,9 +59,27 @@ def first_chunk_of(engine: SpeechEngine) -> Any:
     return first
 
 
-def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False) -> int:
-    """Every case; ``smoke``: each once on small inputs, to show the benchmark works (no figure to quote)."""
-    config, serve = SpeechConfig.from_env(), ServeConfig.from_env()
+ACCESS_KEY = "sk-bench-access-0123456789"
+ACCESS_LIMIT = 1_000_000
+"""Per minute, requests and characters: counted on every request, never reached."""
+
+
+def access_settings() -> dict[str, str]:
+    """What `--access` turns on: an API key every request sends, both rate limits, and the metrics."""
+    return {
+        "KOKORO_SPEECH_API_KEYS": ACCESS_KEY,
+        "KOKORO_SPEECH_RATE_LIMIT_REQUESTS_PER_MINUTE": str(ACCESS_LIMIT),
+        "KOKORO_SPEECH_RATE_LIMIT_CHARS_PER_MINUTE": str(ACCESS_LIMIT),
+        "KOKORO_SPEECH_METRICS": "true",
+    }
+
+
+def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False, access: bool = False) -> int:
+    """Every case; ``smoke``: each once on small inputs, to show the benchmark works (no figure to quote);
+    ``access``: with an API key, both rate limits and the metrics on, as a team's server runs."""
+    environ = os.environ | access_settings() if access else os.environ
+    config, serve = SpeechConfig.from_env(environ), ServeConfig.from_env(environ)
+    headers = {"Authorization": f"Bearer {ACCESS_KEY}"} if access else {}
     sizes = cases.SMOKE if smoke else cases.FULL
     files = assets.resolve(config.model)
     info = {
@@ -68,10 +87,13 @@ def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False) 
         "model": files.model.name,
         "reps": reps,
         "smoke": smoke,
+        "access": access,
         "config": {**config.to_env(), **serve.to_env()},
     }
     print(f"machine: {info['machine']}")
     print(f"model: {files.model}  repetitions: {reps}")
+    if access:
+        print("access: an API key on every request, both rate limits counted, metrics on")
     results: list[cases.CaseResult] = []
     with tempfile.TemporaryDirectory(prefix="kokoro-bench-") as tmp:
         env = clean_env(**{k.removeprefix("KOKORO_SPEECH_").lower(): v for k, v in config.to_env().items()})
@@ -98,7 +120,7 @@ def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False) 
         )
         raw = Kokoro(str(files.model), str(files.voices))
         engine = SpeechEngine(config, files)
-        measure = cases.Measure(server, raw, sizes)
+        measure = cases.Measure(server, raw, sizes, headers)
         try:
             # Both sides warm before anything is timed.
             measure.server_whole("Warming up the server.")
@@ -125,7 +147,7 @@ def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False) 
         if compare_workers and serve.workers == 1 and not smoke:
             server2 = start_server(env, Path(tmp) / "server-2.log", workers=2)
             startup["workers=2"] = server2.ready_after_s
-            measure2 = cases.Measure(server2, raw, sizes)
+            measure2 = cases.Measure(server2, raw, sizes, headers)
             try:
                 measure2.server_whole("Warming up the first worker.")
                 run2 = cases.throughput(measure2, reps, seed=900)
