@@ -34,6 +34,8 @@ MIN_SPEED = 0.25
 MAX_SPEED = 4.0
 """The range of ``speed`` OpenAI's API accepts."""
 
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+"""What redis-py connects to: TCP, TLS, a Unix socket."""
 MIN_WORKER_LIFETIME_S = 60
 """Granian refuses a shorter worker lifetime."""
 
@@ -455,6 +457,11 @@ class RedisConfig:
     """After Redis failed, how long requests go straight to this server's own files before Redis is tried again."""
 
     def __post_init__(self) -> None:
+        if self.enabled and self.url.split("://", 1)[0] not in REDIS_SCHEMES:
+            raise ValueError(
+                f"KOKORO_SPEECH_REDIS_URL must start with {' or '.join(f'{s}://' for s in REDIS_SCHEMES)}, got "
+                f"{self.url.split('://', 1)[0]!r}"
+            )
         if self.timeout_seconds <= 0 or self.retry_seconds <= 0:
             raise ValueError(
                 "KOKORO_SPEECH_REDIS_TIMEOUT_SECONDS and KOKORO_SPEECH_REDIS_RETRY_SECONDS must be above zero, got "
@@ -547,8 +554,9 @@ class ServeConfig:
     respawn_workers: bool = setting(True, env="KOKORO_SPEECH_RESPAWN_WORKERS")
     """Replace a worker that dies (the others keep serving meanwhile) instead of stopping the server."""
     worker_max_requests: int = setting(0, env="KOKORO_SPEECH_WORKER_MAX_REQUESTS")
-    """Replace a worker once it has answered this many requests (every route, probes included): its replacement
-    starts first, then it finishes what it has in flight and exits. 0: never."""
+    """Replace a worker once it has answered this many API requests (probes and scrapes do not count): its
+    replacement starts first, and it stops once the replacement's model is loaded, finishing what it has in
+    flight. 0: never."""
     worker_lifetime_seconds: int = setting(0, env="KOKORO_SPEECH_WORKER_LIFETIME_SECONDS")
     """Replace a worker once it has run this long (Granian's worker lifetime, at least 60 s), the same way.
     0: never."""

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from prometheus_client import Counter, Gauge, Histogram, multiprocess
 
+from kokoro_speech.workers import alive
+
 if TYPE_CHECKING:
     from kokoro_speech.engine.scheduler import LaneScheduler
     from kokoro_speech.response import SpeechOutcome
@@ -76,18 +78,8 @@ def forget_dead_workers() -> None:
         return
     for path in Path(folder).glob("gauge_live*.db"):
         match = _LIVE_FILE.fullmatch(path.name)
-        if match and not _alive(int(match.group(1))):
+        if match and not alive(int(match.group(1))):
             multiprocess.mark_process_dead(int(match.group(1)))  # type: ignore[no-untyped-call]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def model_loaded(seconds: float, backend: str, provider: str, variant: str, precision: str | None) -> None:

@@ -71,8 +71,8 @@ class SpeechRuntime:
         self.limiter = RateLimiter(config.limits, counter, config.scheduling.retry_after_seconds)
         self._scheduler_metrics: metrics.SchedulerMetrics | None = None
         self._loading: asyncio.Task[None] | None = None
-        self._settled = asyncio.Event()
-        """Set once the model is loaded or has failed to load."""
+        self._settled: asyncio.Event | None = None
+        """Set once the model is loaded or has failed to load (one per lifespan: an event belongs to its loop)."""
         self._on_failure: list[Callable[[str], None]] = []
         self._on_ready: list[Callable[[], None]] = []
 
@@ -100,7 +100,7 @@ class SpeechRuntime:
 
     async def wait_settled(self, timeout_s: float) -> None:
         """Return once the model is loaded or has failed, or after ``timeout_s``, whichever comes first."""
-        if self.state is RuntimeState.LOADING and timeout_s > 0:
+        if self.state is RuntimeState.LOADING and timeout_s > 0 and self._settled is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._settled.wait(), timeout_s)
 
@@ -122,9 +122,9 @@ class SpeechRuntime:
         # Missing files fail the start at once, with the message saying what to do.
         files = await asyncio.to_thread(assets.resolve, self.config.model)
         store = app.stores.get(self.config.cache.store) if self.config.cache.enabled else None
-        self._settled.clear()
+        settled = self._settled = asyncio.Event()
         self._loading = asyncio.create_task(self._load(files, store))
-        self._loading.add_done_callback(lambda _: self._settled.set())
+        self._loading.add_done_callback(lambda _: settled.set())
         try:
             yield
         finally:
@@ -146,11 +146,14 @@ class SpeechRuntime:
     def _fingerprint(self, files: assets.ModelFiles, engine: SpeechEngine) -> str:
         """What, besides the request, decides a response: model and voices files, what runs the model (graph,
         precision and provider change the audio a little), the settings that change the audio, code version,
-        and whether word timings are made (an entry without them cannot answer a request for them)."""
-        stats = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in (files.model, files.voices)]
+        and whether word timings are made (an entry without them cannot answer a request for them).
+
+        The files count by their content: servers that each downloaded the same release share a Redis cache,
+        and a file's path or time would keep their entries apart."""
+        contents = [assets.sha256_of(path) for path in (files.model, files.voices)]
         backend = engine.backend
         return fingerprint(
-            __version__, stats, asdict(backend.info), engine.config.output_settings(), backend.has_durations
+            __version__, contents, asdict(backend.info), engine.config.output_settings(), backend.has_durations
         )
 
     async def _load(self, files: assets.ModelFiles, store: Store | None) -> None:
@@ -159,7 +162,9 @@ class SpeechRuntime:
         try:
             engine = await asyncio.to_thread(SpeechEngine, self.config, files)
             warmup = await asyncio.to_thread(engine.warm_up) if self.config.model.warmup else 0.0
-            self.service = self._service(files, engine, store)
+            # Reading the files through for their digest takes a moment: not on the event loop.
+            key = await asyncio.to_thread(self._fingerprint, files, engine) if store is not None else ""
+            self.service = self._service(engine, store, key)
         except Exception as error:
             if engine is not None:
                 engine.close()
@@ -200,16 +205,11 @@ class SpeechRuntime:
             except Exception:
                 log.exception("model load failure callback failed")
 
-    def _service(self, files: assets.ModelFiles, engine: SpeechEngine, store: Store | None) -> SpeechService:
+    def _service(self, engine: SpeechEngine, store: Store | None, fingerprint: str) -> SpeechService:
         cache = None
         if store is not None:
             cache_config = self.config.cache
-            cache = ResultCache(
-                store,
-                cache_config.ttl_seconds,
-                cache_config.max_bytes // MAX_ENTRY_SHARE,
-                self._fingerprint(files, engine),
-            )
+            cache = ResultCache(store, cache_config.ttl_seconds, cache_config.max_bytes // MAX_ENTRY_SHARE, fingerprint)
         return SpeechService(engine.config, engine, cache, self.background)
 
 

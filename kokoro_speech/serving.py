@@ -52,28 +52,79 @@ def run(serve: ServeConfig, folder: Path) -> None:
     os.environ[MULTIPROCESS_ENV] = str(metrics_folder)
     reports = WorkerReports(folder, serve.workers)
 
+    # Old workers still finishing their responses when the server was told to stop: stopped with the rest.
+    draining: list[Any] = []
+
     class Server(Granian):  # type: ignore[misc, valid-type]
         def _respawn_workers(self, workers: list[int], spawn_target: Any, target_loader: Any, delay: float = 0) -> None:
             if not delay:  # a worker died: there is nothing to hand over from
+                for idx in workers:
+                    reports.forget(self.wrks[idx].inner.pid)
                 super()._respawn_workers(workers, spawn_target, target_loader, delay)
                 return
             for idx in workers:
+                if self.interrupt_signal:
+                    return
                 self.respawned_wrks[idx] = time.monotonic()
                 old = self.wrks[idx]
+                # Until the handover ends, the old worker's own exit is not a crash for Granian to answer by
+                # replacing whatever then holds its place (the new worker).
+                old.interrupt_by_parent = True
                 new = self._spawn_worker(idx=idx, target=spawn_target, callback_loader=target_loader)
                 new.start()
                 self.wrks[idx] = new
-                deadline = time.monotonic() + HANDOVER_TIMEOUT_S
-                while not (reports.settled(new.inner.pid) or self.interrupt_signal or not new.is_alive()):
-                    if time.monotonic() > deadline:
-                        break
-                    time.sleep(HANDOVER_POLL_S)
-                old.terminate()
-                old.join(self.workers_kill_timeout)
-                if old.is_alive():
-                    old.kill()
-                    old.join()
-            self._metrics.incr_spawn(len(workers))
+                self._metrics.incr_spawn(1)
+                if self._wait_ready(new):
+                    self._stop_old(old)
+                elif self.interrupt_signal:
+                    draining.append(old)
+                else:
+                    self._keep_old(idx, old, new, spawn_target, target_loader)
+
+        def _wait_ready(self, new: Any) -> bool:
+            """Whether the new worker loaded its model (not: it failed, died, hung or the server is stopping)."""
+            pid = new.inner.pid
+            deadline = time.monotonic() + HANDOVER_TIMEOUT_S
+            while not self.interrupt_signal and new.is_alive() and time.monotonic() < deadline:
+                if reports.is_ready(pid):
+                    return True
+                if reports.has_failed(pid):
+                    return False
+                time.sleep(HANDOVER_POLL_S)
+            return False
+
+        def _stop_old(self, old: Any) -> None:
+            """Stop the old worker as at shutdown: it finishes what it has in flight within the grace."""
+            old.terminate()
+            deadline = time.monotonic() + (self.workers_kill_timeout or HANDOVER_TIMEOUT_S)
+            while old.is_alive() and time.monotonic() < deadline:
+                if self.interrupt_signal:
+                    # The server stops too: the shutdown's one grace covers this worker with the others.
+                    draining.append(old)
+                    return
+                old.join(HANDOVER_POLL_S)
+            if old.is_alive():
+                old.kill()
+                old.join()
+            reports.forget(old.inner.pid)
+
+        def _keep_old(self, idx: int, old: Any, new: Any, spawn_target: Any, target_loader: Any) -> None:
+            """The replacement could not take over: it goes, and the old worker serves on (or, if it died
+            meanwhile, is replaced the way a dead worker is)."""
+            print(f"kokoro-speech: worker-{idx + 1}'s replacement did not start; keeping it", file=sys.stderr)
+            new.kill()
+            new.join()
+            reports.forget(new.inner.pid)
+            self.wrks[idx] = old
+            old.interrupt_by_parent = False
+            if not old.is_alive():
+                reports.forget(old.inner.pid)
+                super()._respawn_workers([idx], spawn_target, target_loader, 0)
+
+        def _stop_workers(self) -> None:
+            self.wrks.extend(draining)
+            draining.clear()
+            super()._stop_workers()
 
         def _reload(self, spawn_target: Any, target_loader: Any) -> None:
             # Granian's reload replaces every worker; SIGHUP rereads the keys instead, so this is reached only
@@ -87,6 +138,9 @@ def run(serve: ServeConfig, folder: Path) -> None:
                     self._respawn_workers([worker.idx], spawn_target, target_loader, delay=self.respawn_interval)
             for pid in retiring:
                 reports.retired(pid)
+            if self.interrupt_children or self.interrupt_signal or self.lifetime_signal:
+                # Whatever came while the handover ran is answered by the main loop's next turn.
+                self.main_loop_interrupt.set()
 
     server = Server(
         "kokoro_speech.app:create_app",

@@ -50,6 +50,9 @@ class Failover:
         self.use = use
         self.retry_seconds = retry_seconds
         self._retry_at: float | None = None
+        self._probing = False
+        """One operation at a time tries a Redis that failed; the others meanwhile stay local, so that a silent
+        Redis costs one request its timeout, not every request that arrives while it times out."""
 
     @property
     def shared(self) -> bool:
@@ -57,10 +60,11 @@ class Failover:
         return self._retry_at is None
 
     async def run(self, shared: Callable[[], Awaitable[T]], local: Callable[[], Awaitable[T]]) -> T:
-        now = time.monotonic()
-        if self._retry_at is not None and now < self._retry_at:
+        probe = self._retry_at is not None
+        if probe and (self._probing or time.monotonic() < (self._retry_at or 0.0)):
             metrics.redis_fallback(self.use)
             return await local()
+        self._probing = probe
         try:
             result = await shared()
         except UNAVAILABLE as error:
@@ -74,6 +78,9 @@ class Failover:
             self._retry_at = time.monotonic() + self.retry_seconds
             metrics.redis_fallback(self.use)
             return await local()
+        finally:
+            if probe:
+                self._probing = False
         if self._retry_at is not None:
             log.info("redis back: shared state in use again", use=self.use)
             self._retry_at = None

@@ -51,12 +51,13 @@ class WorkerReports:
         return self.folder / KEYS_MARKER
 
     def failed(self, reason: str) -> None:
-        """This worker cannot load the model; the last of them to fail stops the server."""
+        """This worker cannot load the model; the last of them to fail stops the server (unless a worker that
+        this one was to replace still serves)."""
         report = self.folder / f"{os.getpid()}{_SUFFIX}"
         partial = report.with_suffix(".partial")
         partial.write_text(reason)
         partial.replace(report)
-        if len(self.reasons()) >= self.workers:
+        if len(self.reasons()) >= self.workers and not self._any_ready():
             log.error("no worker could load the model: stopping the server", reason=reason)
             os.kill(os.getppid(), signal.SIGTERM)
 
@@ -67,9 +68,19 @@ class WorkerReports:
         """This worker's model is loaded: a worker it replaces may stop now."""
         (self.folder / f"{os.getpid()}{_READY}").touch()
 
-    def settled(self, pid: int) -> bool:
-        """Whether worker ``pid`` has loaded its model or failed to."""
-        return any((self.folder / f"{pid}{suffix}").exists() for suffix in (_READY, _SUFFIX))
+    def is_ready(self, pid: int) -> bool:
+        return (self.folder / f"{pid}{_READY}").exists()
+
+    def has_failed(self, pid: int) -> bool:
+        return (self.folder / f"{pid}{_SUFFIX}").exists()
+
+    def forget(self, pid: int) -> None:
+        """Drop what a worker that `serve` stopped reported: it no longer counts as ready, failed or due."""
+        for suffix in (_READY, _SUFFIX, _RETIRING):
+            (self.folder / f"{pid}{suffix}").unlink(missing_ok=True)
+
+    def _any_ready(self) -> bool:
+        return any(alive(int(path.name.removesuffix(_READY))) for path in self.folder.glob(f"*{_READY}"))
 
     def retire(self) -> None:
         """Ask `serve` to replace this worker (it keeps serving until its replacement has started)."""
@@ -82,3 +93,14 @@ class WorkerReports:
 
     def retired(self, pid: int) -> None:
         (self.folder / f"{pid}{_RETIRING}").unlink(missing_ok=True)
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -4,6 +4,7 @@ that costs no request."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import time
@@ -13,6 +14,10 @@ from pathlib import Path
 import openai
 import pytest
 
+from kokoro_speech.access.counters import WindowCounter
+from kokoro_speech.access.redis_counter import RedisWindowCounter
+from kokoro_speech.config import RedisConfig
+from kokoro_speech.shared_state import redis_client
 from tests.audio import duration
 from tests.conftest import UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
 from tests.redis_server import RedisServer
@@ -24,6 +29,7 @@ RETRY_S = 1.0
 TIMEOUT_S = 1.0
 """How long they wait on a Redis that does not answer."""
 RESULTS = "kokoro-speech:results:*"
+MODEL, VOICES = "kokoro-v1.0.int8.onnx", "voices-v1.0.bin"
 LIMITS = "kokoro-speech:limits:*"
 
 
@@ -56,7 +62,12 @@ def test_two_servers_share_one_cache_and_one_set_of_limits(
     home: Path, tmp_path: Path, redis_server: RedisServer
 ) -> None:
     first = server_on(home, tmp_path / "a", redis_server, rate_limit_requests_per_minute=str(SHARED_RPM))
-    second = server_on(home, tmp_path / "b", redis_server, rate_limit_requests_per_minute=str(SHARED_RPM))
+    # The other machine downloaded the same release itself: its files are copies, with their own times.
+    copy = tmp_path / "model-copy"
+    copy.mkdir()
+    for name in (MODEL, VOICES):
+        shutil.copy(home / name, copy / name)
+    second = server_on(copy, tmp_path / "b", redis_server, rate_limit_requests_per_minute=str(SHARED_RPM))
     try:
         made = first.post("/v1/audio/speech", json=speech("Two servers keep one cache between them."))
         assert made.status_code == 200 and made.headers["x-cache"] == "MISS"
@@ -138,3 +149,40 @@ def _local_results(folder: Path) -> int:
             return int(conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
         except sqlite3.OperationalError:
             return 0
+
+
+WINDOW_S = 0.5
+"""Short, so that a window's end is seen within the test."""
+STEPS: list[dict[str, tuple[int, int]]] = [
+    {"c:requests": (1, 2), "c:tokens": (30, 50)},
+    {"c:requests": (1, 2), "c:tokens": (30, 50)},  # over on tokens: refused, and the request is not counted
+    {"c:requests": (1, 2), "c:tokens": (20, 50)},  # fits both exactly
+    {"c:requests": (1, 2)},  # over on requests
+    {"other:requests": (1, 1)},  # another caller's own count
+    {"c:tokens": (60, 50)},  # larger than the limit itself
+]
+
+
+async def test_the_redis_counts_follow_the_same_rules_as_the_servers_own(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    client = redis_client(RedisConfig(url=redis_server.url))
+    shared = RedisWindowCounter(client, "kokoro-speech:limits")
+    local = WindowCounter(tmp_path / "limits.sqlite3")
+    try:
+        for _ in range(2):  # the second time round, in windows that started again
+            for wants in STEPS:
+                (shared_ok, shared_counts), (local_ok, local_counts) = [
+                    await counter.take(wants, WINDOW_S) for counter in (shared, local)
+                ]
+                assert shared_ok == local_ok, wants
+                for key in wants:
+                    s, lc = shared_counts[key], local_counts[key]
+                    assert (s.limit, s.used, s.wanted) == (lc.limit, lc.used, lc.wanted), key
+                    assert 0 < s.reset_s <= WINDOW_S and abs(s.reset_s - lc.reset_s) < WINDOW_S / 2, key
+            time.sleep(WINDOW_S * 1.2)
+        # Counts in Redis expire with their window: nothing is left behind.
+        assert not redis_server.keys(LIMITS)
+    finally:
+        local.close()
+        await client.aclose()
