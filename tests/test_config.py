@@ -65,6 +65,7 @@ _VALID_OTHERWISE = {
     "KOKORO_SPEECH_MODEL_SPEED_MAX": ("2.5", 2.5),
     "KOKORO_SPEECH_CHUNK_TOKENS": ("200", 200),
     "KOKORO_SPEECH_WORKER_LIFETIME_SECONDS": ("3600", 3600),
+    "KOKORO_SPEECH_REDIS_URL": ("redis://cache.internal:6379/1", "redis://cache.internal:6379/1"),
 }
 
 
@@ -120,6 +121,7 @@ def test_flags_beat_the_environment_and_a_flag_not_given_leaves_it(monkeypatch: 
         ("WORKER_LIFETIME_SECONDS", "30"),
         ("WORKER_MAX_REQUESTS", "-1"),
         ("REDIS_TIMEOUT_SECONDS", "0"),
+        ("REDIS_URL", "cache.internal:6379"),
         ("LOAD_WAIT_SECONDS", "-1"),
         ("SENTENCE_PAUSE_SECONDS", "-1"),
         ("MP3_BITRATE", "0"),
