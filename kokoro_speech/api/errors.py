@@ -71,6 +71,14 @@ def _validation_param(exc: ValidationException) -> tuple[str, str | None]:
     """Litestar's validation detail turned into a message and the offending field."""
     extra = exc.extra if isinstance(exc.extra, list) else []
     for item in extra:
+        if (
+            isinstance(item, dict)
+            and item.get("key") == "data"
+            and item.get("source") == "body"
+            and (item.get("message") == "'data'")
+        ):
+            # Litestar's way of saying that the body is empty.
+            return "We could not parse the JSON body of your request: the body is empty; send a JSON object.", None
         if isinstance(item, dict) and item.get("message"):
             message = str(item["message"])
             missing = _MISSING_FIELD.search(message)
