@@ -89,10 +89,18 @@ def leave_during_synthesis(server: Server, body: Mapping[str, object], path: str
         wait_for(lambda: lanes(server)["runs_started"] > started + 1 and lanes(server)["busy"] == 1, "a later chunk")
 
 
+FORMAT_TEXT = "First a short sentence. Then a second one follows it, a little longer than the first, to make chunks."
+
+
+@pytest.fixture(scope="module")
+def pcm_seconds(server: Server) -> float:
+    """How long the formats' text lasts, as raw samples: what every format must decode to."""
+    return duration(b"".join(p for _, p in stream(server, input=FORMAT_TEXT, response_format="pcm")), "pcm")
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_each_format_is_a_valid_stream(server: Server, fmt: str) -> None:
-    text = "First a short sentence. Then a second one follows it, a little longer than the first, to make chunks."
-    pieces = [piece for _, piece in stream(server, input=text, response_format=fmt)]
+def test_each_format_is_a_valid_stream(server: Server, pcm_seconds: float, fmt: str) -> None:
+    pieces = [piece for _, piece in stream(server, input=FORMAT_TEXT, response_format=fmt)]
     assert len(pieces) >= 2, "audio must arrive in pieces, not in one block"
     # What arrived first already plays: a player can start before the rest is made.
     # (TCP may split a piece anywhere: raw pcm is cut back to whole samples.)
@@ -103,8 +111,7 @@ def test_each_format_is_a_valid_stream(server: Server, fmt: str) -> None:
     samples, rate = decode(whole, fmt)
     assert 4.0 < len(samples) / rate < 10.0
     assert level_dbfs(samples) > -35
-    reference = duration(b"".join(p for _, p in stream(server, input=text, response_format="pcm")), "pcm")
-    assert abs(len(samples) / rate - reference) < 0.12
+    assert abs(len(samples) / rate - pcm_seconds) < 0.12
 
 
 def test_first_bytes_arrive_well_before_the_end_of_a_long_input(server: Server) -> None:
