@@ -42,15 +42,31 @@ HANDOVER_POLL_S = 0.1
 
 def run(serve: ServeConfig, folder: Path) -> None:
     """Serve until stopped; ``folder`` is this run's own (reports, the keys marker, the metrics files)."""
-    from granian import Granian
-    from granian.constants import Interfaces, Loops
-
     os.environ[REPORTS_ENV] = str(folder)
     # One folder per run, made empty here: the workers' metrics files of an earlier run never count.
     metrics_folder = folder / "metrics"
     metrics_folder.mkdir()
     os.environ[MULTIPROCESS_ENV] = str(metrics_folder)
     reports = WorkerReports(folder, serve.workers)
+    server = granian_server(serve, reports)
+
+    def reread_keys(signum: int, frame: FrameType | None) -> None:
+        reports.keys_marker.touch()
+        print("kokoro-speech: SIGHUP: the workers reread the API keys file", file=sys.stderr, flush=True)
+
+    def replace_due_workers(signum: int, frame: FrameType | None) -> None:
+        server.reload_signal = True
+        server.main_loop_interrupt.set()
+
+    server.signal_handler_reload = reread_keys
+    signal.signal(RETIRE_SIGNAL, replace_due_workers)
+    server.serve()
+
+
+def granian_server(serve: ServeConfig, reports: WorkerReports) -> Any:
+    """Granian for `serve`'s workers, with this module's handover and replacement of due workers."""
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
 
     # Old workers still finishing their responses when the server was told to stop: stopped with the rest.
     draining: list[Any] = []
@@ -142,7 +158,7 @@ def run(serve: ServeConfig, folder: Path) -> None:
                 # Whatever came while the handover ran is answered by the main loop's next turn.
                 self.main_loop_interrupt.set()
 
-    server = Server(
+    return Server(
         "kokoro_speech.app:create_app",
         factory=True,
         address=serve.host,
@@ -155,15 +171,3 @@ def run(serve: ServeConfig, folder: Path) -> None:
         workers_kill_timeout=serve.shutdown_grace_seconds,
         workers_lifetime=serve.worker_lifetime_seconds or None,
     )
-
-    def reread_keys(signum: int, frame: FrameType | None) -> None:
-        reports.keys_marker.touch()
-        print("kokoro-speech: SIGHUP: the workers reread the API keys file", file=sys.stderr, flush=True)
-
-    def replace_due_workers(signum: int, frame: FrameType | None) -> None:
-        server.reload_signal = True
-        server.main_loop_interrupt.set()
-
-    server.signal_handler_reload = reread_keys
-    signal.signal(RETIRE_SIGNAL, replace_due_workers)
-    server.serve()

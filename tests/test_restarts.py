@@ -13,7 +13,11 @@ from pathlib import Path
 
 import httpx
 import psutil
+from granian import Granian
 
+from kokoro_speech import serving
+from kokoro_speech.config import ServeConfig
+from kokoro_speech.workers import WorkerReports
 from tests.audio import decode, duration, level_dbfs
 from tests.conftest import EVENT_TIMEOUT_S, UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
 
@@ -215,62 +219,48 @@ def _lanes(server: Server) -> dict[str, int]:
     return {"busy": lanes["busy"], "waiting": lanes["waiting"]}
 
 
-LIFETIME_S = 60
-"""Granian's shortest worker lifetime."""
-MAX_REQUESTS = 20
-PACE_S = 5.0
-"""Between requests while the lifetime runs out: few enough that the request count is not reached meanwhile."""
+MAX_REQUESTS = 6
 
 
-def test_a_worker_is_replaced_after_its_lifetime_and_its_requests_without_dropping_one(
-    home: Path, tmp_path: Path
-) -> None:
-    server = server_with(
-        home,
-        tmp_path,
-        1,
-        worker_lifetime_seconds=str(LIFETIME_S),
-        worker_max_requests=str(MAX_REQUESTS),
-        shutdown_grace_seconds=str(DRAIN_GRACE_S),
-    )
+def test_a_worker_due_for_replacement_hands_over_without_dropping_a_request(home: Path, tmp_path: Path) -> None:
+    server = server_with(home, tmp_path, 1, worker_max_requests=str(MAX_REQUESTS), shutdown_grace_seconds="300")
     body = {"model": "tts-1", "voice": "af_heart", "input": "Still here."}
     answered: list[str] = []
 
     def ask() -> None:
-        # One worker: any refused or cut request during a replacement fails here.
+        # One worker: a request refused or cut during the handover fails here.
         response = server.post("/v1/audio/speech", json=body)
         assert response.status_code == 200, response.text
         assert duration(response.content, "mp3") > 0.3
         answered.append(response.headers["x-worker-pid"])
 
     try:
-        ask()
-        first = answered[0]
-        # By its lifetime: Granian starts the replacement, then stops the old worker.
-        deadline = time.monotonic() + EVENT_TIMEOUT_S
-        while answered[-1] == first:
-            assert time.monotonic() < deadline, "the worker was not replaced after its lifetime"
-            time.sleep(PACE_S)
-            ask()
-        assert "lifetime expired" in server.log.read_text()
-        second = answered[-1]
-        wait_for(lambda: not psutil.pid_exists(int(first)), "the old worker gone")
-
-        # By its request count, with a stream in flight on it that must end whole.
         for _ in range(MAX_REQUESTS - 2):
             ask()
+        first = answered[0]
         stream = SseReader(server, LONG).start()
-        assert stream.worker == second
-        ask()  # the last of its budget: the worker asks to be replaced while the stream still runs
-        while answered[-1] == second:
+        assert stream.worker == first
+        ask()  # the last of its requests: the worker asks to be replaced while the stream still runs
+        deadline = time.monotonic() + EVENT_TIMEOUT_S
+        while answered[-1] == first:
             assert time.monotonic() < deadline, "the worker was not replaced after its requests"
             ask()
         stream.wait()
         assert stream.error is None and stream.done, stream.error
         seconds, level = stream.decoded()
         assert seconds > 8 and level > -35
-        wait_for(lambda: not psutil.pid_exists(int(second)), "the old worker gone")
+        wait_for(lambda: not psutil.pid_exists(int(first)), "the old worker gone")
         assert "replacing worker-1 (due)" in server.log.read_text()
         assert server.process.poll() is None
     finally:
         server.stop()
+
+
+def test_a_worker_lifetime_is_granians_with_the_same_handover(tmp_path: Path) -> None:
+    # Granian's lifetime (60 s at least) replaces a worker through the same handover as the test above; what is
+    # the server's own is that the setting reaches it, and that the handover is the one that waits for the model.
+    reports = WorkerReports(tmp_path, 2)
+    lasting = serving.granian_server(ServeConfig(workers=2, worker_lifetime_seconds=3600), reports)
+    assert lasting.workers_lifetime == 3600
+    assert type(lasting)._respawn_workers is not Granian._respawn_workers
+    assert serving.granian_server(ServeConfig(workers=2), reports).workers_lifetime is None
