@@ -74,6 +74,11 @@ def _check(config: object, *, positive: tuple[str, ...] = (), not_negative: tupl
             raise ValueError(f"{_env(config, name)} must not be negative, got {getattr(config, name)}")
 
 
+def _check_above_zero(config: object, name: str) -> None:
+    if getattr(config, name) <= 0:
+        raise ValueError(f"{_env(config, name)} must be above zero, got {getattr(config, name)}")
+
+
 def _env(config: object, name: str) -> str:
     return settings.env_of(type(config), name)
 
@@ -387,8 +392,22 @@ class ApiConfig:
     503 with Retry-After: a worker that replaces another loads in seconds, and its first callers should not
     pay for the handover. 0: answer 503 at once."""
 
+    body_timeout_seconds: float = setting(10.0, env="KOKORO_SPEECH_BODY_TIMEOUT_SECONDS")
+    """Longest a client may take to send a request's body once its headers are in; past it the request is
+    answered 408. A slow sender never holds a lane (none is taken before the body is whole), only its
+    connection, and only this long."""
+    send_timeout_seconds: float = setting(30.0, env="KOKORO_SPEECH_SEND_TIMEOUT_SECONDS")
+    """Longest a streaming response waits for its client to take more once the connection's buffers are full;
+    past it the client counts as gone: the stream ends, its synthesis stops and its lane is freed. 0: wait as
+    long as the connection stays open."""
+
     def __post_init__(self) -> None:
-        _check(self, positive=("max_body_bytes",), not_negative=("request_timeout_seconds", "load_wait_seconds"))
+        _check(
+            self,
+            positive=("max_body_bytes",),
+            not_negative=("request_timeout_seconds", "load_wait_seconds", "send_timeout_seconds"),
+        )
+        _check_above_zero(self, "body_timeout_seconds")
 
 
 @dataclass(frozen=True)
@@ -474,6 +493,15 @@ class RedisConfig:
 
 
 @dataclass(frozen=True)
+class FaultConfig:
+    """Faults a test can make the engine raise on purpose, to see the server take them (all off by default)."""
+
+    fail_word: str = setting("", env="KOKORO_SPEECH_FAULT_FAIL_WORD")
+    """A model run whose chunk says this word (as written, any case) raises, as a failing runtime would: in the
+    first chunk before the response's first byte, in a later one after it. Empty: off. For tests only."""
+
+
+@dataclass(frozen=True)
 class SpeechConfig:
     """Configuration of the speech plugin: one sub-config per concern, then the plugin's wiring.
 
@@ -494,6 +522,7 @@ class SpeechConfig:
     limits: RateLimitConfig = field(default_factory=RateLimitConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
     redis: RedisConfig = field(default_factory=RedisConfig)
+    faults: FaultConfig = field(default_factory=FaultConfig)
 
     # --- wiring into the application (code only, not settings of a running server) ------------
     state_key: str = "kokoro_speech"
@@ -553,6 +582,9 @@ class ServeConfig:
     to this long; then it stops what is left and exits."""
     respawn_workers: bool = setting(True, env="KOKORO_SPEECH_RESPAWN_WORKERS")
     """Replace a worker that dies (the others keep serving meanwhile) instead of stopping the server."""
+    header_timeout_seconds: float = setting(10.0, env="KOKORO_SPEECH_HEADER_TIMEOUT_SECONDS")
+    """Longest a connection may take to send a request's headers (Granian closes it past that): a client that
+    connects and never finishes its headers holds nothing longer."""
     worker_max_requests: int = setting(0, env="KOKORO_SPEECH_WORKER_MAX_REQUESTS")
     """Replace a worker once it has answered this many API requests (probes and scrapes do not count): its
     replacement starts first, and it stops once the replacement's model is loaded, finishing what it has in
@@ -567,6 +599,7 @@ class ServeConfig:
             positive=("port", "workers", "shutdown_grace_seconds"),
             not_negative=("worker_max_requests", "worker_lifetime_seconds"),
         )
+        _check_above_zero(self, "header_timeout_seconds")
         if 0 < self.worker_lifetime_seconds < MIN_WORKER_LIFETIME_S:
             raise ValueError(
                 f"KOKORO_SPEECH_WORKER_LIFETIME_SECONDS must be 0 (never) or at least {MIN_WORKER_LIFETIME_S}, got "

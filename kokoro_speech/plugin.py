@@ -29,7 +29,7 @@ from kokoro_speech.access import ApiKeys
 from kokoro_speech.access.auth import ApiKeyAuthentication
 from kokoro_speech.access.limits import RateLimiter
 from kokoro_speech.api import catalog, health, speech
-from kokoro_speech.api.body import CheckedJsonRequest
+from kokoro_speech.api.body import checked_json_request
 from kokoro_speech.api.errors import OpenAIError, handle_exception
 from kokoro_speech.api.request_log import RequestLogMiddleware
 from kokoro_speech.cache import SQLiteStore
@@ -102,7 +102,7 @@ class KokoroSpeechPlugin(InitPlugin):
                 catalog.list_voices,
             ],
             request_max_body_size=config.api.max_body_bytes,
-            request_class=CheckedJsonRequest,
+            request_class=checked_json_request(config.api.body_timeout_seconds),
             tags=["speech"],
             **guarded,
         )

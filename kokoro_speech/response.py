@@ -7,12 +7,20 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+import structlog
+
 from kokoro_speech.cache import CachedSpeech
 from kokoro_speech.engine.joins import SAMPLE_RATE
 from kokoro_speech.engine.timing import SAMPLES_PER_FRAME, SpokenWord
 
+log = structlog.get_logger("kokoro_speech")
+
 # A cache hit is sent in pieces of this size, so a long hit streams like a miss.
 HIT_PIECE_BYTES = 32 * 1024
+
+
+class StreamFailed(RuntimeError):
+    """The synthesis failed after the response's first byte: the response cannot be whole."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,8 @@ class SpeechOutcome:
     completed: bool = False
     timed_out: bool = False
     """Stopped by the request's time limit."""
+    failure: str | None = None
+    """Why the synthesis failed after the first byte, if it did."""
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -62,6 +72,7 @@ class SpeechOutcome:
             "coalesced": self.coalesced,
             "completed": self.completed,
             **({"timed_out": True} if self.timed_out else {}),
+            **({"failure": self.failure} if self.failure else {}),
             **{f"{name}_ms": round(seconds * 1000, 1) for name, seconds in self.timings.items()},
         }
 
@@ -90,11 +101,11 @@ class SpeechResponse(ABC):
         """The encoded audio, piece by piece, with the words it says."""
 
     async def pieces_in_time(self) -> AsyncIterator[AudioPiece]:
-        """:meth:`pieces` until they end or the deadline passes; then the work stops and so do they."""
-        if self.deadline is None:
-            async for piece in self.pieces():
-                yield piece
-            return
+        """:meth:`pieces` until they end or the deadline passes; then the work stops and so do they.
+
+        A synthesis that fails on the way is logged with its reason and raised as :class:`StreamFailed`: the
+        server then cuts the connection, so the client sees an incomplete response, not a short whole one.
+        """
         pieces = aiter(self.pieces())
         while True:
             try:
@@ -106,6 +117,11 @@ class SpeechResponse(ABC):
                 self.outcome.timed_out = True
                 self.close()
                 return
+            except Exception as error:
+                self.outcome.failure = f"{type(error).__name__}: {error}"
+                log.error("stream ended early: its synthesis failed", reason=self.outcome.failure)
+                self.close()
+                raise StreamFailed(self.outcome.failure) from error
             yield piece
 
     @abstractmethod

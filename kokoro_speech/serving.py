@@ -67,6 +67,7 @@ def granian_server(serve: ServeConfig, reports: WorkerReports) -> Any:
     """Granian for `serve`'s workers, with this module's handover and replacement of due workers."""
     from granian import Granian
     from granian.constants import Interfaces, Loops
+    from granian.http import HTTP1Settings
 
     # Old workers still finishing their responses when the server was told to stop: stopped with the rest.
     draining: list[Any] = []
@@ -170,4 +171,5 @@ def granian_server(serve: ServeConfig, reports: WorkerReports) -> Any:
         respawn_failed_workers=serve.respawn_workers,
         workers_kill_timeout=serve.shutdown_grace_seconds,
         workers_lifetime=serve.worker_lifetime_seconds or None,
+        http1_settings=HTTP1Settings(header_read_timeout=round(serve.header_timeout_seconds * 1000)),
     )

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import signal
-import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -18,8 +14,9 @@ from granian import Granian
 from kokoro_speech import serving
 from kokoro_speech.config import ServeConfig
 from kokoro_speech.workers import WorkerReports
-from tests.audio import decode, duration, level_dbfs
+from tests.audio import duration
 from tests.conftest import EVENT_TIMEOUT_S, UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
+from tests.streams import SseReader
 
 LONG = (
     "A server that is told to stop lets every answer it has started run to its end. This stream began before "
@@ -31,56 +28,6 @@ SHORT_GRACE_S = 2
 MID_STREAM_LIMIT_S = 8
 """Past the first chunk on any CPU, long before the end of three times the long text."""
 MAX_TRIES_FOR_OTHER_WORKER = 30
-
-
-@dataclass
-class SseReader:
-    """An SSE speech stream read on a thread: its worker, its audio, and whether it ended with done."""
-
-    server: Server
-    text: str
-    worker: str | None = None
-    audio: bytearray = field(default_factory=bytearray)
-    done: bool = False
-    error: Exception | None = None
-    started: threading.Event = field(default_factory=threading.Event)
-    ended: threading.Event = field(default_factory=threading.Event)
-    response: httpx.Response | None = None
-
-    def start(self) -> SseReader:
-        threading.Thread(target=self._read, daemon=True).start()
-        assert self.started.wait(EVENT_TIMEOUT_S), "the stream never started"
-        return self
-
-    def _read(self) -> None:
-        body = {"model": "tts-1", "voice": "af_heart", "input": self.text, "stream_format": "sse"}
-        try:
-            with httpx.stream("POST", self.server.url + "/v1/audio/speech", json=body, timeout=EVENT_TIMEOUT_S) as r:
-                self.response = r
-                self.worker = r.headers["x-worker-pid"]
-                self.started.set()
-                for line in r.iter_lines():
-                    if not line.startswith("data: "):
-                        continue
-                    event = json.loads(line[len("data: ") :])
-                    if event["type"] == "speech.audio.delta":
-                        self.audio.extend(base64.b64decode(event["audio"]))
-                    elif event["type"] == "speech.audio.done":
-                        self.done = True
-        except Exception as error:  # the test reads what happened
-            self.error = error
-        finally:
-            self.started.set()
-            self.ended.set()
-
-    def wait(self) -> SseReader:
-        assert self.ended.wait(EVENT_TIMEOUT_S), "the stream never ended"
-        return self
-
-    def decoded(self) -> tuple[float, float]:
-        """Seconds and level of the mp3 received, decoded by PyAV."""
-        samples, rate = decode(bytes(self.audio), "mp3")
-        return len(samples) / rate, level_dbfs(samples)
 
 
 def server_with(home: Path, tmp: Path, workers: int, **settings: str) -> Server:

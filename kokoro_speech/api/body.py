@@ -10,6 +10,7 @@ shape that says what is wrong and where.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
@@ -88,8 +89,27 @@ def _check_strings(value: Any, field: str | None) -> None:
 
 
 class CheckedJsonRequest(Request[Any, Any, Any]):
-    """Litestar's request, whose JSON body is checked (:func:`check_json_body`) before it is decoded."""
+    """Litestar's request, whose body must arrive in time and whose JSON is checked (:func:`check_json_body`)
+    before it is decoded."""
+
+    body_timeout_seconds: float = 10.0
+
+    async def body(self) -> bytes:
+        try:
+            async with asyncio.timeout(self.body_timeout_seconds):
+                return await super().body()
+        except TimeoutError:
+            raise OpenAIError(
+                408,
+                f"The request body did not arrive within {self.body_timeout_seconds:g} s.",
+                code="request_timeout",
+            ) from None
 
     async def json(self) -> Any:
         check_json_body(await self.body())
         return await super().json()
+
+
+def checked_json_request(body_timeout_seconds: float) -> type[CheckedJsonRequest]:
+    """The request class of the API's routes: bodies that take longer than ``body_timeout_seconds`` get 408."""
+    return type("CheckedJsonRequest", (CheckedJsonRequest,), {"body_timeout_seconds": body_timeout_seconds})

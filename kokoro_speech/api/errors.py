@@ -16,6 +16,8 @@ from litestar.exceptions import (
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from kokoro_speech.api.request_log import request_id
+
 log = structlog.get_logger("kokoro_speech")
 access_log = structlog.get_logger("kokoro_speech.access")
 
@@ -129,14 +131,20 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
             return _response(413, "Request body is too large.", code="request_too_large")
         if exc.status_code >= 500:
             log.error("http error", status=exc.status_code, path=request.url.path, detail=exc.detail)
-            return _response(
-                exc.status_code,
-                "The server had an error while processing your request.",
-                code="internal_error",
-                headers=exc.headers,
-            )
+            return _response(exc.status_code, _server_error(request), code="internal_error", headers=exc.headers)
         return _response(exc.status_code, exc.detail, headers=exc.headers)
+    # The log keeps what went wrong (under the request's id); the client gets the id, never the internals.
     log.exception("unhandled error", path=request.url.path, error=type(exc).__name__)
-    return _response(
-        HTTP_500_INTERNAL_SERVER_ERROR, "The server had an error while processing your request.", code="internal_error"
+    return _response(HTTP_500_INTERNAL_SERVER_ERROR, _server_error(request), code="internal_error")
+
+
+def _server_error(request: Request[Any, Any, Any]) -> str:
+    return server_error_message(
+        "The server had an error while processing your request. You can retry your request.",
+        request_id(request.scope),
     )
+
+
+def server_error_message(what: str, named: str | None) -> str:
+    """``what`` happened, and the request ID to report it with (the log has the rest under it)."""
+    return f"{what} If it persists, report it with the request ID {named}." if named else what

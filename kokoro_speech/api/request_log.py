@@ -1,7 +1,8 @@
 """One log line and one set of metrics per request of the plugin's routes, and the answering worker's pid.
 
-The middleware only observes: it times the response, adds ``X-Worker-Pid``, writes the line
-and records the metrics. A handler that knows more about its request (voice, format, audio
+The middleware only observes: it names the request (``X-Request-Id``, as OpenAI's API does, in
+every log line written while it runs), times the response, adds ``X-Worker-Pid``, writes the
+line and records the metrics. A handler that knows more about its request (voice, format, audio
 seconds, cache hit) attaches a :class:`Describes` object with :func:`describe`; its fields
 join the line when the response ends. An API key is named by its id, never by itself.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -26,6 +28,13 @@ log = structlog.get_logger("kokoro_speech.access")
 
 _DESCRIPTION = "kokoro_speech_access_description"
 """Where in the request's scope state the handler leaves its description."""
+_REQUEST_ID = "kokoro_speech_request_id"
+
+
+def request_id(scope: Scope) -> str | None:
+    """The id this request's response and log lines carry (None outside the plugin's routes)."""
+    found = scope.get("state", {}).get(_REQUEST_ID)
+    return found if isinstance(found, str) else None
 
 
 class Describes(Protocol):
@@ -49,41 +58,52 @@ class RequestLogMiddleware(ASGIMiddleware):
         self.on_edge()
         first_byte: float | None = None
         status: int | None = None  # stays None when no response was sent (the client left first)
+        named = f"req_{uuid.uuid4().hex}"
+        scope.setdefault("state", {})[_REQUEST_ID] = named
 
         async def timed_send(message: Message) -> None:
             nonlocal first_byte, status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 # Which worker answered: useful behind several workers, and for seeing the shared cache work.
-                message["headers"] = [*message.get("headers", []), (b"x-worker-pid", str(os.getpid()).encode())]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-worker-pid", str(os.getpid()).encode()),
+                    (b"x-request-id", named.encode()),
+                ]
             elif message["type"] == "http.response.body" and first_byte is None and message.get("body"):
                 first_byte = time.perf_counter()
             await send(message)
 
-        try:
-            await next_app(scope, receive, timed_send)
-        finally:
-            ended = time.perf_counter()
-            fields: dict[str, Any] = {
-                "method": scope.get("method"),
-                "path": scope["path"],
-                "status": status,
-                "ttfb_ms": round((first_byte - started) * 1000, 1) if first_byte else None,
-                "total_ms": round((ended - started) * 1000, 1),
-            }
-            key_id = getattr(scope.get("user"), "id", None)
-            if key_id is not None:
-                fields["key"] = key_id
-            description: Describes | None = scope.get("state", {}).get(_DESCRIPTION)
-            if description is not None:
-                fields.update(description.log_fields())
-            log.info("request", **fields)
-            self.on_edge()
-            metrics.observe(
-                scope.get("path_template", "unmatched"),
-                str(scope.get("method")),
-                status,
-                first_byte - started if first_byte else None,
-                ended - started,
-                description if isinstance(description, SpeechOutcome) else None,
-            )
+        with structlog.contextvars.bound_contextvars(request_id=named):
+            try:
+                await next_app(scope, receive, timed_send)
+            finally:
+                self._finished(scope, started, status, first_byte)
+
+    def _finished(self, scope: Scope, started: float, status: int | None, first_byte: float | None) -> None:
+        """The request's log line and metrics."""
+        ended = time.perf_counter()
+        fields: dict[str, Any] = {
+            "method": scope.get("method"),
+            "path": scope["path"],
+            "status": status,
+            "ttfb_ms": round((first_byte - started) * 1000, 1) if first_byte else None,
+            "total_ms": round((ended - started) * 1000, 1),
+        }
+        key_id = getattr(scope.get("user"), "id", None)
+        if key_id is not None:
+            fields["key"] = key_id
+        description: Describes | None = scope.get("state", {}).get(_DESCRIPTION)
+        if description is not None:
+            fields.update(description.log_fields())
+        log.info("request", **fields)
+        self.on_edge()
+        metrics.observe(
+            scope.get("path_template", "unmatched"),
+            str(scope.get("method")),
+            status,
+            first_byte - started if first_byte else None,
+            ended - started,
+            description if isinstance(description, SpeechOutcome) else None,
+        )

@@ -127,7 +127,9 @@ async def _open(
     with openai_errors(config):
         try:
             async with asyncio.timeout_at(deadline):
-                speech = await service.open(job, outcome)
+                # Until its first chunk is made a request sends nothing, so a client that leaves while it waits
+                # for a lane would go unnoticed: the connection is watched, and its job leaves the queue at once.
+                speech = await until_disconnected(request, service.open(job, outcome))
         except TimeoutError:
             outcome.timed_out = True
             raise OpenAIError(
@@ -136,6 +138,8 @@ async def _open(
                 "retry with a shorter input, or later.",
                 code="timeout",
             ) from None
+    if speech is None:
+        raise _client_closed()
     speech.deadline = deadline
     return speech, limits
 
@@ -172,8 +176,19 @@ async def create_speech(
         raise _no_timestamps()
     speech, limits = await _open(data, service, config, limiter, request)
     if data.stream_format == "sse":
-        return SpeechEvents(speech, speech_events(speech, data.timestamps), headers=_headers(speech, limits))
-    return SpeechStream(speech, speech.audio(), media_type=speech.media_type, headers=_headers(speech, limits))
+        return SpeechEvents(
+            speech,
+            speech_events(speech, data.timestamps),
+            send_timeout=config.api.send_timeout_seconds,
+            headers=_headers(speech, limits),
+        )
+    return SpeechStream(
+        speech,
+        speech.audio(),
+        send_timeout=config.api.send_timeout_seconds,
+        media_type=speech.media_type,
+        headers=_headers(speech, limits),
+    )
 
 
 @post(
@@ -199,7 +214,7 @@ async def create_timed_speech(
     finally:
         speech.close()
     if whole is None:
-        raise OpenAIError(CLIENT_CLOSED_REQUEST, "The client closed the request.", code="client_closed_request")
+        raise _client_closed()
     if speech.outcome.timed_out:
         raise OpenAIError(
             504,
@@ -270,6 +285,10 @@ async def _disconnected(request: Request[Any, Any, Any]) -> None:
     """Returns when the client has closed the connection (the body has been read already)."""
     while (await request.receive())["type"] != "http.disconnect":
         pass
+
+
+def _client_closed() -> OpenAIError:
+    return OpenAIError(CLIENT_CLOSED_REQUEST, "The client closed the request.", code="client_closed_request")
 
 
 def _base64(audio: bytes) -> str:

@@ -29,6 +29,10 @@ WARMUP_TEXT = "Warming up."
 log = structlog.get_logger("kokoro_speech")
 
 
+class InjectedFault(RuntimeError):
+    """A model run that a test asked to fail (``KOKORO_SPEECH_FAULT_FAIL_WORD``), raised as a runtime's error is."""
+
+
 class NothingToSayError(ValueError):
     """The input has no speakable content (only punctuation, symbols or spaces)."""
 
@@ -190,6 +194,7 @@ class SpeechEngine:
     def synthesize_chunk(self, plan: SpeechPlan, index: int, control: RunControl | None = None) -> ChunkAudio:
         synthesis = self.config.synthesis
         chunk = plan.chunks[index]
+        self._inject_fault(plan, index)
         tokens = self.phonemizer.tokenize(chunk.phonemes)
         model_speed = synthesis.model_speed(plan.speed)
         out = self.backend.run(tokens, plan.voice.style_for(len(tokens)), model_speed, control)
@@ -205,6 +210,11 @@ class SpeechEngine:
         pause = 0.0 if last else synthesis.pause_after(chunk.ends)
         return ChunkAudio(join_trimmed(speech, pause / plan.speed), words, tempo)
 
+    def _inject_fault(self, plan: SpeechPlan, index: int) -> None:
+        word = self.config.faults.fail_word.casefold()
+        if word and any(_bare(plan.words[span.owner]) == word for span in plan.spans[index]):
+            raise InjectedFault(f"the model run of chunk {index} failed on purpose: it says '{word}'")
+
     async def synthesize(self, plan: SpeechPlan, index: int) -> ChunkAudio:
         """Chunk ``index`` of ``plan`` on a lane; cancelling stops the model run."""
 
@@ -218,6 +228,10 @@ class SpeechEngine:
 
         priority = Priority.FIRST_CHUNK if index == 0 else Priority.LATER_CHUNK
         return await self.lanes.run(job, priority, cost=len(plan.chunks[index].phonemes))
+
+
+def _bare(word: str) -> str:
+    return "".join(c for c in word if c.isalnum()).casefold()
 
 
 class SynthesisStream:
