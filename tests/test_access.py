@@ -94,7 +94,14 @@ def test_a_missing_or_wrong_key_gets_openais_401(guarded: Server, headers: dict[
     assert "sk-wrong" not in response.text
     # Answered through the request log like any other answer: logged with its status, by this worker.
     assert response.headers["x-worker-pid"]
-    wait_for(lambda: "path=/v1/audio/speech status=401" in guarded.log.read_text(), "the 401 in the log")
+    named = response.headers["x-request-id"]
+    wait_for(
+        lambda: any(
+            "path=/v1/audio/speech" in line and "status=401" in line and named in line
+            for line in guarded.log.read_text().splitlines()
+        ),
+        "the 401 in the log",
+    )
 
 
 def test_the_right_key_is_answered_and_logged_by_its_id_only(guarded: Server) -> None:
