@@ -68,6 +68,12 @@ REDIS_FALLBACKS = Counter(
     ["use"],
 )
 
+CACHE_FAILURES = Counter(
+    "kokoro_speech_cache_failures",
+    "Result cache operations (read, write, claim, reopen) that failed, so the request went on without the cache.",
+    ["operation"],
+)
+
 _LIVE_FILE = re.compile(r"gauge_live\w+_(\d+)\.db")
 
 
@@ -89,6 +95,10 @@ def model_loaded(seconds: float, backend: str, provider: str, variant: str, prec
 
 def redis_fallback(use: str) -> None:
     REDIS_FALLBACKS.labels(use).inc()
+
+
+def cache_failure(operation: str) -> None:
+    CACHE_FAILURES.labels(operation).inc()
 
 
 class SchedulerMetrics:

@@ -108,7 +108,7 @@ class SpeechService:
         making: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._making[key] = making
         claims = self.cache.claims
-        claim = Claim(claims, key, self.config.cache.claim_seconds) if claims is not None else None
+        claim = Claim(claims, key, self.config.cache.claim_seconds, self.cache.health) if claims is not None else None
         try:
             entry = await claim_or_wait(claim, self.cache, self.config.cache.claim_poll_seconds) if claim else None
             if entry is not None:

@@ -1,9 +1,10 @@
 """The result cache: finished responses, keyed on everything that changes their bytes.
 
 Entries live in a Litestar :class:`~litestar.stores.base.Store`. The cache only ever saves
-work: a store that fails or holds something unreadable is logged and treated as a miss,
-never as a failed request. Packing an entry (joining up to tens of MiB and msgpack) and
-unpacking a hit run on a thread, not on the event loop.
+work: a store that fails or holds something unreadable is treated as a miss, never as a
+failed request, and reported once per episode (:class:`~kokoro_speech.cache.health.StoreHealth`).
+Packing an entry (joining up to tens of MiB and msgpack) and unpacking a hit run on a thread,
+not on the event loop.
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ import hashlib
 from typing import Any, Protocol, runtime_checkable
 
 import msgspec
-import structlog
 from litestar.stores.base import Store
 
+from kokoro_speech.cache.health import StoreHealth
 from kokoro_speech.engine.timing import SpokenWord
-
-log = structlog.get_logger("kokoro_speech")
 
 # An entry may take at most this share of the cache, so one long response cannot flush
 # everything else out.
@@ -66,6 +65,7 @@ class ResultCache:
         self._fingerprint = fingerprint
         self.claims: ClaimingStore | None = store if isinstance(store, ClaimingStore) else None
         """The store's claims, where it keeps them: then workers sharing it make each response once."""
+        self.health = StoreHealth()
 
     def key(self, **request: object) -> str:
         """The key of a response given everything in the request that changes its bytes."""
@@ -75,10 +75,12 @@ class ResultCache:
     async def get(self, key: str) -> CachedSpeech | None:
         try:
             raw = await self.store.get(key)
-            return None if raw is None else await asyncio.to_thread(_unpack, raw)
+            entry = None if raw is None else await asyncio.to_thread(_unpack, raw)
         except Exception as error:
-            log.warning("result cache read failed", error=repr(error))
+            self.health.failed("read", error)
             return None
+        self.health.worked("read")
+        return entry
 
     async def put(
         self, key: str, parts: list[bytes], input_tokens: int, audio_samples: int, words: list[SpokenWord]
@@ -90,4 +92,6 @@ class ResultCache:
             packed = await asyncio.to_thread(_pack, parts, input_tokens, audio_samples, words)
             await self.store.set(key, packed, expires_in=self.ttl_seconds)
         except Exception as error:
-            log.warning("result cache write failed", error=repr(error))
+            self.health.failed("write", error)
+            return
+        self.health.worked("write")

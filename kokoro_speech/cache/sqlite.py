@@ -9,12 +9,19 @@ Reads never write: the file's write lock is shared by every worker, and hits que
 would make the cache slowest when it is busiest. Recency is kept in memory and written in
 batches: with every write the store makes anyway, and at most every ``RECENCY_FLUSH_SECONDS``
 on a read, then only if the lock is free at that moment.
+
+The file is outside the server's control: it may be deleted, made read-only, filled with
+garbage or sit on a full disk. An error from SQLite drops the connection, so the next
+operation opens the file afresh (and works once the file is fixed); a file that was removed or
+replaced under an open connection is noticed by its identity and opened again, since SQLite
+would otherwise go on writing to the unlinked copy no other worker sees.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -23,7 +30,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
+import structlog
 from litestar.stores.base import Store
+
+from kokoro_speech import metrics
+
+log = structlog.get_logger("kokoro_speech")
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 RECENCY_FLUSH_SECONDS = 5.0
@@ -64,23 +76,55 @@ class SQLiteStore(Store):
         # processes.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kokoro-cache")
         self._conn: sqlite3.Connection | None = None
+        self._opened: tuple[int, int] | None = None
+        """The device and inode of the file ``_conn`` has open."""
         self._recency: dict[str, float] = {}
         self._recency_since: float | None = None
 
+    def _file_identity(self) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return stat.st_dev, stat.st_ino
+
     def _connect(self) -> sqlite3.Connection:
+        if self._conn is not None and self._file_identity() != self._opened:
+            log.warning("result cache file was removed or replaced: opening it again", file=self.path.name)
+            metrics.cache_failure("reopen")
+            self._disconnect()
         if self._conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
                 self.path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
             )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(_SCHEMA)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.executescript(_SCHEMA)
+            except BaseException:
+                conn.close()
+                raise
             self._conn = conn
+            self._opened = self._file_identity()
         return self._conn
 
+    def _disconnect(self) -> None:
+        conn, self._conn, self._opened = self._conn, None, None
+        if conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+
+    def _guarded(self, fn: Callable[..., T], *args: object) -> T:
+        try:
+            return fn(*args)
+        except sqlite3.DatabaseError:
+            # Whatever broke (the file, its disk), a connection opened afresh sees it fixed.
+            self._disconnect()
+            raise
+
     async def _call(self, fn: Callable[..., T], *args: object) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._guarded, fn, *args)
 
     # --- synchronous bodies, run on the store's thread ----------------------------------
     def _write(self, body: Callable[[sqlite3.Connection], T], *, wait: bool = True) -> T:
@@ -203,8 +247,7 @@ class SQLiteStore(Store):
             # Recency only orders eviction: not worth failing a shutdown over.
             with contextlib.suppress(sqlite3.Error):
                 self._write(lambda _: None)
-        conn, self._conn = self._conn, None
-        conn.close()
+        self._disconnect()
 
     # --- the Store protocol ------------------------------------------------------------
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
