@@ -234,6 +234,8 @@ def _phonemize_run(
         return []
     (phonemes,) = phonemizer.phonemize([" ".join(t.text for t in run)], language)
     said = phonemes.split()
+    if not said:
+        return []  # the G2P says nothing for the run (a lone "·"): there is nothing to own
     if len(said) == len(run):
         return [PhonemeWord(p, t.owner) for p, t in zip(said, run, strict=True)]
     alone = phonemizer.phonemize([t.text for t in run], language)
