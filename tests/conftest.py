@@ -112,3 +112,14 @@ def two_workers(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     server = start_server(base_env(home, tmp, **UNTUNED_SCHEDULE), tmp / "server.log", workers=2)
     yield server
     server.stop()
+
+
+FIGURES: list[str] = []
+"""Lines a test wants in the run's summary (how many cases a fuzzer tried), printed once the run ends."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if FIGURES:
+        terminalreporter.section("figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
