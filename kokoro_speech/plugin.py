@@ -22,7 +22,6 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException, ImproperlyConfiguredException
 from litestar.middleware import DefineMiddleware
 from litestar.plugins import InitPlugin
-from litestar.plugins.prometheus import PrometheusController
 from litestar.stores.registry import StoreRegistry
 
 from kokoro_speech.access import ApiKeys
@@ -32,6 +31,7 @@ from kokoro_speech.api import catalog, health, speech
 from kokoro_speech.api.body import checked_json_request
 from kokoro_speech.api.errors import OpenAIError, handle_exception
 from kokoro_speech.api.request_log import RequestLogMiddleware
+from kokoro_speech.api.scrape import metrics_controller
 from kokoro_speech.cache import SQLiteStore
 from kokoro_speech.cache.failover import FailoverStore
 from kokoro_speech.config import SpeechConfig
@@ -109,7 +109,7 @@ class KokoroSpeechPlugin(InitPlugin):
         probes = Router(path="/", route_handlers=[health.health, health.ready], tags=["health"], **scoped)
         app_config.route_handlers.extend([api, probes])
         if config.metrics.enabled:
-            scrape = type("SpeechMetrics", (PrometheusController,), {"path": config.metrics.path})
+            scrape = metrics_controller(config.metrics.path)
             app_config.route_handlers.append(
                 Router(
                     path="/",

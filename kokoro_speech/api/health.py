@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Response, get
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 
 from kokoro_speech.api.schemas import CacheStats, Health, Lanes, ModelRunner, RunSchedule
 from kokoro_speech.runtime import RuntimeState, SpeechRuntime
@@ -14,7 +15,14 @@ async def health() -> Health:
     return Health(status="ok")
 
 
-@get("/ready", summary="Readiness")
+@get(
+    "/ready",
+    summary="Readiness",
+    responses={
+        500: ResponseSpec(Health, description="The model failed to load; `detail` says why.", generate_examples=False),
+        503: ResponseSpec(Health, description="The model is still loading.", generate_examples=False),
+    },
+)
 async def ready(runtime: NamedDependency[SpeechRuntime]) -> Response[Health]:
     service = runtime.service
     if service is not None:

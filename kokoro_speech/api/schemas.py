@@ -21,6 +21,11 @@ OWNER = "kokoro-speech"
 StreamFormat = Literal["audio", "sse"]
 
 
+def _doc(description: str, *examples: object) -> msgspec.Meta:
+    """A field's description (and examples, which fuzzers start from) in the OpenAPI document."""
+    return msgspec.Meta(description=description, examples=list(examples) if examples else None)
+
+
 class VoiceRef(msgspec.Struct):
     """OpenAI's object form of a voice: ``{"id": "..."}``."""
 
@@ -53,22 +58,29 @@ else:
 class SpeechRequest(msgspec.Struct, kw_only=True):
     """Body of ``POST /v1/audio/speech`` (OpenAI's createSpeech), with optional extension fields."""
 
-    model: str
-    input: str
-    voice: str | VoiceRef
-    instructions: str | None = None
-    """Accepted for compatibility; Kokoro has no instruction following, the output is unchanged."""
+    model: Annotated[str, _doc(f"One of {', '.join(MODELS)} (all speak with Kokoro).", "tts-1")]
+    input: Annotated[
+        str, _doc("The text to speak, up to the server's input limit (4096 characters by default).", "Hello there.")
+    ]
+    voice: Annotated[
+        str | VoiceRef,
+        _doc("A voice of GET /v1/audio/voices, an OpenAI name, or a blend such as `af_bella(2)+af_sky`.", "af_heart"),
+    ]
+    instructions: Annotated[str | None, _doc("Accepted for compatibility; it does not change the output.")] = None
     response_format: AudioFormat = "mp3"
     speed: Annotated[float, msgspec.Meta(ge=MIN_SPEED, le=MAX_SPEED)] = 1.0
-    stream_format: StreamFormat = "audio"
+    stream_format: Annotated[StreamFormat, _doc("`audio`: the bytes; `sse`: server-sent events of base64 audio.")] = (
+        "audio"
+    )
     # --- extensions (not in OpenAI's API; OpenAI's SDK sends them through extra_body) ---
-    lang: str | None = None
-    """Language to read the input in, by code ("en-gb", "ja") or Kokoro letter; default: the voice's."""
-    input_type: InputType = "text"
-    """"phonemes": the input is Kokoro phonemes, spoken as given."""
-    normalization: Normalization | None = None
-    timestamps: bool = False
-    """With stream_format "sse": each delta event also carries the timings of its words."""
+    lang: Annotated[str | None, _doc("Extension: the language to read in (`en-gb`, `ja`, or a Kokoro letter).")] = None
+    input_type: Annotated[InputType, _doc("Extension: `phonemes` speaks the input as Kokoro phonemes.")] = "text"
+    normalization: Annotated[
+        Normalization | None, _doc("Extension: per-request switches of the text normalizer; unset keeps the server's.")
+    ] = None
+    timestamps: Annotated[bool, _doc("Extension, with `stream_format: sse`: each delta carries its words' times.")] = (
+        False
+    )
 
     @property
     def voice_id(self) -> str:
@@ -120,11 +132,12 @@ class TimedSpeech(msgspec.Struct):
 class PhonemizeRequest(msgspec.Struct, kw_only=True):
     """Body of ``POST /v1/audio/phonemize``."""
 
-    input: str
-    lang: str | None = None
-    """Language code or Kokoro letter; default: the voice's, else American English."""
-    voice: str | None = None
-    normalization: Normalization | None = None
+    input: Annotated[str, _doc("The text to phonemize.", "Hello there.")]
+    lang: Annotated[str | None, _doc("Language code or Kokoro letter; default: the voice's, else `en-us`.")] = None
+    voice: Annotated[str | None, _doc("A voice, whose language is used when `lang` is unset.")] = None
+    normalization: Annotated[
+        Normalization | None, _doc("Switches of the text normalizer; unset keeps the server's.")
+    ] = None
 
 
 class Phonemes(msgspec.Struct):

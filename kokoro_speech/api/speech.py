@@ -20,6 +20,7 @@ from kokoro_speech.access.limits import RateLimiter
 from kokoro_speech.api import request_log
 from kokoro_speech.api.closing import SpeechEvents, SpeechStream
 from kokoro_speech.api.errors import OpenAIError
+from kokoro_speech.api.openapi import SPEECH_ERRORS, TEXT_ERRORS, SpeechOperation, error_responses
 from kokoro_speech.api.schemas import MODELS, Normalization, Phonemes, PhonemizeRequest, SpeechRequest, TimedSpeech
 from kokoro_speech.api.sse import speech_events
 from kokoro_speech.config import SpeechConfig
@@ -151,6 +152,8 @@ def _headers(speech: SpeechResponse, limits: dict[str, str]) -> dict[str, str]:
 @post(
     "/audio/speech",
     status_code=200,
+    operation_class=SpeechOperation,
+    responses=error_responses(*SPEECH_ERRORS),
     summary="Create speech",
     description=(
         "OpenAI's createSpeech. `instructions` is accepted but does not change the output. Extensions: "
@@ -194,6 +197,7 @@ async def create_speech(
 @post(
     "/audio/speech/timestamps",
     status_code=200,
+    responses=error_responses(*SPEECH_ERRORS, 504),
     summary="Create speech with word timestamps",
     description="Extension: the same body as createSpeech; answers the whole audio (base64) and each word's times.",
 )
@@ -235,6 +239,7 @@ async def create_timed_speech(
 @post(
     "/audio/phonemize",
     status_code=200,
+    responses=error_responses(*TEXT_ERRORS),
     summary="Phonemize text",
     description="Extension: the phonemes and model tokens the server would speak for `input`.",
 )
