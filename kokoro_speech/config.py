@@ -219,7 +219,8 @@ class SchedulingConfig:
     text_threads: int = setting(1, env="KOKORO_SPEECH_TEXT_THREADS")
     """Threads of a worker that normalize and phonemize text (phonemizers serialize anyway)."""
     queue_size: int = setting(8, env="KOKORO_SPEECH_QUEUE_SIZE")
-    """Requests that may wait for a lane; beyond that new requests get 503."""
+    """Requests that may wait for a lane beyond those the lanes run, counting a stream in progress (it waits
+    again for each later chunk); beyond that new requests get 503 while every lane is busy."""
     preempt_later_chunks: Auto | bool = setting("auto", env="KOKORO_SPEECH_PREEMPT_LATER_CHUNKS")
     """Stop a running later chunk (and redo it next) so a new request's first chunk need not wait. "auto":
     where a later chunk takes long enough on this machine that waiting for it would be noticed."""

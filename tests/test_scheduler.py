@@ -338,3 +338,21 @@ async def test_the_cost_rate_is_learned_from_finished_jobs() -> None:
     await settle()
     assert lanes.seconds_per_cost == pytest.approx(0.5)
     lanes.shutdown()
+
+
+async def test_requests_in_progress_count_against_the_queue() -> None:
+    lanes = LaneScheduler(lanes=1, queue_size=2)
+    await lanes.acquire(Priority.FIRST_CHUNK)
+    lanes.stream_started()
+    lanes.check_admission()  # one stream in progress, room for two beyond the lane
+    lanes.stream_started()
+    waiting = asyncio.create_task(lanes.acquire(Priority.FIRST_CHUNK))
+    await settle()
+    # No first chunk queue is full, but two streams and a newcomer already want the one lane in turn.
+    with pytest.raises(Overloaded):
+        lanes.check_admission()
+    lanes.stream_ended()
+    lanes.check_admission()
+    lanes.release()
+    await settle()
+    assert waiting.done()

@@ -250,6 +250,8 @@ class SynthesisStream:
         """Time the consumer spent waiting for chunks: synthesis it could not overlap."""
         self._next = 0
         self._pending: asyncio.Task[ChunkAudio] | None = None
+        self._in_progress = False
+        """Counted in the scheduler's streams (admission bounds them)."""
 
     def _launch(self) -> None:
         if self._next < len(self.plan.chunks):
@@ -257,12 +259,21 @@ class SynthesisStream:
             self._next += 1
         else:
             self._pending = None
+            self._end()
+
+    def _end(self) -> None:
+        if self._in_progress:
+            self._in_progress = False
+            self.engine.lanes.stream_ended()
 
     async def start(self) -> None:
         self._launch()
         assert self._pending is not None
         await asyncio.wait([self._pending])
         self._pending.result()  # raises what the first chunk raised; the audio stays in the task
+        if self._next < len(self.plan.chunks):
+            self._in_progress = True
+            self.engine.lanes.stream_started()
 
     def __aiter__(self) -> SynthesisStream:
         return self
@@ -283,6 +294,7 @@ class SynthesisStream:
         """Stop: the chunk in flight is cancelled (its model run told to stop) and no other starts."""
         pending, self._pending = self._pending, None
         self._next = len(self.plan.chunks)
+        self._end()
         if pending is not None:
             if not pending.done():
                 pending.cancel()

@@ -103,6 +103,9 @@ class LaneScheduler:
         self._clock = clock
         self.seconds_per_cost: float | None = None
         """Measured on finished jobs; None until the first one finishes."""
+        self.streams = 0
+        """Admitted requests past their first chunk with speech still to make: each waits for a lane again for
+        every later chunk, so they count against the queue as much as first chunks do."""
         self.runs_started = 0
         self.runs_preempted = 0
         self.runs_stopped = 0
@@ -132,8 +135,21 @@ class LaneScheduler:
 
     def check_admission(self) -> None:
         """Raise Overloaded if a new request would be refused now (before any work is spent on it)."""
-        if self._free == 0 and self.waiting_new >= self.queue_size:
-            raise Overloaded(f"all {self.lanes} lanes busy and {self.queue_size} requests waiting")
+        if self._free == 0 and (
+            self.waiting_new >= self.queue_size or self.streams + self.waiting_new >= self.lanes + self.queue_size
+        ):
+            # Counting only first chunks would admit without bound under a sustained overload: every admitted
+            # stream slows the others, and the backlog (and each stream's wait) grows as long as it lasts.
+            raise Overloaded(
+                f"all {self.lanes} lanes busy and {self.queue_size} requests waiting or in progress beyond them"
+            )
+
+    def stream_started(self) -> None:
+        """A request's first chunk is made and more are to come (see :attr:`streams`)."""
+        self.streams += 1
+
+    def stream_ended(self) -> None:
+        self.streams -= 1
 
     async def acquire(self, priority: Priority, *, resume: bool = False, cost: float = 1.0) -> None:
         """Wait for a lane. New requests (FIRST_CHUNK) may be refused with Overloaded.
