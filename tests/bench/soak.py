@@ -1,6 +1,6 @@
 """Soak: mixed traffic at about twice what a real `kokoro-speech serve` can make, for a set time, with its outcomes.
 
-    uv run python -m tests.bench.soak [--minutes 30] [--workers 2] [--out soak.json]
+    uv run python -m tests.bench.soak [--minutes 30] [--workers 2] [--queue-size 8] [--out soak.json]
 
 First a short calibration: as many streams at once as the server has lanes, for a while, gives the audio
 seconds per second it makes. Then requests arrive at random (Poisson) so that the fresh speech asked for is
@@ -53,8 +53,11 @@ SENTENCES = (
     "A good speech server answers quickly, speaks clearly, and never loses what it was asked to say.",
 )
 VOICES = ("af_heart", "am_michael", "bf_emma", "af_bella(2)+af_sky", "alloy", "nova")
+LONG_SENTENCES = 10
+"""A long input: about a minute of speech, several chunks."""
 AUDIO_SECONDS_PER_CHAR = 0.065
 """About how much speech a character of English input makes at speed 1 (for pacing arrivals only)."""
+CALIBRATION_S = 10.0
 BURST_EVERY_S = 45.0
 BURST_SIZE = 8
 SAMPLE_EVERY_S = 3.0
@@ -114,7 +117,7 @@ class Soak:
         if roll < 0.72 and self.asked:
             return Plan("repeat", "/v1/audio/speech", self.rng.choice(self.asked))
         if roll < 0.76:
-            long = " ".join(self.rng.choice(SENTENCES) for _ in range(14))
+            long = " ".join(self.rng.choice(SENTENCES) for _ in range(LONG_SENTENCES))
             return Plan("long", "/v1/audio/speech", body | {"input": long}, read="stream")
         if roll < 0.86:
             return Plan("abandon", "/v1/audio/speech", body, read="abandon")
@@ -193,10 +196,10 @@ class Soak:
 
 def _fresh_audio_per_arrival() -> float:
     """Seconds of new speech an arrival asks for on average, from the mix of :meth:`Soak.plan`: the shares
-    that make speech (an abandoned one about half of it), and the long inputs of 14 sentences."""
+    that make speech (an abandoned one about half of it), and the long inputs."""
     sentence = statistics.mean(len(s) for s in SENTENCES)
     usual = 1.75 * sentence + 16
-    chars = (0.22 + 0.18 + 0.08 + 0.06 + 0.06 + 0.10 / 2 + 0.07) * usual + 0.04 * 14 * sentence
+    chars = (0.22 + 0.18 + 0.08 + 0.06 + 0.06 + 0.10 / 2 + 0.07) * usual + 0.04 * LONG_SENTENCES * sentence
     return chars * AUDIO_SECONDS_PER_CHAR
 
 
@@ -289,7 +292,7 @@ def _quantiles(values: list[float]) -> dict[str, float | None]:
 
 
 async def soak(server: ServerProcess, minutes: float, load: float, lanes: int, seed: int) -> dict[str, Any]:
-    capacity = await _calibrate(server, 12.0, lanes)
+    capacity = await _calibrate(server, CALIBRATION_S, lanes)
     rng = random.Random(seed)
     state = Soak(server.url, rng)
     rate = load * capacity / _fresh_audio_per_arrival()
@@ -367,6 +370,10 @@ def _report(
         "traffic_s": round(traffic_s, 1),
         "requests": len(results),
         "outcomes": dict(sorted(outcomes.items())),
+        "total_s_by_kind": {
+            kind: _quantiles([r.total_s for r in results if r.kind == kind and r.total_s is not None])
+            for kind in sorted({r.kind for r in results})
+        },
         "by_kind": {
             k: dict(Counter(r.outcome for r in results if r.kind == k)) for k in sorted({r.kind for r in results})
         },
@@ -415,13 +422,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--lanes", type=int, default=1, help="lanes per worker")
+    parser.add_argument("--queue-size", type=int, help="the server's KOKORO_SPEECH_QUEUE_SIZE (default: its own)")
     parser.add_argument("--load", type=float, default=2.0, help="fresh speech asked for, as a multiple of capacity")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("soak.json"))
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kokoro-soak-") as folder:
         tmp = Path(folder)
-        env = base_env(model_home(), tmp, **(UNTUNED_SCHEDULE | {"lanes": str(args.lanes)}))
+        settings = UNTUNED_SCHEDULE | {"lanes": str(args.lanes)}
+        if args.queue_size is not None:
+            settings["queue_size"] = str(args.queue_size)
+        env = base_env(model_home(), tmp, **settings)
         server = start_server(env, tmp / "server.log", workers=args.workers)
         try:
             report = asyncio.run(soak(server, args.minutes, args.load, args.workers * args.lanes, args.seed))
