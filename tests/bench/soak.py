@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import contextlib
-import io
 import json
 import random
 import statistics
@@ -34,13 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import av
 import httpx
-import psutil
-from prometheus_client.parser import text_string_to_metric_families
 
+from kokoro_speech.bench.memory import rss_bytes
 from kokoro_speech.testing import ServerProcess
+from tests.audio import duration
 from tests.conftest import UNTUNED_SCHEDULE, base_env, model_home, start_server
+from tests.test_metrics import samples, value
 
 FORMATS = ("mp3", "opus", "aac", "flac", "wav", "pcm")
 PCM_BYTES_PER_SECOND = 48000
@@ -212,14 +210,14 @@ def _check_answer(plan: Plan, data: bytes) -> tuple[str, str] | None:
             if not events or events[-1].get("type") != "speech.audio.done":
                 return "early_end", f"last event {events[-1] if events else None}"
             audio = b"".join(base64.b64decode(e["audio"]) for e in events if e["type"] == "speech.audio.delta")
-            seconds = _seconds(audio, fmt)
+            seconds = duration(audio, fmt)
         elif plan.read == "timestamps":
             answer = json.loads(data)
-            seconds = _seconds(base64.b64decode(answer["audio"]), fmt)
+            seconds = duration(base64.b64decode(answer["audio"]), fmt)
             if not answer["words"]:
                 return "undecodable", "no words"
         else:
-            seconds = _seconds(data, fmt)
+            seconds = duration(data, fmt)
     except Exception as error:  # a broken answer, whatever the decoder says of it
         return "undecodable", repr(error)[:300]
     expected = len(plan.body["input"]) * AUDIO_SECONDS_PER_CHAR / float(plan.body.get("speed", 1.0))
@@ -228,39 +226,9 @@ def _check_answer(plan: Plan, data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _seconds(audio: bytes, fmt: str) -> float:
-    if fmt == "pcm":
-        if len(audio) % 2:
-            raise ValueError("pcm is not whole samples")
-        return len(audio) / PCM_BYTES_PER_SECOND
-    with av.open(io.BytesIO(audio), mode="r") as container:
-        stream = container.streams.audio[0]
-        samples = sum(frame.samples for frame in container.decode(stream))
-        return samples / (stream.codec_context.sample_rate or 24000)
-
-
-def _server_rss(server: ServerProcess) -> int:
-    """Resident bytes of `serve` and every process under it (its workers)."""
-    try:
-        root = psutil.Process(server.process.pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for process in processes:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            total += process.memory_info().rss
-    return total
-
-
 def _gauges(server: ServerProcess) -> dict[str, float]:
-    text = server.get("/metrics").text
-    found = {"kokoro_speech_lanes_busy": 0.0, "kokoro_speech_requests_waiting": 0.0}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name in found:
-                found[sample.name] += sample.value
-    return found
+    scrape = samples(server.get("/metrics").text)
+    return {name: value(scrape, name) for name in ("kokoro_speech_lanes_busy", "kokoro_speech_requests_waiting")}
 
 
 async def _calibrate(server: ServerProcess, seconds: float, streams: int) -> float:
@@ -304,7 +272,7 @@ async def soak(server: ServerProcess, minutes: float, load: float, lanes: int, s
 
     async def sample_memory() -> None:
         while time.monotonic() < stop:
-            memory.append((round(time.monotonic() - started, 1), _server_rss(server)))
+            memory.append((round(time.monotonic() - started, 1), rss_bytes(server)))
             await asyncio.sleep(SAMPLE_EVERY_S)
 
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=0)
@@ -328,7 +296,7 @@ async def soak(server: ServerProcess, minutes: float, load: float, lanes: int, s
         await asyncio.gather(*tasks, return_exceptions=True)
         await sampler
     drained_after = await asyncio.to_thread(_drain, server)
-    memory.append((round(time.monotonic() - started, 1), _server_rss(server)))
+    memory.append((round(time.monotonic() - started, 1), rss_bytes(server)))
     return _report(state.results, memory, capacity, rate, traffic_s, drained_after, minutes)
 
 
