@@ -22,10 +22,6 @@ class StoreHealth:
     def __init__(self) -> None:
         self._failing: set[str] = set()
 
-    @property
-    def failing(self) -> bool:
-        return bool(self._failing)
-
     def failed(self, operation: str, error: BaseException) -> None:
         metrics.cache_failure(operation)
         if not self._failing:
