@@ -74,6 +74,10 @@ class ContainerEncoder:
         options = {"fflags": "+bitexact"}
         if fmt.container == "ogg":
             options["page_duration"] = str(settings.ogg_page_ms * 1000)
+        if fmt.container == "mp3":
+            # No ID3 tag: clients that join several responses into one stream (LibreChat does for long texts)
+            # would put a tag between frames, which decoders refuse. Frames alone concatenate cleanly.
+            options["id3v2_version"] = "0"
         self._container = av.open(self._sink, mode="w", format=fmt.container, options=options)
         stream = self._container.add_stream(fmt.codec, rate=sample_rate, layout="mono")
         assert isinstance(stream, AudioStream)

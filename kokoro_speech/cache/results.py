@@ -22,7 +22,8 @@ from kokoro_speech.engine.timing import SpokenWord
 # An entry may take at most this share of the cache, so one long response cannot flush
 # everything else out.
 MAX_ENTRY_SHARE = 4
-KEY_VERSION = 3
+# 4: mp3 responses lost their ID3 tag, so an entry made before must not answer.
+KEY_VERSION = 4
 
 
 class CachedSpeech(msgspec.Struct, array_like=True):
