@@ -460,6 +460,20 @@ class MetricsConfig:
 
 
 @dataclass(frozen=True)
+class CaptionConfig:
+    """Captions made from the word timings (``captions: "vtt"`` or ``"srt"``): cues of at most two lines."""
+
+    line_chars: int = setting(42, env="KOKORO_SPEECH_CAPTION_LINE_CHARS")
+    """Longest line of a cue, in characters (a single longer word stands alone); 42 is the broadcasters' usual."""
+    max_cue_seconds: float = setting(7.0, env="KOKORO_SPEECH_CAPTION_MAX_CUE_SECONDS")
+    """Longest a cue stays on screen; a slower passage is cut into more cues."""
+
+    def __post_init__(self) -> None:
+        _check(self, positive=("line_chars",))
+        _check_above_zero(self, "max_cue_seconds")
+
+
+@dataclass(frozen=True)
 class RedisConfig:
     """Redis shared by several servers: the result cache and the rate-limit counts live there instead of in this
     server's own files, so a response made by one server is a hit on every other and a caller's limits hold
@@ -522,6 +536,7 @@ class SpeechConfig:
     access: AccessConfig = field(default_factory=AccessConfig)
     limits: RateLimitConfig = field(default_factory=RateLimitConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
+    captions: CaptionConfig = field(default_factory=CaptionConfig)
     redis: RedisConfig = field(default_factory=RedisConfig)
     faults: FaultConfig = field(default_factory=FaultConfig)
 

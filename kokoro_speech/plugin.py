@@ -88,7 +88,11 @@ class KokoroSpeechPlugin(InitPlugin):
         if keys is not None:
             prefix = config.api.prefix.rstrip("/")
             # OPTIONS (CORS preflights) pass by Litestar's default; the lists stay open unless closed too.
-            open_paths = [] if config.access.protect_catalog else [f"^{prefix}/models", f"^{prefix}/audio/voices$"]
+            open_paths = (
+                []
+                if config.access.protect_catalog
+                else [f"^{prefix}/models", f"^{prefix}/audio/models$", f"^{prefix}/audio/voices$"]
+            )
             auth = DefineMiddleware(ApiKeyAuthentication, keys=keys, exclude=open_paths or None)
             guarded = scoped | {"middleware": [logged, auth]}
         api = Router(
@@ -99,6 +103,7 @@ class KokoroSpeechPlugin(InitPlugin):
                 speech.phonemize,
                 catalog.list_models,
                 catalog.get_model,
+                catalog.list_audio_models,
                 catalog.list_voices,
             ],
             request_max_body_size=config.api.max_body_bytes,

@@ -78,9 +78,11 @@ def base_env(home: Path, cache_dir: Path, **settings: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def app_config(home: Path, tmp_path_factory: pytest.TempPathFactory) -> SpeechConfig:
-    """In-process app without the result cache, so every request runs the model."""
+    """In-process app without the result cache, so every request runs the model; untuned (its tests are not
+    about the measurement, which would cost them half a minute)."""
     cache_dir = tmp_path_factory.mktemp("cache")
-    return SpeechConfig.from_env(base_env(home, cache_dir) | {"KOKORO_SPEECH_RESULT_CACHE": "false"})
+    env = base_env(home, cache_dir, **UNTUNED_SCHEDULE) | {"KOKORO_SPEECH_RESULT_CACHE": "false"}
+    return SpeechConfig.from_env(env)
 
 
 def wait_for(condition: Callable[[], object], what: str, timeout: float = EVENT_TIMEOUT_S) -> None:

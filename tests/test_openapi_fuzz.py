@@ -36,6 +36,7 @@ ROUTES = {
     ("post", "/v1/audio/phonemize"),
     ("get", "/v1/models"),
     ("get", "/v1/models/{model_id}"),
+    ("get", "/v1/audio/models"),
     ("get", "/v1/audio/voices"),
     ("get", "/health"),
     ("get", "/ready"),
@@ -47,7 +48,8 @@ ERRORS = {
     ("post", "/v1/audio/phonemize"): {400, 401, 408, 413, 429, 500, 503},
     ("get", "/v1/models"): {401, 500, 503},
     ("get", "/v1/models/{model_id}"): {400, 401, 404, 500, 503},
-    ("get", "/v1/audio/voices"): {401, 500, 503},
+    ("get", "/v1/audio/models"): {401, 500, 503},
+    ("get", "/v1/audio/voices"): {400, 401, 500, 503},
 }
 
 

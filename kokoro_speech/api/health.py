@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Response, get
+from litestar import MediaType, Response, get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
@@ -10,9 +10,11 @@ from kokoro_speech.api.schemas import CacheStats, Health, Lanes, ModelRunner, Ru
 from kokoro_speech.runtime import RuntimeState, SpeechRuntime
 
 
-@get("/health", summary="Liveness")
-async def health() -> Health:
-    return Health(status="ok")
+@get("/health", summary="Liveness", media_type=MediaType.TEXT, description="`OK` while the process answers.")
+async def health() -> str:
+    # Plain "OK", as Speaches answers: the Wyoming bridge (wyoming_openai) recognizes a server that lists its
+    # voices on its model objects by exactly this answer.
+    return "OK"
 
 
 @get(

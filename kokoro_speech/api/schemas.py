@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import msgspec
 
 from kokoro_speech.audio.formats import AudioFormat
+from kokoro_speech.captions import CaptionFormat
 from kokoro_speech.config import MAX_SPEED, MIN_SPEED
 from kokoro_speech.engine.timing import SpokenWord
 from kokoro_speech.job import InputType
@@ -81,10 +82,26 @@ class SpeechRequest(msgspec.Struct, kw_only=True):
     timestamps: Annotated[bool, _doc("Extension, with `stream_format: sse`: each delta carries its words' times.")] = (
         False
     )
+    captions: Annotated[
+        CaptionFormat | None,
+        _doc(
+            "Extension: captions timed by the words, `vtt` (WebVTT) or `srt`, in the answer of "
+            "/v1/audio/speech/timestamps or, with `stream_format: sse`, in the `speech.audio.done` event.",
+            "vtt",
+        ),
+    ] = None
 
     @property
     def voice_id(self) -> str:
         return self.voice.id if isinstance(self.voice, VoiceRef) else self.voice
+
+
+class ModelVoice(msgspec.Struct):
+    """A voice as Speaches lists it on its model objects (where the Wyoming bridge looks for voices)."""
+
+    name: str
+    language: str
+    gender: str
 
 
 class Model(msgspec.Struct):
@@ -92,6 +109,23 @@ class Model(msgspec.Struct):
     object: str = "model"
     created: int = MODEL_CREATED
     owned_by: str = OWNER
+
+
+class ModelWithVoices(Model):
+    """``GET /v1/models/{id}``: OpenAI's model object, and the voices it speaks with."""
+
+    voices: list[ModelVoice] = msgspec.field(default_factory=list)
+
+
+class AudioModel(msgspec.Struct):
+    id: str
+    name: str
+
+
+class AudioModelList(msgspec.Struct):
+    """Answer of ``GET /v1/audio/models``: the shape Open WebUI reads a speech server's models in."""
+
+    models: list[AudioModel]
 
 
 class ModelList(msgspec.Struct):
@@ -116,7 +150,16 @@ class VoiceList(msgspec.Struct):
     voices: list[Voice]
 
 
-class TimedSpeech(msgspec.Struct):
+class VoiceIdList(msgspec.Struct):
+    """``GET /v1/audio/voices?format=strings``: the ids alone, as Kokoro-FastAPI lists them."""
+
+    voices: list[str]
+
+
+VoiceListFormat = Literal["objects", "strings"]
+
+
+class TimedSpeech(msgspec.Struct, omit_defaults=True):
     """Answer of ``POST /v1/audio/speech/timestamps``."""
 
     audio: str
@@ -127,6 +170,8 @@ class TimedSpeech(msgspec.Struct):
     """Seconds of audio."""
     words: list[SpokenWord]
     usage: dict[str, int]
+    captions: str | None = None
+    """With ``captions`` asked for: the caption file's text (WebVTT or SRT)."""
 
 
 class PhonemizeRequest(msgspec.Struct, kw_only=True):

@@ -23,6 +23,7 @@ from kokoro_speech.api.errors import OpenAIError
 from kokoro_speech.api.openapi import SPEECH_ERRORS, TEXT_ERRORS, SpeechOperation, error_responses
 from kokoro_speech.api.schemas import MODELS, Normalization, Phonemes, PhonemizeRequest, SpeechRequest, TimedSpeech
 from kokoro_speech.api.sse import speech_events
+from kokoro_speech.captions import captions
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import languages
 from kokoro_speech.engine.engine import NothingToSayError
@@ -175,13 +176,21 @@ async def create_speech(
             param="timestamps",
             code="invalid_value",
         )
-    if data.timestamps and not service.engine.backend.has_durations:
+    if data.captions is not None and data.stream_format != "sse":
+        raise OpenAIError(
+            400,
+            "'captions' needs stream_format 'sse' (they come in the done event); for a whole file with its "
+            "captions use POST /v1/audio/speech/timestamps.",
+            param="captions",
+            code="invalid_value",
+        )
+    if (data.timestamps or data.captions is not None) and not service.engine.backend.has_durations:
         raise _no_timestamps()
     speech, limits = await _open(data, service, config, limiter, request)
     if data.stream_format == "sse":
         return SpeechEvents(
             speech,
-            speech_events(speech, data.timestamps),
+            speech_events(speech, data.timestamps, data.captions, config.captions),
             send_timeout=config.api.send_timeout_seconds,
             headers=_headers(speech, limits),
         )
@@ -199,7 +208,10 @@ async def create_speech(
     status_code=200,
     responses=error_responses(*SPEECH_ERRORS, 504),
     summary="Create speech with word timestamps",
-    description="Extension: the same body as createSpeech; answers the whole audio (base64) and each word's times.",
+    description=(
+        "Extension: the same body as createSpeech; answers the whole audio (base64), each word's times and, with "
+        "`captions`, the captions of the clip (WebVTT or SRT)."
+    ),
 )
 async def create_timed_speech(
     data: JSONBody[SpeechRequest],
@@ -232,6 +244,9 @@ async def create_timed_speech(
         duration=round(speech.outcome.audio_seconds, 3),
         words=whole.words,
         usage=speech.usage(),
+        captions=None
+        if data.captions is None
+        else captions(whole.words, data.captions, config.captions, speech.outcome.audio_seconds),
     )
     return Response(timed, headers=_headers(speech, limits))
 

@@ -9,19 +9,29 @@ import msgspec
 import structlog
 
 from kokoro_speech.api.errors import error_body, server_error_message
+from kokoro_speech.captions import CaptionFormat, captions
+from kokoro_speech.config import CaptionConfig
 from kokoro_speech.engine.timing import SpokenWord
 from kokoro_speech.response import SpeechResponse, StreamFailed
 
 
-async def speech_events(speech: SpeechResponse, with_words: bool) -> AsyncIterator[str]:
+async def speech_events(
+    speech: SpeechResponse,
+    with_words: bool,
+    caption_format: CaptionFormat | None = None,
+    caption_config: CaptionConfig | None = None,
+) -> AsyncIterator[str]:
     """``speech.audio.delta`` events with base64 audio, then ``speech.audio.done`` with the usage.
 
-    ``with_words`` (an extension) adds to each delta the timings of the words its audio completes.
+    Extensions: ``with_words`` adds to each delta the timings of the words its audio completes;
+    ``caption_format`` adds to the done event the captions of the whole clip.
     """
     waiting: list[SpokenWord] = []
+    spoken: list[SpokenWord] = []
     try:
         async for piece in speech.pieces_in_time():
             waiting.extend(piece.words)
+            spoken.extend(piece.words)
             if not piece.data:
                 continue
             event: dict[str, object] = {"type": "speech.audio.delta", "audio": base64.b64encode(piece.data).decode()}
@@ -42,4 +52,8 @@ async def speech_events(speech: SpeechResponse, with_words: bool) -> AsyncIterat
     done: dict[str, object] = {"type": "speech.audio.done", "usage": speech.usage()}
     if with_words and waiting:
         done["words"] = waiting
+    if caption_format is not None:
+        done["captions"] = captions(
+            spoken, caption_format, caption_config or CaptionConfig(), speech.outcome.audio_seconds
+        )
     yield msgspec.json.encode(done).decode()

@@ -1,0 +1,184 @@
+"""Captions from word timings: cues of at most two short lines, split where a reader would pause, as WebVTT or SRT.
+
+Every sentence starts a cue; a sentence too long for one (two lines, or the longest time a cue stays up) is
+cut into the fewest, most even cues, at clause ends where that costs little evenness. Each cue is shown from
+its first word's start to its last word's end, so cues never overlap and never outlast the audio.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from kokoro_speech.config import CaptionConfig
+from kokoro_speech.engine.timing import SpokenWord
+from kokoro_speech.normalize.english.abbreviations import ABBREVIATIONS, AMBIGUOUS_ABBREVIATIONS
+
+CaptionFormat = Literal["vtt", "srt"]
+
+MEDIA_TYPES: dict[CaptionFormat, str] = {"vtt": "text/vtt", "srt": "application/x-subrip"}
+
+SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？")
+CLAUSE_ENDS = (",", ";", ":", "—", "–", "、", "，", "；", "：")
+# Closing marks that may follow the punctuation that ends a sentence or clause: `"Stop!"`, `(see above),`.
+CLOSERS = "\"'”’»)]}」』"
+# Abbreviations whose full stop does not end a sentence when more text follows ("Dr. Smith", "e.g. this").
+TITLES = frozenset(
+    [name for name, a in ABBREVIATIONS.items() if not a.may_end_sentence]
+    + [name for name in AMBIGUOUS_ABBREVIATIONS if name.endswith(".")]
+)
+# What a cut inside a clause costs, against the squared room a cue leaves unused: a cut at a clause end wins
+# unless it leaves cues far less even (about 20 characters' difference on 42-character lines).
+MID_CLAUSE_CUT_COST = 1000
+# Two lines at most, as broadcasters' caption guidelines ask: more covers the picture.
+MAX_LINES = 2
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float
+    end: float
+    lines: tuple[str, ...]
+
+
+def _ends_with(word: str, marks: tuple[str, ...]) -> bool:
+    return word.rstrip(CLOSERS).endswith(marks)
+
+
+def _ends_sentence(word: str, following: str | None) -> bool:
+    """Whether a sentence ends with ``word``: not at a title's or an initial's full stop ("Dr. Smith",
+    "J. Smith"), nor where the text goes on in lower case."""
+    if not _ends_with(word, SENTENCE_ENDS):
+        return False
+    if following is None:
+        return True
+    bare = word.rstrip(CLOSERS)
+    if bare in TITLES or (len(bare) == 2 and bare[0].isalpha() and bare.endswith(".")):
+        return False
+    return not following[:1].islower()
+
+
+def _text(words: Sequence[SpokenWord]) -> str:
+    return " ".join(w.word for w in words)
+
+
+def split_lines(words: Sequence[str], line_chars: int) -> tuple[str, ...]:
+    """The words as one line, or as two of at most ``line_chars`` (but for a word longer than that): a break
+    after a clause end preferred, then the evenest pair."""
+    text = " ".join(words)
+    if len(text) <= line_chars or len(words) < 2:
+        return (text,)
+
+    def rank(cut: int) -> tuple[bool, bool, int]:
+        first, second = len(" ".join(words[:cut])), len(" ".join(words[cut:]))
+        at_pause = _ends_with(words[cut - 1], CLAUSE_ENDS + SENTENCE_ENDS)
+        return (max(first, second) > line_chars, not at_pause, abs(first - second))
+
+    cut = min(range(1, len(words)), key=rank)
+    return (" ".join(words[:cut]), " ".join(words[cut:]))
+
+
+def _fits_lines(words: Sequence[SpokenWord], line_chars: int) -> bool:
+    """Whether the words fit in ``MAX_LINES`` lines of ``line_chars`` (filling each line in turn is optimal)."""
+    used, length = 1, -1
+    for w in words:
+        size = len(w.word)
+        if length >= 0 and length + 1 + size > line_chars:
+            used, length = used + 1, size
+        else:
+            length = size if length < 0 else length + 1 + size
+    return used <= MAX_LINES
+
+
+def _sentences(words: Sequence[SpokenWord]) -> Iterator[Sequence[SpokenWord]]:
+    start = 0
+    for index, word in enumerate(words):
+        following = words[index + 1].word if index + 1 < len(words) else None
+        if _ends_sentence(word.word, following):
+            yield words[start : index + 1]
+            start = index + 1
+    if start < len(words):
+        yield words[start:]
+
+
+def _fits(words: Sequence[SpokenWord], config: CaptionConfig) -> bool:
+    return len(words) == 1 or (
+        _fits_lines(words, config.line_chars) and words[-1].end - words[0].start <= config.max_cue_seconds
+    )
+
+
+def _split_sentence(words: Sequence[SpokenWord], config: CaptionConfig) -> list[Sequence[SpokenWord]]:
+    """The sentence in cues that each fit, chosen for the least cost: the square of each cue's unused room
+    (so cues come out few and even, with no one-word tail), and a fee for a cut that is not a clause end."""
+    room = MAX_LINES * config.line_chars
+    best = [0.0] + [float("inf")] * len(words)
+    start_of = [0] * (len(words) + 1)
+    for end in range(1, len(words) + 1):
+        for start in range(end - 1, -1, -1):
+            group = words[start:end]
+            if not _fits(group, config):
+                break  # a longer cue fits no better
+            cost = best[start] + max(room - len(_text(group)), 0) ** 2
+            if end < len(words) and not _ends_with(group[-1].word, CLAUSE_ENDS):
+                cost += MID_CLAUSE_CUT_COST
+            if cost < best[end]:
+                best[end], start_of[end] = cost, start
+    cues: list[Sequence[SpokenWord]] = []
+    end = len(words)
+    while end > 0:
+        cues.append(words[start_of[end] : end])
+        end = start_of[end]
+    return cues[::-1]
+
+
+def plan_cues(words: Sequence[SpokenWord], config: CaptionConfig, duration: float | None = None) -> list[Cue]:
+    """The cues for ``words`` (in spoken order): every sentence starts a cue; ``duration``, the audio's,
+    bounds every cue's end."""
+    cues = []
+    for sentence in _sentences(words):
+        for group in _split_sentence(sentence, config):
+            start, end = group[0].start, max(w.end for w in group)
+            if duration is not None:
+                start, end = min(start, duration), min(end, duration)
+            cues.append(Cue(start, max(end, start), split_lines([w.word for w in group], config.line_chars)))
+    return cues
+
+
+def _timestamp(seconds: float, separator: str) -> str:
+    millis = round(max(seconds, 0.0) * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
+
+
+def _vtt_text(line: str) -> str:
+    # WebVTT cue text is markup: these three would start a tag, an entity or end the timing line.
+    return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _srt_text(line: str) -> str:
+    # An arrow in the text would read as a timing line to a lenient parser.
+    return line.replace("-->", "->")
+
+
+def render(cues: Sequence[Cue], caption_format: CaptionFormat) -> str:
+    """The cues as a WebVTT or SRT file."""
+    if caption_format == "vtt":
+        blocks = [
+            f"{n}\n{_timestamp(c.start, '.')} --> {_timestamp(c.end, '.')}\n" + "\n".join(map(_vtt_text, c.lines))
+            for n, c in enumerate(cues, 1)
+        ]
+        return "WEBVTT\n\n" + "".join(block + "\n\n" for block in blocks)
+    blocks = [
+        f"{n}\n{_timestamp(c.start, ',')} --> {_timestamp(c.end, ',')}\n" + "\n".join(map(_srt_text, c.lines))
+        for n, c in enumerate(cues, 1)
+    ]
+    return "".join(block + "\n\n" for block in blocks)
+
+
+def captions(
+    words: Sequence[SpokenWord], caption_format: CaptionFormat, config: CaptionConfig, duration: float | None = None
+) -> str:
+    return render(plan_cues(words, config, duration), caption_format)
