@@ -474,6 +474,16 @@ class CaptionConfig:
 
 
 @dataclass(frozen=True)
+class PageConfig:
+    """The page people try the server with: type, pick a voice, hear it while it is made, words lit as spoken."""
+
+    enabled: bool = setting(True, env="KOKORO_SPEECH_PAGE")
+    """Serve the page (plain HTML, CSS and JavaScript shipped in the package; nothing fetched from elsewhere)."""
+    path: str = setting("/", env="KOKORO_SPEECH_PAGE_PATH")
+    """Where the page is served; its files are under ``<path>/assets/``."""
+
+
+@dataclass(frozen=True)
 class RedisConfig:
     """Redis shared by several servers: the result cache and the rate-limit counts live there instead of in this
     server's own files, so a response made by one server is a hit on every other and a caller's limits hold
@@ -537,6 +547,7 @@ class SpeechConfig:
     limits: RateLimitConfig = field(default_factory=RateLimitConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
     captions: CaptionConfig = field(default_factory=CaptionConfig)
+    page: PageConfig = field(default_factory=PageConfig)
     redis: RedisConfig = field(default_factory=RedisConfig)
     faults: FaultConfig = field(default_factory=FaultConfig)
 

@@ -1,7 +1,7 @@
 """KokoroSpeechPlugin: mounts the speech API into any Litestar application.
 
 The plugin only wires: its routers (the OpenAI-compatible routes under ``api.prefix``,
-``/health`` and ``/ready``, and the metrics), the API keys' authentication middleware on the
+``/health`` and ``/ready``, the metrics and the page), the API keys' authentication middleware on the
 routes they guard, the providers its handlers and the application's own handlers receive, the
 runtime's lifespan and the result store. Its error handlers and request log
 are scoped to its own routers, so a host application's routes and errors stay as their
@@ -35,6 +35,7 @@ from kokoro_speech.api.scrape import metrics_controller
 from kokoro_speech.cache import SQLiteStore
 from kokoro_speech.cache.failover import FailoverStore
 from kokoro_speech.config import SpeechConfig
+from kokoro_speech.page.routes import page_routers
 from kokoro_speech.runtime import ModelLoadFailed, ModelNotReady, SpeechRuntime
 from kokoro_speech.service import SpeechService
 
@@ -113,6 +114,8 @@ class KokoroSpeechPlugin(InitPlugin):
         )
         probes = Router(path="/", route_handlers=[health.health, health.ready], tags=["health"], **scoped)
         app_config.route_handlers.extend([api, probes])
+        if config.page.enabled:
+            app_config.route_handlers.extend(page_routers(config))
         if config.metrics.enabled:
             scrape = metrics_controller(config.metrics.path)
             app_config.route_handlers.append(

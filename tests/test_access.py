@@ -125,7 +125,7 @@ def test_the_sdk_raises_authentication_error_and_works_with_a_key(guarded: Serve
 
 
 def test_probes_and_lists_stay_open(guarded: Server) -> None:
-    for path in ("/health", "/ready", "/v1/models", "/v1/models/tts-1", "/v1/audio/models", "/v1/audio/voices"):
+    for path in ("/", "/health", "/ready", "/v1/models", "/v1/models/tts-1", "/v1/audio/models", "/v1/audio/voices"):
         assert guarded.get(path).status_code == 200, path
     assert guarded.get("/v1/audio/voices", headers={"Authorization": "undefined"}).status_code == 200
     preflight = httpx.options(

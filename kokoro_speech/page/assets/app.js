@@ -1,0 +1,315 @@
+// The page's wiring: one speech request at a time, from the Speak button to a clip in the recent list.
+
+import { ApiError, streamSpeech } from "./api.js";
+import { Captions } from "./captions.js";
+import { ClipList, excerpt } from "./clips.js";
+import { clipFile, save } from "./download.js";
+import { FilePlayer, MsePlayer, PcmPlayer, streamsMp3 } from "./players.js";
+import { settings, storedKey, storeKey } from "./settings.js";
+import { readEvents } from "./sse.js";
+import * as ui from "./ui.js";
+import { VoicePicker } from "./voices.js";
+import { Transcript } from "./words.js";
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  form: $("compose"),
+  text: $("text"),
+  count: $("text-count"),
+  speed: $("speed"),
+  speedOut: $("speed-out"),
+  format: $("format"),
+  key: $("api-key"),
+  speak: $("speak"),
+  stop: $("stop"),
+  audio: $("audio"),
+  download: $("download"),
+};
+
+const FORMAT_NAMES = { mp3: "MP3", opus: "Opus", aac: "AAC", flac: "FLAC", wav: "WAV", pcm: "PCM (raw 16-bit, 24 kHz)" };
+
+const voices = new VoicePicker({
+  select: $("voice"),
+  weight: $("voice-weight"),
+  blend: $("blend"),
+  add: $("blend-add"),
+  expression: $("voice-expr"),
+});
+const transcript = new Transcript($("transcript"), (word) => seekTo(word.start));
+const captions = new Captions(els.audio, $("cue"), $("download-captions"));
+const clips = new ClipList($("clips"), $("clips-empty"), replay);
+
+let session = null; // the request being streamed: { controller, player }
+let loaded = null; // what the player holds: { player, clip }
+let context = null; // one AudioContext for the visit, made in a click so autoplay rules let it sound
+let frame = 0;
+
+function setUp() {
+  els.text.maxLength = settings.maxInputChars;
+  els.speed.min = String(settings.minSpeed);
+  els.speed.max = String(settings.maxSpeed);
+  els.speed.value = "1";
+  els.format.replaceChildren(
+    ...settings.formats.map((format) => new Option(FORMAT_NAMES[format] ?? format, format)),
+  );
+  els.format.value = settings.formats.includes("mp3") ? "mp3" : settings.formats[0];
+  els.key.value = storedKey();
+  // Shown whenever the server wants a key, so a stored one can be changed too; and after any 401.
+  if (settings.keysRequired) ui.askForKey(false);
+
+  els.text.addEventListener("input", countText);
+  els.text.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      speak();
+    }
+  });
+  els.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    speak();
+  });
+  els.stop.addEventListener("click", stop);
+  els.speed.addEventListener("input", showSpeed);
+  els.format.addEventListener("change", labelDownload);
+  // Stored as typed: Enter in the field sends the form before a change event would have come.
+  els.key.addEventListener("input", () => storeKey(els.key.value.trim()));
+  els.download.addEventListener("click", download);
+  for (const name of ["play", "playing", "seeked", "loadedmetadata", "timeupdate"]) {
+    els.audio.addEventListener(name, wake);
+  }
+
+  countText();
+  showSpeed();
+  labelDownload();
+  ui.showPosition(0, 0);
+  voices.load().catch((error) => {
+    ui.setStatus("error", "The voices could not be loaded.");
+    ui.showAlert(`Could not load the voices: ${error.message}`);
+  });
+}
+
+function countText() {
+  const length = els.text.value.length;
+  els.count.textContent = `${length.toLocaleString()} / ${settings.maxInputChars.toLocaleString()}`;
+  els.count.classList.toggle("over", length > settings.maxInputChars);
+}
+
+function showSpeed() {
+  els.speedOut.textContent = `${Number(els.speed.value).toFixed(2)}×`;
+}
+
+function labelDownload() {
+  els.download.textContent = `Download .${els.format.value}`;
+}
+
+function audioContext() {
+  context ??= new (window.AudioContext || window.webkitAudioContext)();
+  // On iPhones Web Audio follows the ring/silent switch unless the page says it plays media.
+  if (navigator.audioSession) navigator.audioSession.type = "playback";
+  if (context.state !== "running") context.resume().catch(() => {});
+  return context;
+}
+
+function refuse(message, focus) {
+  ui.setStatus("error", "Nothing was sent.");
+  ui.showAlert(message);
+  focus?.focus();
+}
+
+// Called straight from the click or key press: the audio must be unlocked before the first await.
+function speak() {
+  const text = els.text.value;
+  if (!text.trim()) return refuse("Type some text to speak first.", els.text);
+  if (text.length > settings.maxInputChars) {
+    return refuse(
+      `The text has ${text.length.toLocaleString()} characters; this server takes at most ` +
+        `${settings.maxInputChars.toLocaleString()}.`,
+      els.text,
+    );
+  }
+  const voice = voices.value();
+  if (!voice) return refuse("Choose a voice first.", $("voice"));
+
+  stop();
+  ui.clearAlert();
+  const player = streamsMp3() ? new MsePlayer(els.audio) : new PcmPlayer(els.audio, audioContext());
+  const request = { model: "tts-1", input: text, voice, speed: Number(els.speed.value), response_format: player.streamFormat };
+  const current = { controller: new AbortController(), player, request, startedAt: performance.now() };
+  session = current;
+  load(player, null);
+  ui.resetFigures();
+  ui.setStatus("waiting", "Waiting for the first audio…");
+  els.stop.disabled = false;
+  player.onFirstAudio = (at) => ui.showFirstAudio(at - current.startedAt);
+  player.onBlocked = () => ui.showAlert("The browser held the audio back: press play to listen.");
+  run(current);
+}
+
+async function run(current) {
+  const { controller, player, request, startedAt } = current;
+  let done = null;
+  try {
+    const body = await streamSpeech(request, controller.signal);
+    for await (const data of readEvents(body)) {
+      const event = parseEvent(data);
+      if (event.type === "speech.audio.delta") {
+        if (event.words?.length) transcript.add(event.words);
+        const first = !player.hasAudio();
+        player.append(decodeBase64(event.audio));
+        if (first) {
+          ui.setStatus("streaming", "Speaking while the rest is made…");
+          player.play();
+        }
+        wake();
+      } else if (event.type === "speech.audio.done") {
+        if (event.words?.length) transcript.add(event.words);
+        done = event;
+      } else if (event.type === "error") {
+        throw new ApiError(event.error?.message || "The server stopped the speech with an error.");
+      }
+    }
+    if (!done) throw new ApiError("The speech ended before it was complete: the server stopped sending it.");
+    const madeIn = (performance.now() - startedAt) / 1000;
+    await player.finish();
+    if (session !== current) return;
+    finished(current, done, madeIn);
+  } catch (error) {
+    if (controller.signal.aborted) return; // replaced by a newer request, or stopped
+    failed(current, error);
+  } finally {
+    if (session === current) {
+      session = null;
+      els.stop.disabled = true;
+    }
+    wake();
+  }
+}
+
+function parseEvent(data) {
+  try {
+    return JSON.parse(data);
+  } catch {
+    throw new ApiError("The server sent an event the page cannot read.");
+  }
+}
+
+function decodeBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function finished(current, done, madeIn) {
+  const { player, request } = current;
+  const seconds = player.received();
+  const clip = {
+    excerpt: excerpt(request.input),
+    voice: request.voice,
+    seconds,
+    url: URL.createObjectURL(player.playable()),
+    bytes: player.bytes(),
+    streamFormat: player.streamFormat,
+    words: transcript.words.slice(),
+    captions: typeof done.captions === "string" ? done.captions : null,
+    language: voices.language(),
+    request: { model: request.model, input: request.input, voice: request.voice, speed: request.speed },
+    firstAudio: document.getElementById("ttfa").textContent,
+    madeIn,
+  };
+  loaded.clip = clip;
+  clips.add(clip);
+  ui.setStatus("done", `Done: ${seconds.toFixed(1)} s of speech.`);
+  ui.showSynthesis(madeIn, seconds);
+  transcript.setSeekable(true);
+  captions.show(clip.captions, clip.language);
+  els.download.disabled = false;
+}
+
+function failed(current, error) {
+  const { player } = current;
+  ui.setStatus("error", "Stopped by an error.");
+  ui.showAlert(error.message || String(error));
+  if (error.status === 401) ui.askForKey(true);
+  if (player.hasAudio()) {
+    // What arrived before the failure stays playable; the player is never left half-open.
+    player.finish().then(() => transcript.setSeekable(true), () => load(null, null));
+  } else load(null, null);
+}
+
+function stop() {
+  if (session) {
+    session.controller.abort();
+    session = null;
+    ui.setStatus("idle", "Stopped.");
+  }
+  els.stop.disabled = true;
+  loaded?.player.close();
+}
+
+function load(player, clip) {
+  if (loaded && loaded.player !== player) loaded.player.close();
+  loaded = player ? { player, clip } : null;
+  transcript.clear();
+  captions.clear();
+  els.download.disabled = !clip;
+  if (!player) {
+    els.audio.pause();
+    els.audio.removeAttribute("src");
+    els.audio.load();
+  }
+  ui.showPosition(0, 0);
+}
+
+function replay(clip) {
+  stop();
+  ui.clearAlert();
+  const player = new FilePlayer(els.audio, clip.url);
+  load(player, clip);
+  transcript.add(clip.words);
+  transcript.setSeekable(true);
+  captions.show(clip.captions, clip.language);
+  ui.setStatus("done", `Replaying “${clip.excerpt}”`);
+  $("ttfa").textContent = clip.firstAudio;
+  ui.showSynthesis(clip.madeIn, clip.seconds);
+  player.play();
+}
+
+function seekTo(seconds) {
+  if (loaded?.player.seek(seconds)) wake();
+}
+
+async function download() {
+  const clip = loaded?.clip;
+  if (!clip) return;
+  const format = els.format.value;
+  els.download.disabled = true;
+  els.download.textContent = `Preparing .${format}…`;
+  try {
+    save(await clipFile(clip, format), `speech.${format}`);
+  } catch (error) {
+    ui.showAlert(`The download failed: ${error.message}`);
+    if (error.status === 401) ui.askForKey(true);
+  } finally {
+    els.download.disabled = !loaded?.clip;
+    labelDownload();
+  }
+}
+
+// One loop draws the words and the position while something sounds or arrives, and sleeps otherwise.
+function wake() {
+  if (!frame) frame = requestAnimationFrame(draw);
+}
+
+function draw() {
+  frame = 0;
+  if (!loaded) return;
+  const { player } = loaded;
+  const seconds = player.time();
+  transcript.highlight(seconds);
+  captions.update(seconds);
+  ui.showPosition(seconds, player.received());
+  if (session || player.sounding()) wake();
+}
+
+setUp();

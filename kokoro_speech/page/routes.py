@@ -1,0 +1,75 @@
+"""The page's routes: its HTML, with what the script needs to know of this server, and its files."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import msgspec
+from litestar import Response, Router, get
+from litestar.datastructures import CacheControlHeader
+from litestar.static_files import create_static_files_router
+
+from kokoro_speech.audio.formats import FORMATS
+from kokoro_speech.config import MAX_SPEED, MIN_SPEED, SpeechConfig
+
+HERE = Path(__file__).parent
+ASSETS = HERE / "assets"
+
+# Everything the page loads comes from this server; audio plays from blob: URLs the script makes.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+)
+
+
+class PageSettings(msgspec.Struct, rename="camel"):
+    """What the page's script reads of the server, written into the HTML so it needs no request for it."""
+
+    api: str
+    max_input_chars: int
+    keys_required: bool
+    formats: list[str]
+    min_speed: float
+    max_speed: float
+
+
+@cache
+def _template() -> str:
+    return (HERE / "index.html").read_text(encoding="utf-8")
+
+
+def render(config: SpeechConfig, assets: str) -> str:
+    settings = PageSettings(
+        api=config.api.prefix.rstrip("/"),
+        max_input_chars=config.text.max_input_chars,
+        keys_required=config.access.enabled,
+        formats=list(FORMATS),
+        min_speed=MIN_SPEED,
+        max_speed=MAX_SPEED,
+    )
+    # Inside a <script> element only "</" could end it early.
+    data = msgspec.json.encode(settings).decode().replace("</", "<\\/")
+    return _template().replace("%ASSETS%", assets).replace("%SETTINGS%", data)
+
+
+def page_routers(config: SpeechConfig) -> list[Router]:
+    base = config.page.path.rstrip("/")
+    assets = f"{base}/assets"
+    html = render(config, assets)
+
+    @get(config.page.path or "/", include_in_schema=False, media_type="text/html", sync_to_thread=False)
+    def page() -> Response[str]:
+        return Response(
+            html,
+            media_type="text/html",
+            headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache"},
+        )
+
+    files = create_static_files_router(
+        path=assets,
+        directories=[ASSETS],
+        name="kokoro_speech_page_assets",
+        cache_control=CacheControlHeader(no_cache=True),
+    )
+    return [Router(path="/", route_handlers=[page]), files]
