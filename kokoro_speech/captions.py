@@ -1,12 +1,14 @@
 """Captions from word timings: cues of at most two short lines, split where a reader would pause, as WebVTT or SRT.
 
 Every sentence starts a cue; a sentence too long for one (two lines, or the longest time a cue stays up) is
-cut into the fewest, most even cues, at clause ends where that costs little evenness. Each cue is shown from
-its first word's start to its last word's end, so cues never overlap and never outlast the audio.
+cut into the fewest, most even cues, at clause ends where that costs little evenness. Widths count a Chinese
+or Japanese character as two columns. Each cue is shown from its first word's start to its last word's end,
+so cues never overlap and never outlast the audio.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -16,8 +18,6 @@ from kokoro_speech.engine.timing import SpokenWord
 from kokoro_speech.normalize.english.abbreviations import ABBREVIATIONS, AMBIGUOUS_ABBREVIATIONS
 
 CaptionFormat = Literal["vtt", "srt"]
-
-MEDIA_TYPES: dict[CaptionFormat, str] = {"vtt": "text/vtt", "srt": "application/x-subrip"}
 
 SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？")
 CLAUSE_ENDS = (",", ";", ":", "—", "–", "、", "，", "；", "：")
@@ -29,10 +29,14 @@ TITLES = frozenset(
     + [name for name in AMBIGUOUS_ABBREVIATIONS if name.endswith(".")]
 )
 # What a cut inside a clause costs, against the squared room a cue leaves unused: a cut at a clause end wins
-# unless it leaves cues far less even (about 20 characters' difference on 42-character lines).
+# unless the cues it leaves are far less even (2d² for each cue d characters off the even cut: about 22).
 MID_CLAUSE_CUT_COST = 1000
+# The same for a line break inside a cue, against the lines' difference in width.
+MID_CLAUSE_BREAK_COST = 12
 # Two lines at most, as broadcasters' caption guidelines ask: more covers the picture.
 MAX_LINES = 2
+# The shortest a cue can be shown for: WebVTT needs its end after its start.
+MIN_CUE_SECONDS = 0.001
 
 
 @dataclass(frozen=True)
@@ -59,36 +63,47 @@ def _ends_sentence(word: str, following: str | None) -> bool:
     return not following[:1].islower()
 
 
-def _text(words: Sequence[SpokenWord]) -> str:
-    return " ".join(w.word for w in words)
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def columns(text: str) -> int:
+    """Columns on screen: a Chinese or Japanese character takes two."""
+    return sum(2 if _wide(c) else 1 for c in text)
+
+
+def _joined(words: Sequence[str]) -> str:
+    """Words as a line: Chinese and Japanese, timed clause by clause, are written without spaces between."""
+    text = ""
+    for word in words:
+        text += "" if not text or (_wide(text[-1]) and _wide(word[0])) else " "
+        text += word
+    return text
 
 
 def split_lines(words: Sequence[str], line_chars: int) -> tuple[str, ...]:
-    """The words as one line, or as two of at most ``line_chars`` (but for a word longer than that): a break
-    after a clause end preferred, then the evenest pair."""
-    text = " ".join(words)
-    if len(text) <= line_chars or len(words) < 2:
-        return (text,)
+    """The words as one line, or as two of at most ``line_chars`` columns (but for a word longer than that),
+    broken where they are most even, or after a clause end close to that."""
+    if columns(_joined(words)) <= line_chars or len(words) < 2:
+        return (_joined(words),)
 
-    def rank(cut: int) -> tuple[bool, bool, int]:
-        first, second = len(" ".join(words[:cut])), len(" ".join(words[cut:]))
+    def rank(cut: int) -> tuple[bool, int]:
+        first, second = columns(_joined(words[:cut])), columns(_joined(words[cut:]))
         at_pause = _ends_with(words[cut - 1], CLAUSE_ENDS + SENTENCE_ENDS)
-        return (max(first, second) > line_chars, not at_pause, abs(first - second))
+        return (max(first, second) > line_chars, abs(first - second) + (0 if at_pause else MID_CLAUSE_BREAK_COST))
 
     cut = min(range(1, len(words)), key=rank)
-    return (" ".join(words[:cut]), " ".join(words[cut:]))
+    return (_joined(words[:cut]), _joined(words[cut:]))
 
 
-def _fits_lines(words: Sequence[SpokenWord], line_chars: int) -> bool:
+def _fits_lines(words: Sequence[str], line_chars: int) -> bool:
     """Whether the words fit in ``MAX_LINES`` lines of ``line_chars`` (filling each line in turn is optimal)."""
-    used, length = 1, -1
-    for w in words:
-        size = len(w.word)
-        if length >= 0 and length + 1 + size > line_chars:
-            used, length = used + 1, size
-        else:
-            length = size if length < 0 else length + 1 + size
-    return used <= MAX_LINES
+    lines: list[list[str]] = [[]]
+    for word in words:
+        if lines[-1] and columns(_joined([*lines[-1], word])) > line_chars:
+            lines.append([])
+        lines[-1].append(word)
+    return len(lines) <= MAX_LINES
 
 
 def _sentences(words: Sequence[SpokenWord]) -> Iterator[Sequence[SpokenWord]]:
@@ -104,7 +119,8 @@ def _sentences(words: Sequence[SpokenWord]) -> Iterator[Sequence[SpokenWord]]:
 
 def _fits(words: Sequence[SpokenWord], config: CaptionConfig) -> bool:
     return len(words) == 1 or (
-        _fits_lines(words, config.line_chars) and words[-1].end - words[0].start <= config.max_cue_seconds
+        _fits_lines([w.word for w in words], config.line_chars)
+        and words[-1].end - words[0].start <= config.max_cue_seconds
     )
 
 
@@ -119,7 +135,7 @@ def _split_sentence(words: Sequence[SpokenWord], config: CaptionConfig) -> list[
             group = words[start:end]
             if not _fits(group, config):
                 break  # a longer cue fits no better
-            cost = best[start] + max(room - len(_text(group)), 0) ** 2
+            cost = best[start] + max(room - columns(_joined([w.word for w in group])), 0) ** 2
             if end < len(words) and not _ends_with(group[-1].word, CLAUSE_ENDS):
                 cost += MID_CLAUSE_CUT_COST
             if cost < best[end]:
@@ -132,9 +148,26 @@ def _split_sentence(words: Sequence[SpokenWord], config: CaptionConfig) -> list[
     return cues[::-1]
 
 
+def _shown(cues: list[Cue], duration: float | None) -> list[Cue]:
+    """The cues with every one on screen for a moment at least (a word the model gave no time, a cue moved to
+    the audio's end), where its neighbours leave room."""
+    shown: list[Cue] = []
+    for index, cue in enumerate(cues):
+        if cue.end - cue.start < MIN_CUE_SECONDS:
+            after = cues[index + 1].start if index + 1 < len(cues) else duration
+            before = shown[-1].end if shown else 0.0
+            end = cue.start + MIN_CUE_SECONDS if after is None else min(cue.start + MIN_CUE_SECONDS, after)
+            start = max(min(cue.start, end - MIN_CUE_SECONDS), before)
+            cue = Cue(start, max(end, start), cue.lines)
+        shown.append(cue)
+    return shown
+
+
 def plan_cues(words: Sequence[SpokenWord], config: CaptionConfig, duration: float | None = None) -> list[Cue]:
     """The cues for ``words`` (in spoken order): every sentence starts a cue; ``duration``, the audio's,
     bounds every cue's end."""
+    # A written word may hold a line break (words the phonemizer ran together): it would end a cue early.
+    words = [SpokenWord(" ".join(w.word.split()), w.start, w.end) for w in words if w.word.strip()]
     cues = []
     for sentence in _sentences(words):
         for group in _split_sentence(sentence, config):
@@ -142,7 +175,7 @@ def plan_cues(words: Sequence[SpokenWord], config: CaptionConfig, duration: floa
             if duration is not None:
                 start, end = min(start, duration), min(end, duration)
             cues.append(Cue(start, max(end, start), split_lines([w.word for w in group], config.line_chars)))
-    return cues
+    return _shown(cues, duration)
 
 
 def _timestamp(seconds: float, separator: str) -> str:

@@ -16,7 +16,7 @@ import webvtt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kokoro_speech.captions import Cue, captions, plan_cues, render
+from kokoro_speech.captions import Cue, captions, columns, plan_cues, render
 from kokoro_speech.config import CaptionConfig
 from kokoro_speech.engine.timing import SpokenWord
 from tests.audio import duration
@@ -24,11 +24,10 @@ from tests.conftest import Server
 from tests.test_text_properties import cases
 
 CONFIG = CaptionConfig()
+# Long enough for a sentence cut into cues; a title, a quotation and the characters WebVTT escapes.
 PARAGRAPH = (
-    "The old lighthouse stood at the edge of the cliff, its white paint peeling after years of storms. "
     "Every evening the keeper climbed the spiral stairs, counting each of the one hundred and twelve steps, "
-    "and lit the great lamp that warned ships away from the rocks below. Dr. Smith said: "
-    '"It will outlast us all!" Nobody <ever> argued & nobody left.'
+    'and lit the great lamp. Dr. Smith said: "It will outlast us all!" Nobody <ever> argued & nobody left.'
 )
 
 
@@ -76,6 +75,22 @@ def test_cues_split_where_a_reader_would_pause(text: str, expected: list[str]) -
     assert texts(plan_cues(timed(text), CONFIG)) == expected
 
 
+def test_chinese_and_japanese_are_joined_without_spaces_and_count_two_columns_a_character() -> None:
+    cues = plan_cues(timed("今日は、 いい天気です。 散歩に行きましょう。"), CONFIG)
+    assert texts(cues) == ["今日は、いい天気です。", "散歩に行きましょう。"]
+    long = plan_cues(timed("一二三四五六七八九十、 一二三四五六七八九十、 一二三四五六七八九十。"), CONFIG)
+    # Ten characters are twenty columns: two clauses fill a cue's two lines, the third needs another.
+    assert texts(long) == ["一二三四五六七八九十、 / 一二三四五六七八九十、", "一二三四五六七八九十。"]
+
+
+def test_a_word_given_no_time_still_shows_and_a_line_break_in_a_word_does_not_end_its_cue() -> None:
+    words = [SpokenWord("Hello", 0.0, 0.4), SpokenWord("there.", 0.5, 0.9), SpokenWord("Bye.", 1.2, 1.2)]
+    cues = plan_cues(words, CONFIG, duration=1.2)
+    assert [(c.start, c.end) for c in cues] == [(0.0, 0.9), (1.199, 1.2)]
+    folded = [SpokenWord("of\nthe", 0.0, 0.4), SpokenWord("sea.", 0.5, 0.9)]
+    assert captions(folded, "srt", CONFIG) == "1\n00:00:00,000 --> 00:00:00,900\nof the sea.\n\n"
+
+
 def test_a_slow_passage_is_cut_into_cues_no_longer_than_the_limit() -> None:
     cues = plan_cues(timed("one two three four five six seven eight", seconds_per_word=2.0), CONFIG)
     assert len(cues) > 1
@@ -107,11 +122,13 @@ def test_every_cue_fits_its_lines_and_keeps_every_word_in_order(parts: list[tupl
         words.append(SpokenWord(word, clock, clock + length))
         clock += length + gap
     cues = plan_cues(words, CONFIG, duration=clock)
-    assert " ".join(line for cue in cues for line in cue.lines) == " ".join(w.word for w in words)
+    shown = "".join(line for cue in cues for line in cue.lines).replace(" ", "")
+    assert shown == "".join(w.word for w in words)
+    alone = {w.word for w in words}
     for cue in cues:
         assert 1 <= len(cue.lines) <= 2
-        assert all(len(line) <= CONFIG.line_chars or " " not in line for line in cue.lines)
-        assert 0 <= cue.start <= cue.end <= clock
+        assert all(columns(line) <= CONFIG.line_chars or line in alone for line in cue.lines)
+        assert 0 <= cue.start < cue.end <= clock
     assert all(a.end <= b.start for a, b in itertools.pairwise(cues))
 
 
