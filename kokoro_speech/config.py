@@ -482,6 +482,10 @@ class PageConfig:
     path: str = setting("/", env="KOKORO_SPEECH_PAGE_PATH")
     """Where the page is served; its files are under ``<path>/assets/``."""
 
+    def __post_init__(self) -> None:
+        if not self.path.startswith("/"):
+            raise ValueError(f"KOKORO_SPEECH_PAGE_PATH must start with '/', got {self.path!r}")
+
 
 @dataclass(frozen=True)
 class RedisConfig:

@@ -35,7 +35,7 @@ from kokoro_speech.api.scrape import metrics_controller
 from kokoro_speech.cache import SQLiteStore
 from kokoro_speech.cache.failover import FailoverStore
 from kokoro_speech.config import SpeechConfig
-from kokoro_speech.page.routes import page_routers
+from kokoro_speech.page.routes import page_routers, taken
 from kokoro_speech.runtime import ModelLoadFailed, ModelNotReady, SpeechRuntime
 from kokoro_speech.service import SpeechService
 
@@ -114,7 +114,8 @@ class KokoroSpeechPlugin(InitPlugin):
         )
         probes = Router(path="/", route_handlers=[health.health, health.ready], tags=["health"], **scoped)
         app_config.route_handlers.extend([api, probes])
-        if config.page.enabled:
+        # In someone else's application the page keeps off a path the application serves itself.
+        if config.page.enabled and not taken(app_config.route_handlers, config.page.path):
             app_config.route_handlers.extend(page_routers(config))
         if config.metrics.enabled:
             scrape = metrics_controller(config.metrics.path)

@@ -185,7 +185,7 @@ async def create_speech(
             code="invalid_value",
         )
     if (data.timestamps or data.captions is not None) and not service.engine.backend.has_durations:
-        raise _no_timestamps()
+        raise _no_timestamps("timestamps" if data.timestamps else "captions")
     speech, limits = await _open(data, service, config, limiter, request)
     if data.stream_format == "sse":
         return SpeechEvents(
@@ -315,10 +315,11 @@ def _base64(audio: bytes) -> str:
     return base64.b64encode(audio).decode()
 
 
-def _no_timestamps() -> OpenAIError:
+def _no_timestamps(param: str = "timestamps") -> OpenAIError:
     return OpenAIError(
         400,
-        "Word timestamps are turned off on this server (KOKORO_SPEECH_WORD_TIMESTAMPS=false).",
-        param="timestamps",
+        "Word timestamps (and the captions made from them) are turned off on this server "
+        "(KOKORO_SPEECH_WORD_TIMESTAMPS=false).",
+        param=param,
         code="timestamps_unavailable",
     )

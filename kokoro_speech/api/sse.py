@@ -18,8 +18,8 @@ from kokoro_speech.response import SpeechResponse, StreamFailed
 async def speech_events(
     speech: SpeechResponse,
     with_words: bool,
-    caption_format: CaptionFormat | None = None,
-    caption_config: CaptionConfig | None = None,
+    caption_format: CaptionFormat | None,
+    caption_config: CaptionConfig,
 ) -> AsyncIterator[str]:
     """``speech.audio.delta`` events with base64 audio, then ``speech.audio.done`` with the usage.
 
@@ -53,7 +53,5 @@ async def speech_events(
     if with_words and waiting:
         done["words"] = waiting
     if caption_format is not None:
-        done["captions"] = captions(
-            spoken, caption_format, caption_config or CaptionConfig(), speech.outcome.audio_seconds
-        )
+        done["captions"] = captions(spoken, caption_format, caption_config, speech.outcome.audio_seconds)
     yield msgspec.json.encode(done).decode()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import msgspec
-from litestar import Response, Router, get
+from litestar import Controller, Response, Router, get
 from litestar.datastructures import CacheControlHeader
+from litestar.handlers import HTTPRouteHandler
 from litestar.static_files import create_static_files_router
 
 from kokoro_speech.audio.formats import FORMATS
@@ -18,7 +21,7 @@ ASSETS = HERE / "assets"
 
 # Everything the page loads comes from this server; audio plays from blob: URLs the script makes.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self' blob:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
 )
 
@@ -29,6 +32,8 @@ class PageSettings(msgspec.Struct, rename="camel"):
     api: str
     max_input_chars: int
     keys_required: bool
+    word_timings: bool
+    """Whether to ask for word timings and captions (a server with them off refuses both)."""
     formats: list[str]
     min_speed: float
     max_speed: float
@@ -44,6 +49,7 @@ def render(config: SpeechConfig, assets: str) -> str:
         api=config.api.prefix.rstrip("/"),
         max_input_chars=config.text.max_input_chars,
         keys_required=config.access.enabled,
+        word_timings=config.model.word_timestamps,
         formats=list(FORMATS),
         min_speed=MIN_SPEED,
         max_speed=MAX_SPEED,
@@ -51,6 +57,31 @@ def render(config: SpeechConfig, assets: str) -> str:
     # Inside a <script> element only "</" could end it early.
     data = msgspec.json.encode(settings).decode().replace("</", "<\\/")
     return _template().replace("%ASSETS%", assets).replace("%SETTINGS%", data)
+
+
+def _paths(handler: Any, prefix: str = "") -> Iterable[str]:
+    """The paths at which ``handler`` (a route handler, a router or a controller) answers GET."""
+    if isinstance(handler, HTTPRouteHandler):
+        if "GET" in handler.http_methods:
+            yield from (_join(prefix, path) for path in handler.paths)
+    elif isinstance(handler, Router):
+        for route in handler.routes:
+            if "GET" in getattr(route, "methods", ()):
+                yield _join(prefix, route.path)
+    elif isinstance(handler, type) and issubclass(handler, Controller):
+        base = _join(prefix, str(vars(handler).get("path", "/")))
+        for member in vars(handler).values():
+            yield from _paths(member, base)
+
+
+def _join(prefix: str, path: str) -> str:
+    return "/" + "/".join(part for part in f"{prefix}/{path}".split("/") if part)
+
+
+def taken(route_handlers: Iterable[Any], path: str) -> bool:
+    """Whether the application already answers GET at ``path``: its own page there is left alone."""
+    wanted = _join("", path)
+    return any(wanted == found for handler in route_handlers for found in _paths(handler))
 
 
 def page_routers(config: SpeechConfig) -> list[Router]:

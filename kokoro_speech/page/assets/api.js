@@ -3,15 +3,15 @@
 import { settings, storedKey } from "./settings.js";
 
 export class ApiError extends Error {
-  constructor(message, { status = 0, code = null } = {}) {
+  constructor(message, { status = 0, retryAfter = null } = {}) {
     super(message);
     this.name = "ApiError";
     this.status = status;
-    this.code = code;
+    this.retryAfter = retryAfter; // seconds, where the server said when to try again (503, 429)
   }
 }
 
-function speechHeaders() {
+function headers() {
   const headers = { "Content-Type": "application/json" };
   const key = storedKey();
   if (key) headers.Authorization = `Bearer ${key}`;
@@ -26,7 +26,8 @@ async function errorOf(response) {
     // not JSON: a proxy's error page, say; the status still tells something
   }
   const message = detail?.message || `The server answered ${response.status} ${response.statusText}`.trim() + ".";
-  return new ApiError(message, { status: response.status, code: detail?.code ?? null });
+  const retryAfter = Number.parseFloat(response.headers.get("Retry-After") ?? "");
+  return new ApiError(message, { status: response.status, retryAfter: Number.isFinite(retryAfter) ? retryAfter : null });
 }
 
 async function send(path, init) {
@@ -41,18 +42,19 @@ async function send(path, init) {
   return response;
 }
 
-// The voice list is open even where speech needs a key, so no key is sent for it.
-export async function fetchVoices(signal) {
-  const response = await send("/audio/voices", { signal });
+// The voice list is open by default, but an operator may close it behind the keys too.
+export async function fetchVoices() {
+  const response = await send("/audio/voices", { headers: headers() });
   return (await response.json()).voices ?? [];
 }
 
-// Server-sent events with each word's time (and WebVTT captions at the end, where the server makes them).
+// Server-sent events, with each word's time and the clip's WebVTT captions where the server times words.
 export async function streamSpeech(request, signal) {
-  const body = { ...request, stream_format: "sse", timestamps: true, captions: "vtt" };
+  const timed = settings.wordTimings ? { timestamps: true, captions: "vtt" } : {};
+  const body = { ...request, stream_format: "sse", ...timed };
   const response = await send("/audio/speech", {
     method: "POST",
-    headers: speechHeaders(),
+    headers: headers(),
     body: JSON.stringify(body),
     signal,
   });
@@ -60,12 +62,11 @@ export async function streamSpeech(request, signal) {
   return response.body;
 }
 
-export async function speechFile(request, signal) {
+export async function speechFile(request) {
   const response = await send("/audio/speech", {
     method: "POST",
-    headers: speechHeaders(),
+    headers: headers(),
     body: JSON.stringify(request),
-    signal,
   });
   return response.blob();
 }

@@ -5,8 +5,9 @@ import { Captions } from "./captions.js";
 import { ClipList, excerpt } from "./clips.js";
 import { clipFile, save } from "./download.js";
 import { FilePlayer, MsePlayer, PcmPlayer, streamsMp3 } from "./players.js";
+import { PCM_RATE } from "./wav.js";
 import { settings, storedKey, storeKey } from "./settings.js";
-import { readEvents } from "./sse.js";
+import { decodeBase64, parseEvent, readEvents } from "./sse.js";
 import * as ui from "./ui.js";
 import { VoicePicker } from "./voices.js";
 import { Transcript } from "./words.js";
@@ -43,6 +44,7 @@ let session = null; // the request being streamed: { controller, player }
 let loaded = null; // what the player holds: { player, clip }
 let context = null; // one AudioContext for the visit, made in a click so autoplay rules let it sound
 let frame = 0;
+let voicesWaitForKey = false;
 
 function setUp() {
   els.text.maxLength = settings.maxInputChars;
@@ -73,6 +75,9 @@ function setUp() {
   els.format.addEventListener("change", labelDownload);
   // Stored as typed: Enter in the field sends the form before a change event would have come.
   els.key.addEventListener("input", () => storeKey(els.key.value.trim()));
+  els.key.addEventListener("change", () => {
+    if (voicesWaitForKey) loadVoices();
+  });
   els.download.addEventListener("click", download);
   for (const name of ["play", "playing", "seeked", "loadedmetadata", "timeupdate"]) {
     els.audio.addEventListener(name, wake);
@@ -82,14 +87,33 @@ function setUp() {
   showSpeed();
   labelDownload();
   ui.showPosition(0, 0);
-  voices.load().catch((error) => {
-    ui.setStatus("error", "The voices could not be loaded.");
+  loadVoices();
+}
+
+// The list may wait for the model to load (503, with when to ask again) or, where an operator closed it, for a key.
+async function loadVoices() {
+  try {
+    await voices.load();
+    if (voicesWaitForKey) ui.clearAlert();
+    voicesWaitForKey = false;
+  } catch (error) {
     ui.showAlert(`Could not load the voices: ${error.message}`);
-  });
+    if (error.status === 401) {
+      voicesWaitForKey = true;
+      ui.askForKey(true);
+    } else if (error.status === 503) {
+      setTimeout(loadVoices, (error.retryAfter ?? 5) * 1000);
+    } else ui.setStatus("error", "The voices could not be loaded.");
+  }
+}
+
+// The server counts characters (code points); the string's length counts UTF-16 units, two for an emoji.
+function characters(text) {
+  return [...text].length;
 }
 
 function countText() {
-  const length = els.text.value.length;
+  const length = characters(els.text.value);
   els.count.textContent = `${length.toLocaleString()} / ${settings.maxInputChars.toLocaleString()}`;
   els.count.classList.toggle("over", length > settings.maxInputChars);
 }
@@ -103,11 +127,21 @@ function labelDownload() {
 }
 
 function audioContext() {
-  context ??= new (window.AudioContext || window.webkitAudioContext)();
+  context ??= newAudioContext();
   // On iPhones Web Audio follows the ring/silent switch unless the page says it plays media.
   if (navigator.audioSession) navigator.audioSession.type = "playback";
   if (context.state !== "running") context.resume().catch(() => {});
   return context;
+}
+
+// At the speech's own rate the browser resamples the whole output once, not each buffer at its edges.
+function newAudioContext() {
+  const Context = window.AudioContext || window.webkitAudioContext;
+  try {
+    return new Context({ sampleRate: PCM_RATE });
+  } catch {
+    return new Context(); // a browser that cannot run at that rate resamples each buffer instead
+  }
 }
 
 function refuse(message, focus) {
@@ -120,9 +154,9 @@ function refuse(message, focus) {
 function speak() {
   const text = els.text.value;
   if (!text.trim()) return refuse("Type some text to speak first.", els.text);
-  if (text.length > settings.maxInputChars) {
+  if (characters(text) > settings.maxInputChars) {
     return refuse(
-      `The text has ${text.length.toLocaleString()} characters; this server takes at most ` +
+      `The text has ${characters(text).toLocaleString()} characters; this server takes at most ` +
         `${settings.maxInputChars.toLocaleString()}.`,
       els.text,
     );
@@ -133,6 +167,8 @@ function speak() {
   stop();
   ui.clearAlert();
   const player = streamsMp3() ? new MsePlayer(els.audio) : new PcmPlayer(els.audio, audioContext());
+  // Inside the click: WebKit lets an element start only from a user's gesture; it waits here for its data.
+  player.play();
   const request = { model: "tts-1", input: text, voice, speed: Number(els.speed.value), response_format: player.streamFormat };
   const current = { controller: new AbortController(), player, request, startedAt: performance.now() };
   session = current;
@@ -177,27 +213,9 @@ async function run(current) {
     if (controller.signal.aborted) return; // replaced by a newer request, or stopped
     failed(current, error);
   } finally {
-    if (session === current) {
-      session = null;
-      els.stop.disabled = true;
-    }
+    if (session === current) session = null;
     wake();
   }
-}
-
-function parseEvent(data) {
-  try {
-    return JSON.parse(data);
-  } catch {
-    throw new ApiError("The server sent an event the page cannot read.");
-  }
-}
-
-function decodeBase64(text) {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 function finished(current, done, madeIn) {
@@ -214,7 +232,7 @@ function finished(current, done, madeIn) {
     captions: typeof done.captions === "string" ? done.captions : null,
     language: voices.language(),
     request: { model: request.model, input: request.input, voice: request.voice, speed: request.speed },
-    firstAudio: document.getElementById("ttfa").textContent,
+    firstAudio: ui.firstAudioText(),
     madeIn,
   };
   loaded.clip = clip;
@@ -233,7 +251,10 @@ function failed(current, error) {
   if (error.status === 401) ui.askForKey(true);
   if (player.hasAudio()) {
     // What arrived before the failure stays playable; the player is never left half-open.
-    player.finish().then(() => transcript.setSeekable(true), () => load(null, null));
+    player.finish().then(
+      () => transcript.setSeekable(true),
+      () => loaded?.player === player && load(null, null),
+    );
   } else load(null, null);
 }
 
@@ -270,7 +291,7 @@ function replay(clip) {
   transcript.setSeekable(true);
   captions.show(clip.captions, clip.language);
   ui.setStatus("done", `Replaying “${clip.excerpt}”`);
-  $("ttfa").textContent = clip.firstAudio;
+  ui.showFirstAudioText(clip.firstAudio);
   ui.showSynthesis(clip.madeIn, clip.seconds);
   player.play();
 }
@@ -309,7 +330,10 @@ function draw() {
   transcript.highlight(seconds);
   captions.update(seconds);
   ui.showPosition(seconds, player.received());
-  if (session || player.sounding()) wake();
+  // Web Audio may go on sounding long after the whole clip has arrived: Stop stays until it is quiet.
+  const busy = Boolean(session) || player.sounding();
+  els.stop.disabled = !busy;
+  if (busy) wake();
 }
 
 setUp();

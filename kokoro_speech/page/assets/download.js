@@ -6,11 +6,11 @@ import { wavBlob } from "./wav.js";
 
 let lastUrl = null;
 
-export async function clipFile(clip, format, signal) {
+export async function clipFile(clip, format) {
   if (format === clip.streamFormat) return clip.bytes;
   // The pcm that came is the WAV's data already: only the header is missing.
   if (format === "wav" && clip.streamFormat === "pcm") return wavBlob([clip.bytes]);
-  return speechFile({ ...clip.request, response_format: format }, signal);
+  return speechFile({ ...clip.request, response_format: format });
 }
 
 export function save(blob, name) {

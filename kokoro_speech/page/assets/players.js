@@ -42,23 +42,31 @@ export class MsePlayer {
     this.ended.catch(() => {}); // a failed append is reported by finish(), not as an unhandled rejection
     detach(audio);
     this.source = new MediaSource();
-    const url = URL.createObjectURL(this.source);
+    this.url = URL.createObjectURL(this.source);
     this.source.addEventListener(
       "sourceopen",
       () => {
-        URL.revokeObjectURL(url); // the element holds the source now
+        URL.revokeObjectURL(this.url); // the element holds the source now
         // The event is queued: by now the element may have been given another clip (a request that failed at
         // once, a newer Speak), which closed this source.
         if (this.source.readyState !== "open") return;
-        this.buffer = this.source.addSourceBuffer("audio/mpeg");
+        try {
+          this.buffer = this.source.addSourceBuffer("audio/mpeg");
+        } catch (error) {
+          this.#fail(error);
+          return;
+        }
         this.buffer.addEventListener("updateend", () => this.#pump());
         this.#pump();
       },
       { once: true },
     );
+    // A decoding error ends the source from the browser's side: finish() must not wait for an end it will not see.
+    this.onError = () => this.#fail(new Error(this.audio.error?.message || "it could not be decoded"));
+    audio.addEventListener("error", this.onError);
     this.firstPlaying = () => this.onFirstAudio?.(performance.now());
     audio.addEventListener("playing", this.firstPlaying, { once: true });
-    audio.src = url;
+    audio.src = this.url;
   }
 
   append(bytes) {
@@ -69,7 +77,12 @@ export class MsePlayer {
 
   // A SourceBuffer takes one append at a time: the next waits for the previous one's updateend.
   #pump() {
-    if (!this.buffer || this.buffer.updating || this.source.readyState !== "open" || this.failure) return;
+    if (this.failure || !this.buffer || this.buffer.updating) return;
+    if (this.source.readyState !== "open") {
+      // Ended already (by the browser, or by close()): what was appended is all there will be.
+      if (this.ending) this.settle.resolve();
+      return;
+    }
     try {
       if (this.queue.length) this.buffer.appendBuffer(this.queue.shift());
       else if (this.ending) {
@@ -77,9 +90,14 @@ export class MsePlayer {
         this.settle.resolve();
       }
     } catch (error) {
-      this.failure = error;
-      this.settle.reject(new Error(`The browser could not play the audio (${error.message}).`));
+      this.#fail(error);
     }
+  }
+
+  #fail(error) {
+    if (this.failure) return;
+    this.failure = error;
+    this.settle.reject(new Error(`The browser could not play the audio (${error.message}).`));
   }
 
   play() {
@@ -125,7 +143,17 @@ export class MsePlayer {
 
   close() {
     this.audio.removeEventListener("playing", this.firstPlaying);
+    this.audio.removeEventListener("error", this.onError);
     this.audio.pause();
+    URL.revokeObjectURL(this.url); // where the source never opened
+    // A stream stopped halfway is ended where it is, so what came plays to its end instead of waiting for more.
+    if (this.source.readyState === "open" && this.buffer && !this.buffer.updating) {
+      try {
+        this.source.endOfStream();
+      } catch {
+        // closed meanwhile: nothing left to end
+      }
+    }
   }
 }
 
@@ -190,7 +218,7 @@ export class PcmPlayer {
     if (!this.segments.length) this.onFirstAudio?.(performance.now() + (at - now + this.#latency()) * 1000);
     this.segments.push({ at, start, duration: buffer.duration });
     this.until = at + buffer.duration;
-    this.last = source;
+    this.lastSource = source;
   }
 
   #latency() {
@@ -215,8 +243,8 @@ export class PcmPlayer {
     this.audio.addEventListener("play", this.onPlay);
     this.audio.addEventListener("seeking", this.onSeeking);
     // Once Web Audio has sounded all of it, the element holds the clip, paused at its end, for replays.
-    if (!this.last || this.context.currentTime >= this.until) this.#handOver(this.seconds, false);
-    else this.last.onended = () => this.#handOver(this.seconds, false);
+    if (!this.lastSource || this.context.currentTime >= this.until) this.#handOver(this.seconds, false);
+    else this.lastSource.onended = () => this.#handOver(this.seconds, false);
     return Promise.resolve();
   }
 
@@ -292,7 +320,6 @@ export class PcmPlayer {
 }
 
 export class FilePlayer {
-  onFirstAudio = null;
   onBlocked = null;
 
   constructor(audio, url) {

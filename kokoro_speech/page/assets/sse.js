@@ -1,6 +1,8 @@
 // Server-sent events read from a fetch body (EventSource cannot POST): yields each event's data once the blank
 // line that ends it has arrived, wherever the network cut the bytes.
 
+import { ApiError } from "./api.js";
+
 const LINE_BREAK = /\r\n|\r|\n/;
 
 export async function* readEvents(body) {
@@ -36,4 +38,20 @@ export async function* readEvents(body) {
   } finally {
     if (!finished) reader.cancel().catch(() => {});
   }
+}
+
+export function parseEvent(data) {
+  try {
+    return JSON.parse(data);
+  } catch {
+    throw new ApiError("The server sent an event the page cannot read.");
+  }
+}
+
+// The audio of a delta event: base64 in the JSON.
+export function decodeBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

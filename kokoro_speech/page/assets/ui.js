@@ -3,7 +3,7 @@
 
 const $ = (id) => document.getElementById(id);
 
-export function clock(seconds) {
+function clock(seconds) {
   const safe = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
   const minutes = Math.floor(safe / 60);
   return `${minutes}:${(safe - minutes * 60).toFixed(1).padStart(4, "0")}`;
@@ -40,6 +40,15 @@ export function resetFigures() {
 
 export function showFirstAudio(milliseconds) {
   $("ttfa").textContent = `${(milliseconds / 1000).toFixed(2)} s`;
+}
+
+// A replayed clip shows the figure it was made with.
+export function firstAudioText() {
+  return $("ttfa").textContent;
+}
+
+export function showFirstAudioText(text) {
+  $("ttfa").textContent = text;
 }
 
 export function showSynthesis(madeSeconds, audioSeconds) {

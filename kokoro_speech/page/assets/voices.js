@@ -4,7 +4,7 @@
 import { fetchVoices } from "./api.js";
 
 const PREFERRED = "af_heart";
-const ALIASES = "OpenAI voice names";
+const ALIAS_GROUP = "OpenAI voice names";
 
 export class VoicePicker {
   constructor({ select, weight, blend, add, expression }) {
@@ -14,7 +14,7 @@ export class VoicePicker {
     this.add = add;
     this.expression = expression;
     this.voices = [];
-    this.rows = 0;
+    this.rowsMade = 0; // numbers each blend row's ids
     select.addEventListener("change", () => this.compose());
     weight.addEventListener("input", () => this.compose());
     add.addEventListener("click", () => this.#addRow());
@@ -53,12 +53,12 @@ export class VoicePicker {
   }
 
   #addRow() {
-    this.rows += 1;
+    this.rowsMade += 1;
     const n = this.blend.children.length + 2;
     const row = document.createElement("li");
     row.className = "voice-row";
-    const voiceId = `blend-voice-${this.rows}`;
-    const weightId = `blend-weight-${this.rows}`;
+    const voiceId = `blend-voice-${this.rowsMade}`;
+    const weightId = `blend-weight-${this.rowsMade}`;
 
     const voiceField = field(voiceId, `Voice ${n}`, "grow");
     const select = document.createElement("select");
@@ -124,13 +124,13 @@ function cleanWeight(text) {
 function fillOptions(select, voices) {
   const groups = new Map();
   for (const voice of voices) {
-    const name = voice.alias_of ? ALIASES : voice.language_name;
+    const name = voice.alias_of ? ALIAS_GROUP : voice.language_name;
     if (!groups.has(name)) groups.set(name, []);
     groups.get(name).push(voice);
   }
   // The OpenAI names are another way to say voices listed above: they come last.
-  const names = [...groups.keys()].filter((name) => name !== ALIASES);
-  if (groups.has(ALIASES)) names.push(ALIASES);
+  const names = [...groups.keys()].filter((name) => name !== ALIAS_GROUP);
+  if (groups.has(ALIAS_GROUP)) names.push(ALIAS_GROUP);
   select.replaceChildren(
     ...names.map((name) => {
       const group = document.createElement("optgroup");
