@@ -96,12 +96,11 @@ def test_models_list_and_lookup(client: TestClient) -> None:
     assert listed["object"] == "list"
     assert {m["id"] for m in listed["data"]} == {"tts-1", "tts-1-hd", "gpt-4o-mini-tts", "kokoro"}
     kokoro_v1_release = 1735689600  # 2025-01-01
-    assert client.get("/v1/models/tts-1-hd").json() == {
-        "id": "tts-1-hd",
-        "object": "model",
-        "created": kokoro_v1_release,
-        "owned_by": "kokoro-speech",
-    }
+    model = client.get("/v1/models/tts-1-hd").json()
+    voices = model.pop("voices")
+    assert model == {"id": "tts-1-hd", "object": "model", "created": kokoro_v1_release, "owned_by": "kokoro-speech"}
+    # As Speaches lists a model's voices, where the Wyoming bridge looks for them.
+    assert len(voices) == 54 and {"name": "bf_emma", "language": "en-gb", "gender": "female"} in voices
     assert all(m["created"] == kokoro_v1_release and m["owned_by"] == "kokoro-speech" for m in listed["data"])
 
 
