@@ -66,6 +66,7 @@ _VALID_OTHERWISE = {
     "KOKORO_SPEECH_CHUNK_TOKENS": ("200", 200),
     "KOKORO_SPEECH_WORKER_LIFETIME_SECONDS": ("3600", 3600),
     "KOKORO_SPEECH_REDIS_URL": ("redis://cache.internal:6379/1", "redis://cache.internal:6379/1"),
+    "KOKORO_SPEECH_PAGE_PATH": ("/speak", "/speak"),
 }
 
 
