@@ -52,7 +52,7 @@ SENTENCES = (
 )
 VOICES = ("af_heart", "am_michael", "bf_emma", "af_bella(2)+af_sky", "alloy", "nova")
 LONG_SENTENCES = 10
-"""A long input: about a minute of speech, several chunks."""
+"""A long input, by default: about a minute of speech, several chunks."""
 AUDIO_SECONDS_PER_CHAR = 0.065
 """About how much speech a character of English input makes at speed 1 (for pacing arrivals only)."""
 CALIBRATION_S = 10.0
@@ -92,6 +92,7 @@ class Plan:
 class Soak:
     url: str
     rng: random.Random
+    long_sentences: int = LONG_SENTENCES
     results: list[Result] = field(default_factory=list)
     asked: list[dict[str, Any]] = field(default_factory=list)
     """Bodies already sent whole, for repeats the cache answers."""
@@ -115,7 +116,7 @@ class Soak:
         if roll < 0.72 and self.asked:
             return Plan("repeat", "/v1/audio/speech", self.rng.choice(self.asked))
         if roll < 0.76:
-            long = " ".join(self.rng.choice(SENTENCES) for _ in range(LONG_SENTENCES))
+            long = " ".join(self.rng.choice(SENTENCES) for _ in range(self.long_sentences))
             return Plan("long", "/v1/audio/speech", body | {"input": long}, read="stream")
         if roll < 0.86:
             return Plan("abandon", "/v1/audio/speech", body, read="abandon")
@@ -192,12 +193,12 @@ class Soak:
         return result
 
 
-def _fresh_audio_per_arrival() -> float:
+def _fresh_audio_per_arrival(long_sentences: int) -> float:
     """Seconds of new speech an arrival asks for on average, from the mix of :meth:`Soak.plan`: the shares
     that make speech (an abandoned one about half of it), and the long inputs."""
     sentence = statistics.mean(len(s) for s in SENTENCES)
     usual = 1.75 * sentence + 16
-    chars = (0.22 + 0.18 + 0.08 + 0.06 + 0.06 + 0.10 / 2 + 0.07) * usual + 0.04 * LONG_SENTENCES * sentence
+    chars = (0.22 + 0.18 + 0.08 + 0.06 + 0.06 + 0.10 / 2 + 0.07) * usual + 0.04 * long_sentences * sentence
     return chars * AUDIO_SECONDS_PER_CHAR
 
 
@@ -259,11 +260,13 @@ def _quantiles(values: list[float]) -> dict[str, float | None]:
     return {"p50": round(cuts[49], 3), "p95": round(cuts[94], 3), "p99": round(cuts[98], 3)}
 
 
-async def soak(server: ServerProcess, minutes: float, load: float, lanes: int, seed: int) -> dict[str, Any]:
+async def soak(
+    server: ServerProcess, minutes: float, load: float, lanes: int, seed: int, long_sentences: int = LONG_SENTENCES
+) -> dict[str, Any]:
     capacity = await _calibrate(server, CALIBRATION_S, lanes)
     rng = random.Random(seed)
-    state = Soak(server.url, rng)
-    rate = load * capacity / _fresh_audio_per_arrival()
+    state = Soak(server.url, rng, long_sentences)
+    rate = load * capacity / _fresh_audio_per_arrival(long_sentences)
     duration = minutes * 60
     memory: list[tuple[float, int]] = []
     started = time.monotonic()
@@ -393,6 +396,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queue-size", type=int, help="the server's KOKORO_SPEECH_QUEUE_SIZE (default: its own)")
     parser.add_argument("--load", type=float, default=2.0, help="fresh speech asked for, as a multiple of capacity")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--long-sentences", type=int, default=LONG_SENTENCES, help="sentences in a long input (10: about a minute)"
+    )
     parser.add_argument("--out", type=Path, default=Path("soak.json"))
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kokoro-soak-") as folder:
@@ -403,7 +409,8 @@ def main(argv: list[str] | None = None) -> int:
         env = base_env(model_home(), tmp, **settings)
         server = start_server(env, tmp / "server.log", workers=args.workers)
         try:
-            report = asyncio.run(soak(server, args.minutes, args.load, args.workers * args.lanes, args.seed))
+            lanes = args.workers * args.lanes
+            report = asyncio.run(soak(server, args.minutes, args.load, lanes, args.seed, args.long_sentences))
         finally:
             server.stop()
         report["server_log_errors"] = [
