@@ -23,12 +23,12 @@ from tests.conftest import UNTUNED_SCHEDULE, Server, base_env, start_server
 
 CHROMIUM = os.environ.get("KOKORO_SPEECH_TEST_CHROMIUM", "/usr/bin/chromium")
 # About half a minute of speech: long enough to be heard well before it is all made on two cores.
+# About twenty seconds of speech: heard for seconds before it is all made, on any machine that runs these tests.
 PARAGRAPH = (
     "The old lighthouse stood at the edge of the cliff, its white paint peeling after years of storms. "
     "Every evening the keeper climbed the spiral stairs, counting each of the one hundred and twelve steps, "
     "and lit the great lamp that warned ships away from the rocks below. Fishermen in the village said "
-    "they could set their clocks by the first sweep of its beam across the bay. When the keeper finally "
-    "retired, nobody wanted the job, and the council voted to replace him with an automatic light."
+    "they could set their clocks by the first sweep of its beam across the bay."
 )
 WAIT_MS = 120_000
 """How long a step may take before it is called missing: a guard against a hang, not a goal."""
@@ -251,7 +251,7 @@ def test_mp3_is_heard_while_made_words_follow_and_the_clip_downloads(browser: Br
         assert [s for s in visit.seen()["states"] if s != "idle"] == ["waiting", "streaming", "done"]
         order = check_words_followed_playback(visit)
         seconds = page.evaluate("() => document.querySelector('audio').duration")
-        assert 20 < seconds < 45, seconds
+        assert 14 < seconds < 35, seconds
         check_position_covers(visit, seconds)
         check_figures(visit)
         assert page.locator("#clips li").count() == 1
@@ -298,7 +298,7 @@ def test_without_mse_pcm_is_heard_through_web_audio_while_made(browser: Browser,
         assert page.evaluate("() => document.querySelector('audio').src").startswith("blob:")
         page.wait_for_function("() => Number.isFinite(document.querySelector('audio').duration)")
         seconds = page.evaluate("() => document.querySelector('audio').duration")
-        assert 20 < seconds < 45, seconds
+        assert 14 < seconds < 35, seconds
         check_position_covers(visit, seconds)
         check_figures(visit)
 

@@ -22,7 +22,7 @@ QUEUE_SIZE = 2
 LONG_SENTENCES = 4
 
 
-def test_three_minutes_of_mixed_overload_lose_nothing(home: Path, tmp_path: Path) -> None:
+def test_three_minutes_of_mixed_overload_lose_nothing(home: Path, tmp_path: Path, shared_graphs: Path) -> None:
     out = tmp_path / "soak.json"
     run = subprocess.run(
         [
@@ -35,6 +35,9 @@ def test_three_minutes_of_mixed_overload_lose_nothing(home: Path, tmp_path: Path
             str(QUEUE_SIZE),
             "--long-sentences",
             str(LONG_SENTENCES),
+            # The graph with durations that the run's other servers made: not made again.
+            "--graphs-dir",
+            str(shared_graphs),
             "--out",
             str(out),
         ],

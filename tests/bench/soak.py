@@ -399,6 +399,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--long-sentences", type=int, default=LONG_SENTENCES, help="sentences in a long input (10: about a minute)"
     )
+    parser.add_argument(
+        "--graphs-dir", type=Path, help="graphs made from the model file, kept from an earlier run (default: made anew)"
+    )
     parser.add_argument("--out", type=Path, default=Path("soak.json"))
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kokoro-soak-") as folder:
@@ -406,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = UNTUNED_SCHEDULE | {"lanes": str(args.lanes)}
         if args.queue_size is not None:
             settings["queue_size"] = str(args.queue_size)
+        if args.graphs_dir is not None:
+            settings["graphs_dir"] = str(args.graphs_dir)
         env = base_env(model_home(), tmp, **settings)
         server = start_server(env, tmp / "server.log", workers=args.workers)
         try:
