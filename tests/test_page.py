@@ -206,6 +206,15 @@ def click_word(visit: Visit, index: int) -> float:
     return start
 
 
+def check_a_word_click_plays_from_it(visit: Visit, done: dict[str, Any], order: list[int]) -> dict[str, Any]:
+    """Click a word well past where the highlighting has got to: the audio plays from about its start."""
+    start = click_word(visit, min(done["words"] - 5, order[-1] + 15))
+    after = visit.snapshot()
+    assert start - 0.05 <= after["audioTime"] < start + 1.0, (start, after)
+    assert not after["paused"], after
+    return after
+
+
 def check_captions(visit: Visit) -> None:
     """The captions the server made are the audio's track, the cue of the moment is shown (holding the word
     being heard), and they download as WebVTT."""
@@ -263,11 +272,7 @@ def test_mp3_is_heard_while_made_words_follow_and_the_clip_downloads(browser: Br
         assert duration(data, "opus") == pytest.approx(seconds, abs=0.25)
 
         # A word well past where the highlighting has got to: the click seeks there and plays.
-        index = min(done["words"] - 5, order[-1] + 15)
-        start = click_word(visit, index)
-        after = visit.snapshot()
-        assert start - 0.05 <= after["audioTime"] < start + 1.0, (start, after)
-        assert not after["paused"], after
+        after = check_a_word_click_plays_from_it(visit, done, order)
         check_in_step(after, after["audioTime"])
         check_captions(visit)
 
@@ -309,11 +314,7 @@ def test_without_mse_pcm_is_heard_through_web_audio_while_made(browser: Browser,
         assert duration(data, "wav") == pytest.approx(seconds, abs=0.01)
 
         # Clicking a word hands the clip over from Web Audio to the element, from that word.
-        index = min(done["words"] - 5, order[-1] + 15)
-        start = click_word(visit, index)
-        after = visit.snapshot()
-        assert start - 0.05 <= after["audioTime"] < start + 1.0, (start, after)
-        assert not after["paused"], after
+        after = check_a_word_click_plays_from_it(visit, done, order)
         page.wait_for_function(f"() => document.querySelector('audio').currentTime > {after['audioTime'] + 0.3}")
         check_captions(visit)
 

@@ -4,7 +4,7 @@ import { ApiError, streamSpeech } from "./api.js";
 import { Captions } from "./captions.js";
 import { ClipList, excerpt } from "./clips.js";
 import { clipFile, save } from "./download.js";
-import { FilePlayer, MsePlayer, PcmPlayer, streamsMp3 } from "./players.js";
+import { detach, FilePlayer, MsePlayer, PcmPlayer, streamsMp3 } from "./players.js";
 import { PCM_RATE } from "./wav.js";
 import { settings, storedKey, storeKey } from "./settings.js";
 import { decodeBase64, parseEvent, readEvents } from "./sse.js";
@@ -274,11 +274,7 @@ function load(player, clip) {
   transcript.clear();
   captions.clear();
   els.download.disabled = !clip;
-  if (!player) {
-    els.audio.pause();
-    els.audio.removeAttribute("src");
-    els.audio.load();
-  }
+  if (!player) detach(els.audio);
   ui.showPosition(0, 0);
 }
 

@@ -17,20 +17,51 @@ function startPlaying(audio, onBlocked) {
   });
 }
 
-function detach(audio) {
+export function detach(audio) {
   audio.pause();
   audio.removeAttribute("src");
   for (const track of audio.querySelectorAll("track")) track.remove();
   audio.load(); // so the controls forget the previous clip's length
 }
 
-export class MsePlayer {
-  streamFormat = "mp3";
-  onFirstAudio = null;
+// A player whose clip the <audio> element holds and sounds itself: the element's time, seeking and playing.
+class ElementPlayer {
   onBlocked = null;
 
   constructor(audio) {
     this.audio = audio;
+    detach(audio);
+  }
+
+  play() {
+    startPlaying(this.audio, this.onBlocked);
+  }
+
+  time() {
+    return this.audio.currentTime;
+  }
+
+  sounding() {
+    return !this.audio.paused && !this.audio.ended;
+  }
+
+  seek(seconds) {
+    this.audio.currentTime = seconds;
+    startPlaying(this.audio, this.onBlocked);
+    return true;
+  }
+
+  close() {
+    this.audio.pause();
+  }
+}
+
+export class MsePlayer extends ElementPlayer {
+  streamFormat = "mp3";
+  onFirstAudio = null;
+
+  constructor(audio) {
+    super(audio);
     this.parts = [];
     this.queue = [];
     this.buffer = null;
@@ -40,7 +71,6 @@ export class MsePlayer {
       this.settle = { resolve, reject };
     });
     this.ended.catch(() => {}); // a failed append is reported by finish(), not as an unhandled rejection
-    detach(audio);
     this.source = new MediaSource();
     this.url = URL.createObjectURL(this.source);
     this.source.addEventListener(
@@ -100,33 +130,15 @@ export class MsePlayer {
     this.settle.reject(new Error(`The browser could not play the audio (${error.message}).`));
   }
 
-  play() {
-    startPlaying(this.audio, this.onBlocked);
-  }
-
   finish() {
     this.ending = true;
     this.#pump();
     return this.ended;
   }
 
-  time() {
-    return this.audio.currentTime;
-  }
-
   received() {
     const ranges = this.audio.buffered;
     return ranges.length ? ranges.end(ranges.length - 1) : 0;
-  }
-
-  sounding() {
-    return !this.audio.paused && !this.audio.ended;
-  }
-
-  seek(seconds) {
-    this.audio.currentTime = seconds;
-    startPlaying(this.audio, this.onBlocked);
-    return true;
   }
 
   bytes() {
@@ -144,7 +156,7 @@ export class MsePlayer {
   close() {
     this.audio.removeEventListener("playing", this.firstPlaying);
     this.audio.removeEventListener("error", this.onError);
-    this.audio.pause();
+    super.close();
     URL.revokeObjectURL(this.url); // where the source never opened
     // A stream stopped halfway is ended where it is, so what came plays to its end instead of waiting for more.
     if (this.source.readyState === "open" && this.buffer && !this.buffer.updating) {
@@ -319,38 +331,13 @@ export class PcmPlayer {
   }
 }
 
-export class FilePlayer {
-  onBlocked = null;
-
+export class FilePlayer extends ElementPlayer {
   constructor(audio, url) {
-    this.audio = audio;
-    detach(audio);
+    super(audio);
     audio.src = url;
-  }
-
-  play() {
-    startPlaying(this.audio, this.onBlocked);
-  }
-
-  time() {
-    return this.audio.currentTime;
   }
 
   received() {
     return Number.isFinite(this.audio.duration) ? this.audio.duration : 0;
-  }
-
-  sounding() {
-    return !this.audio.paused && !this.audio.ended;
-  }
-
-  seek(seconds) {
-    this.audio.currentTime = seconds;
-    startPlaying(this.audio, this.onBlocked);
-    return true;
-  }
-
-  close() {
-    this.audio.pause();
   }
 }
