@@ -197,18 +197,14 @@ def _srt_text(line: str) -> str:
 
 
 def render(cues: Sequence[Cue], caption_format: CaptionFormat) -> str:
-    """The cues as a WebVTT or SRT file."""
-    if caption_format == "vtt":
-        blocks = [
-            f"{n}\n{_timestamp(c.start, '.')} --> {_timestamp(c.end, '.')}\n" + "\n".join(map(_vtt_text, c.lines))
-            for n, c in enumerate(cues, 1)
-        ]
-        return "WEBVTT\n\n" + "".join(block + "\n\n" for block in blocks)
-    blocks = [
-        f"{n}\n{_timestamp(c.start, ',')} --> {_timestamp(c.end, ',')}\n" + "\n".join(map(_srt_text, c.lines))
+    """The cues as a WebVTT or SRT file: the same numbered blocks, apart from the header, the decimal mark of
+    the times and how the text is escaped."""
+    header, mark, escape = ("WEBVTT\n\n", ".", _vtt_text) if caption_format == "vtt" else ("", ",", _srt_text)
+    blocks = (
+        f"{n}\n{_timestamp(c.start, mark)} --> {_timestamp(c.end, mark)}\n" + "\n".join(map(escape, c.lines)) + "\n\n"
         for n, c in enumerate(cues, 1)
-    ]
-    return "".join(block + "\n\n" for block in blocks)
+    )
+    return header + "".join(blocks)
 
 
 def captions(

@@ -484,7 +484,7 @@ class PageConfig:
 
     def __post_init__(self) -> None:
         if not self.path.startswith("/"):
-            raise ValueError(f"KOKORO_SPEECH_PAGE_PATH must start with '/', got {self.path!r}")
+            raise ValueError(f"{_env(self, 'path')} must start with '/', got {self.path!r}")
 
 
 @dataclass(frozen=True)
