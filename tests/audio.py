@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import av
@@ -22,6 +23,30 @@ def decode(data: bytes, response_format: str) -> tuple[NDArray[np.float32], int]
         rate = stream.codec_context.sample_rate
     assert frames, "no audio frames decoded"
     return np.concatenate(frames), rate
+
+
+def decode_prefix(data: bytes, response_format: str) -> NDArray[np.float32]:
+    """The samples a player has from the first bytes of a stream: every whole frame in them.
+
+    Reads cut a stream anywhere, so the last frame of a prefix may be partial: a player waits for the rest of it,
+    and so does this. A broken frame before that one still raises.
+    """
+    if response_format == "pcm":
+        return decode(data[: len(data) // 2 * 2], "pcm")[0]
+    frames: list[NDArray[np.float32]] = []
+    with av.open(io.BytesIO(data), mode="r") as container:
+        stream = container.streams.audio[0]
+        packets: list[av.Packet] = []
+        with contextlib.suppress(av.EOFError, av.InvalidDataError):  # the demuxer met the cut
+            packets.extend(container.demux(stream))
+        last = max((i for i, packet in enumerate(packets) if packet.size), default=-1)
+        for i, packet in enumerate(packets):
+            try:
+                frames += [_first_channel(frame.to_ndarray()) for frame in packet.decode()]
+            except (av.EOFError, av.InvalidDataError):
+                if i < last:
+                    raise
+    return np.concatenate(frames) if frames else np.zeros(0, dtype=np.float32)
 
 
 def _first_channel(array: NDArray[np.generic]) -> NDArray[np.float32]:
