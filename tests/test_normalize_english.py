@@ -466,8 +466,8 @@ def test_inline_pronunciation_is_left_alone() -> None:
     assert normalize_text(text, DEFAULTS, "en-us").text == "Say [Kokoro](/kˈOkəɹO/) three times"
 
 
-@pytest.mark.parametrize("language", ["fr-fr", "es", "ja", "pt-br"])
-def test_other_languages_get_only_markup_rules(language: str) -> None:
+@pytest.mark.parametrize("language", ["ja", "zh"])
+def test_languages_without_rules_get_only_markup_rules(language: str) -> None:
     text = "**Dr. Smith** paid $19.99 on 5/3/2027 👍"
     assert spoken(text, language=language) == "Dr. Smith paid $19.99 on 5/3/2027"
 
