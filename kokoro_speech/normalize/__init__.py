@@ -1,7 +1,8 @@
 """Text normalization before phonemization: say what is written the way a careful reader would.
 
 Markup and emoji rules run for every language; the English rules (numbers, money, dates,
-units, abbreviations...) for English. The result keeps, for every spoken character, the input
+units, abbreviations...) for English, and the same classes of rules for Spanish, French,
+Italian, Brazilian Portuguese and Hindi. The result keeps, for every spoken character, the input
 position it came from.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kokoro_speech.normalize.english import english_replacements
+from kokoro_speech.normalize.locales import locale_replacements, say_as
 from kokoro_speech.normalize.markup import markup_replacements
 from kokoro_speech.normalize.options import DateOrder, NormalizationOptions
 from kokoro_speech.normalize.pronunciation import INLINE_PRONUNCIATION, pronunciations
@@ -23,9 +25,11 @@ __all__ = [
     "SpokenText",
     "apply_replacements",
     "english_replacements",
+    "locale_replacements",
     "markup_replacements",
     "normalize_text",
     "pronunciations",
+    "say_as",
 ]
 
 
@@ -34,18 +38,24 @@ def normalize_text(
     options: NormalizationOptions,
     language: str,
     protected: Sequence[tuple[int, int]] = (),
+    *,
+    given: Sequence[Replacement] = (),
 ) -> SpokenText:
     """The spoken form of ``text`` in ``language`` ("en-us", "fr-fr"...).
 
-    Spans in ``protected`` (and inline pronunciations) are left exactly as written. Markup
-    rules go first and win where a language rule would overlap them.
+    Spans in ``protected`` (and inline pronunciations) are left exactly as written; ``given``
+    replacements (what markup such as SSML's ``say-as`` decided) are said as given. Markup rules
+    go first and win where a language rule would overlap them.
     """
-    fixed = [*protected, *(m.span() for m in pronunciations(text))]
-    replacements = markup_replacements(text, options, taken=fixed)
+    fixed = [*protected, *(m.span() for m in pronunciations(text)), *((r.start, r.end) for r in given)]
+    replacements = [*given, *markup_replacements(text, options, taken=fixed)]
+    taken = [*fixed, *((r.start, r.end) for r in replacements)]
     if language.lower().startswith("en"):
-        taken = [*fixed, *((r.start, r.end) for r in replacements)]
         replacements += english_replacements(text, options, taken=taken)
-    return apply_replacements(text, _without_overlaps(replacements, fixed))
+    else:
+        replacements += locale_replacements(text, options, language, taken=taken)
+    kept = [*given, *_without_overlaps(replacements[len(given) :], fixed)]
+    return apply_replacements(text, kept)
 
 
 def _without_overlaps(replacements: list[Replacement], protected: Sequence[tuple[int, int]]) -> list[Replacement]:
