@@ -16,6 +16,7 @@ from collections.abc import Callable
 from kokoro_onnx.tokenizer import Tokenizer
 from phonemizer.backend import EspeakBackend
 
+from kokoro_speech.engine.cjk_numbers import chinese_numbers, japanese_numbers
 from kokoro_speech.engine.languages import Language
 
 # phonemizer warns on every call whose word count changes (it does for "Dr." and "$5"); the
@@ -28,7 +29,6 @@ _ESPEAK_LOCK = threading.Lock()
 PUNCTUATION = frozenset(';:,.!?¡¿—…"«»“” ()')
 """Symbols of the model's vocabulary that are not sounds."""
 
-_DIGIT_GROUP_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _MARKS = frozenset("ˈˌː")
 """Stress and length marks: letters to Unicode, but not sounds of their own."""
 G2P = Callable[[str], str]
@@ -87,11 +87,13 @@ class Phonemizer:
 
     def _load_dictionary(self, language: Language) -> G2P:
         g2p: G2P
+        figures: Callable[[str], str]
         if language.g2p == "japanese":
             from misaki import ja
 
             japanese = ja.JAG2P()
             g2p = lambda text: str(japanese(text)[0])  # noqa: E731
+            figures = japanese_numbers
         else:
             import jieba
             from misaki import zh
@@ -101,13 +103,14 @@ class Phonemizer:
             jieba.setLogLevel(logging.WARNING)
 
             chinese = zh.ZHG2P()
-            # misaki reads digits through cn2an, which takes "1,000,000" for three numbers.
-            g2p = lambda text: str(chinese(_DIGIT_GROUP_COMMA.sub("", text))[0])  # noqa: E731
+            g2p = lambda text: str(chinese(text)[0])  # noqa: E731
+            figures = chinese_numbers
 
         def mixed(text: str) -> str:
+            # Figures first: their units ("3km") are Latin letters that would otherwise go to espeak-ng.
             # The dictionaries pass Latin-script words through as letters: read those with espeak-ng.
             said = ""
-            for piece in _LATIN.split(text):
+            for piece in _LATIN.split(figures(text)):
                 if not piece.strip():
                     continue
                 latin = _LATIN.fullmatch(piece) is not None
@@ -116,6 +119,11 @@ class Phonemizer:
             return said
 
         return mixed
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The symbols the model has tokens for."""
+        return frozenset(self._vocab)
 
     def known(self, phonemes: str) -> str:
         return "".join(p for p in phonemes if p in self._vocab)

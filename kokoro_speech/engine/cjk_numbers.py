@@ -1,0 +1,218 @@
+"""Figures in Chinese and Japanese text rewritten the way a native reader says them, before misaki reads them.
+
+misaki's Chinese G2P reads most figures well once group commas are gone; it drops currency signs and Latin
+unit symbols, reads "10:30" as two numbers, and takes "1200日元" for a date. Its Japanese G2P reads each digit
+run apart from the counter after it ("3月" as "san tsuki", "5日" as "go nichi"), drops "%" and "℃", reads
+"1,000,000" digit by digit and "3.5" as two numbers. Japanese figures therefore become kanji numerals here
+(which misaki's dictionary reads with their counters), and the counters whose reading changes with the
+number (hours, minutes, months, days of the month) become kana.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_GROUP_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+"""A thousands separator; misaki's readers take "1,000,000" for three numbers."""
+_NUMBER = r"\d+(?:\.\d+)?"
+_TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-4]):([0-5]\d)(?![\d:])")
+_UNIT_AFTER = r"(?<=\d) ?({units})(?![A-Za-z/])"
+
+# --- Chinese ---------------------------------------------------------------------------------------------
+
+_ZH_CURRENCY = {"¥": "元", "￥": "元", "$": "美元", "€": "欧元"}
+_ZH_UNITS = {
+    "km/h": "公里每小时",
+    "km": "公里",
+    "kg": "公斤",
+    "cm": "厘米",
+    "mm": "毫米",
+    "m": "米",
+    "g": "克",
+    "°C": "摄氏度",
+}
+_ZH_CURRENCY_FIRST = re.compile(rf"([¥￥$€]) ?({_NUMBER})")
+_ZH_UNIT = re.compile(_UNIT_AFTER.format(units="|".join(map(re.escape, _ZH_UNITS))))
+# misaki's date rule takes the digits before "日" in "1200日元" for a day of the month.
+_ZH_YEN = re.compile(r"(?<=\d)(?=日[元圆])")
+
+
+def chinese_numbers(text: str) -> str:
+    """Currency, units and clock times as said ("¥1,200" -> "1200元", "10:30" -> "10点30分", "3km" -> "3公里");
+    misaki reads the figures left."""
+    text = _GROUP_COMMA.sub("", text)
+    text = _ZH_CURRENCY_FIRST.sub(lambda m: m[2] + _ZH_CURRENCY[m[1]], text)
+    text = _ZH_UNIT.sub(lambda m: _ZH_UNITS[m[1]], text)
+    text = _ZH_YEN.sub(" ", text)
+    return _TIME.sub(_chinese_time, text)
+
+
+def _chinese_time(match: re.Match[str]) -> str:
+    hour, minutes = match[1], match[2]
+    return f"{int(hour)}点" + ("" if minutes == "00" else f"{minutes}分")
+
+
+# --- Japanese --------------------------------------------------------------------------------------------
+
+_KANJI_DIGITS = "〇一二三四五六七八九"
+_KANJI_BELOW_MAN = ((1000, "千"), (100, "百"), (10, "十"))
+"""A leading one is not said before these ("千二百", not "一千二百")."""
+_KANJI_MAN_GROUPS = ("", "万", "億", "兆", "京")
+_MAN = 10_000
+MAX_KANJI_DIGITS = 4 * len(_KANJI_MAN_GROUPS)
+"""Longer digit runs are no quantity anyone reads as one; misaki reads them as it would."""
+
+_JA_CURRENCY = {"¥": "円", "￥": "円", "$": "ドル", "€": "ユーロ"}
+_JA_UNITS = {
+    "km/h": "キロメートル毎時",
+    "km": "キロメートル",
+    "kg": "キログラム",
+    "cm": "センチメートル",
+    "mm": "ミリメートル",
+    "m": "メートル",
+    "g": "グラム",
+    "%": "パーセント",
+    "％": "パーセント",
+    "°C": "度",
+    "℃": "度",
+    "°": "度",
+}
+_JA_CURRENCY_FIRST = re.compile(rf"([¥￥$€]) ?({_NUMBER})")
+_JA_UNIT = re.compile(_UNIT_AFTER.format(units="|".join(map(re.escape, _JA_UNITS))))
+_JA_CLOCK = re.compile(r"(?<!\d)(\d{1,2})時(?:(\d{1,2})分)?")
+_JA_MINUTES = re.compile(r"(?<![\d.])(\d{1,2})分(?!の)")
+"""Minutes or a duration in minutes; "3分の1" is a fraction, read with ぶん."""
+_JA_MONTH_DAY = re.compile(r"(?<![\d.])(\d{1,2})月(?:(\d{1,2})日)?")
+_JA_DECIMAL = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
+_JA_INTEGER = re.compile(r"(?<![\d.])\d+(?![\d.])")
+
+# Readings that change with the number: a table is clearer than the rules (よじ, しちがつ, はつか...).
+_JA_KANA_TENS = ("", "じゅう", "にじゅう", "さんじゅう", "よんじゅう", "ごじゅう")
+_JA_HOUR_UNITS = ("れい", "いち", "に", "さん", "よ", "ご", "ろく", "しち", "はち", "く")
+_JA_MINUTE_UNITS = (
+    "",
+    "いっぷん",
+    "にふん",
+    "さんぷん",
+    "よんぷん",
+    "ごふん",
+    "ろっぷん",
+    "ななふん",
+    "ハップン",  # in hiragana misaki takes the は of "にじゅうはっぷん" for the particle (wa)
+    "きゅうふん",
+)
+_JA_MONTHS = ("", "いち", "に", "さん", "し", "ご", "ろく", "しち", "はち", "く", "じゅう", "じゅういち", "じゅうに")
+_JA_DAY_UNITS = ("", "いち", "に", "さん", "よん", "ご", "ろく", "しち", "はち", "く")
+_JA_NATIVE_DAYS = {
+    1: "ついたち",
+    2: "ふつか",
+    3: "みっか",
+    4: "よっか",
+    5: "いつか",
+    6: "むいか",
+    7: "なのか",
+    8: "ようか",
+    9: "ここのか",
+    10: "とおか",
+    20: "二十日",  # misaki reads kana はつか with the particle wa; it reads these kanji right
+}
+_HOURS_IN_DAY = 24
+_MINUTES_IN_HOUR = 60
+_MONTHS_IN_YEAR = 12
+_DAYS_IN_MONTH = 31
+
+
+def japanese_numbers(text: str) -> str:
+    """Figures as kanji numerals or kana, as said: "1,000,000円" -> "百万円", "3km" -> "三キロメートル",
+    "10:30" -> "じゅうじさんじゅっぷん", "3月5日" -> "さんがつ いつか", "3.5" -> "三点五"."""
+    text = _GROUP_COMMA.sub("", text)
+    text = _JA_CURRENCY_FIRST.sub(lambda m: m[2] + _JA_CURRENCY[m[1]], text)
+    text = _JA_UNIT.sub(lambda m: _JA_UNITS[m[1]], text)
+    text = _TIME.sub(lambda m: _japanese_clock(int(m[1]), int(m[2])), text)
+    text = _JA_CLOCK.sub(_japanese_clock_match, text)
+    text = _JA_MINUTES.sub(_keep_unless(lambda m: _japanese_minutes(int(m[1]))), text)
+    text = _JA_MONTH_DAY.sub(_japanese_date, text)
+    text = _JA_DECIMAL.sub(lambda m: kanji(int(m[1])) + "点" + "".join(_KANJI_DIGITS[int(d)] for d in m[2]), text)
+    return _JA_INTEGER.sub(lambda m: m[0] if _is_code(m[0]) else kanji(int(m[0])), text)
+
+
+def kanji(number: int) -> str:
+    """1200 -> "千二百", 10_000 -> "一万", 12345 -> "一万二千三百四十五"; 0 -> "零"."""
+    if number == 0:
+        return "零"
+    out = ""
+    for mark in _KANJI_MAN_GROUPS:
+        number, group = divmod(number, _MAN)
+        if group:
+            out = _kanji_below_man(group) + mark + out
+    return out
+
+
+def _kanji_below_man(number: int) -> str:
+    out = ""
+    for value, mark in _KANJI_BELOW_MAN:
+        count, number = divmod(number, value)
+        if count:
+            out += ("" if count == 1 else _KANJI_DIGITS[count]) + mark
+    return out + (_KANJI_DIGITS[number] if number else "")
+
+
+def _is_code(digits: str) -> bool:
+    """A leading zero (a phone number, a code) or too many digits: not one quantity."""
+    return (len(digits) > 1 and digits.startswith("0")) or len(digits) > MAX_KANJI_DIGITS
+
+
+def _japanese_hour(hour: int) -> str:
+    if hour == 0:
+        return "れいじ"
+    tens, ones = divmod(hour, 10)
+    return _JA_KANA_TENS[tens] + (_JA_HOUR_UNITS[ones] if ones else "") + "じ"
+
+
+def _japanese_minutes(minutes: int) -> str | None:
+    if not 0 < minutes < _MINUTES_IN_HOUR:
+        return None
+    tens, ones = divmod(minutes, 10)
+    if ones:
+        return _JA_KANA_TENS[tens] + _JA_MINUTE_UNITS[ones]
+    # じゅう + ふん is said じゅっぷん.
+    return _JA_KANA_TENS[tens].removesuffix("う") + "っぷん"
+
+
+def _japanese_clock(hour: int, minutes: int) -> str:
+    return _japanese_hour(hour) + (_japanese_minutes(minutes) or "")
+
+
+def _japanese_clock_match(match: re.Match[str]) -> str:
+    hour = int(match[1])
+    minutes = int(match[2]) if match[2] else 0
+    if hour > _HOURS_IN_DAY or minutes >= _MINUTES_IN_HOUR:
+        return match[0]
+    return _japanese_clock(hour, minutes)
+
+
+def _japanese_day(day: int) -> str:
+    if day in _JA_NATIVE_DAYS:
+        return _JA_NATIVE_DAYS[day]
+    if day % 10 == 4:  # 14, 24: じゅうよっか
+        return _JA_KANA_TENS[day // 10] + "よっか"
+    tens, ones = divmod(day, 10)
+    return _JA_KANA_TENS[tens] + _JA_DAY_UNITS[ones] + "にち"
+
+
+def _japanese_date(match: re.Match[str]) -> str:
+    month = int(match[1])
+    if not 0 < month <= _MONTHS_IN_YEAR:
+        return match[0]
+    said = _JA_MONTHS[month] + "がつ"
+    if match[2]:
+        day = int(match[2])
+        # Without the space misaki cuts the kana across the two words ("さんがつい つか").
+        said += " " + _japanese_day(day) if 0 < day <= _DAYS_IN_MONTH else match[2] + "日"
+    return said
+
+
+def _keep_unless(said: Callable[[re.Match[str]], str | None]) -> Callable[[re.Match[str]], str]:
+    """A replacement that leaves the match as written where ``said`` has no reading for it."""
+    return lambda match: said(match) or match[0]
