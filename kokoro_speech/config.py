@@ -250,9 +250,18 @@ class TextConfig:
     """Rewrite what the phonemizer would misread, before phonemization; off speaks the input as written."""
     normalization: NormalizationOptions = field(default_factory=NormalizationOptions)
     """Each class of rewrite on its own (English rules; markup and emoji for every language)."""
+    ssml: bool = setting(True, env="KOKORO_SPEECH_SSML")
+    """Read an input that starts with ``<speak>`` as SSML; off reads it as text (its tags stripped as markup)."""
+    ssml_max_depth: int = setting(32, env="KOKORO_SPEECH_SSML_MAX_DEPTH")
+    """Deepest nesting of SSML elements accepted; deeper documents are refused with a 400."""
+    ssml_max_elements: int = setting(2048, env="KOKORO_SPEECH_SSML_MAX_ELEMENTS")
+    """Most SSML elements in one input; more are refused with a 400."""
+    max_pause_seconds: float = setting(10.0, env="KOKORO_SPEECH_MAX_PAUSE_SECONDS")
+    """Longest pause one marker or ``<break>`` may ask for; a longer one is refused with a 400."""
 
     def __post_init__(self) -> None:
-        _check(self, positive=("max_input_chars",))
+        _check(self, positive=("max_input_chars", "ssml_max_depth", "ssml_max_elements"))
+        _check_above_zero(self, "max_pause_seconds")
 
     def normalization_for(self, normalize: bool | None = None, **switches: object) -> NormalizationOptions:
         """The server's normalization with a request's switches (None: keep the server's setting).
@@ -334,6 +343,11 @@ class SynthesisConfig:
     def pace(self, speed: float) -> float:
         """The pace a stream at ``speed`` runs at: time-stretching shortens the audio, not the synthesis."""
         return self.stream_rtf * speed / self.model_speed(speed)
+
+    @staticmethod
+    def clamped(speed: float) -> float:
+        """A speed within what the server makes: markup's rates multiply the request's, which may leave it."""
+        return min(max(speed, MIN_SPEED), MAX_SPEED)
 
     def model_speed(self, speed: float) -> float:
         """The speed asked of the model: the request's, within the range where the model sounds right;

@@ -1,0 +1,50 @@
+"""What marked-up input (SSML) tells the reader beyond its words.
+
+The words themselves stay in ``MarkedText.text``, exactly as they are written, so word timings
+name them. Pauses travel in that text as pause markers (``[pause:500ms]``) and given phonemes
+as inline pronunciations (``[tomato](/təmˈɑːtoʊ/)``), the two forms plain text has for them too;
+everything else is a span of the text read some other way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+InterpretAs = Literal["characters", "spell-out", "cardinal", "ordinal", "digits", "date", "time", "telephone", "alias"]
+"""How a span is said: the SSML ``say-as`` classes, and "alias" for ``<sub>``."""
+
+
+class MarkupError(ValueError):
+    """Markup the server cannot read as asked: the request is refused, naming what is wrong."""
+
+
+@dataclass(frozen=True)
+class SayAs:
+    """``text[start:end]`` is said as ``interpret_as`` says, not as the normalizer would read it."""
+
+    start: int
+    end: int
+    interpret_as: InterpretAs
+    detail: str = ""
+    """The alias of a ``<sub>``; the ``format`` of a date ("dmy", "mdy", "ymd"...); else empty."""
+
+
+@dataclass(frozen=True)
+class Voicing:
+    """``text[start:end]`` is read in another language, or at another rate."""
+
+    start: int
+    end: int
+    language: str | None = None
+    """A language as the API names it (``lang``); None keeps the request's."""
+    rate: float = 1.0
+    """Multiplies the request's speed."""
+
+
+@dataclass(frozen=True)
+class MarkedText:
+    text: str
+    say_as: tuple[SayAs, ...] = ()
+    voicings: tuple[Voicing, ...] = ()
+    """Disjoint, in order; a nested element's settings are already combined with its parent's."""
