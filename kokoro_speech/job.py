@@ -8,7 +8,7 @@ from typing import Literal
 from kokoro_speech.audio.formats import AudioFormat
 from kokoro_speech.normalize.options import NormalizationOptions
 
-InputType = Literal["text", "phonemes"]
+InputType = Literal["text", "ssml", "phonemes"]
 
 
 @dataclass(frozen=True)

@@ -65,3 +65,20 @@ def duration(data: bytes, response_format: str) -> float:
 def level_dbfs(samples: NDArray[np.float32]) -> float:
     rms = float(np.sqrt(np.mean(np.square(samples)))) if samples.size else 0.0
     return 20 * float(np.log10(max(rms, 1e-9)))
+
+
+SILENCE_DBFS = -50.0
+"""Below this peak level a stretch of audio is silence: the model's quietest speech sounds stay above it."""
+SILENCE_WINDOW_SECONDS = 0.001
+
+
+def silences(samples: NDArray[np.float32], rate: int, shortest: float = 0.05) -> list[tuple[float, float]]:
+    """(start, end) in seconds of every silent stretch at least ``shortest`` long, judged by the peak of
+    each millisecond, so that a measured pause is right to the millisecond."""
+    window = max(1, int(SILENCE_WINDOW_SECONDS * rate))
+    usable = len(samples) // window * window
+    peaks = np.abs(samples[:usable]).reshape(-1, window).max(axis=1)
+    quiet = peaks < 10 ** (SILENCE_DBFS / 20)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]])))
+    runs = [(int(a) * window / rate, int(b) * window / rate) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    return [(a, b) for a, b in runs if b - a >= shortest]

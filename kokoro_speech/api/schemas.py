@@ -75,7 +75,13 @@ class SpeechRequest(msgspec.Struct, kw_only=True):
     )
     # --- extensions (not in OpenAI's API; OpenAI's SDK sends them through extra_body) ---
     lang: Annotated[str | None, _doc("Extension: the language to read in (`en-gb`, `ja`, or a Kokoro letter).")] = None
-    input_type: Annotated[InputType, _doc("Extension: `phonemes` speaks the input as Kokoro phonemes.")] = "text"
+    input_type: Annotated[
+        InputType,
+        _doc(
+            "Extension: `phonemes` speaks the input as Kokoro phonemes; `ssml` reads it as SSML (an input that "
+            "starts with `<speak>` is read as SSML anyway)."
+        ),
+    ] = "text"
     normalization: Annotated[
         Normalization | None, _doc("Extension: per-request switches of the text normalizer; unset keeps the server's.")
     ] = None

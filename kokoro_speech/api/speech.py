@@ -30,8 +30,10 @@ from kokoro_speech.engine.engine import NothingToSayError
 from kokoro_speech.engine.languages import UnknownLanguageError
 from kokoro_speech.engine.scheduler import Overloaded
 from kokoro_speech.engine.voices import UnknownVoiceError
-from kokoro_speech.job import SpeechJob
+from kokoro_speech.job import InputType, SpeechJob
 from kokoro_speech.normalize import NormalizationOptions
+from kokoro_speech.normalize.marked import MarkupError
+from kokoro_speech.normalize.ssml import is_ssml
 from kokoro_speech.response import SpeechOutcome, SpeechResponse
 from kokoro_speech.service import SpeechService
 
@@ -74,9 +76,20 @@ def checked_job(data: SpeechRequest, config: SpeechConfig) -> SpeechJob:
         speed=data.speed,
         response_format=data.response_format,
         lang=data.lang,
-        input_type=data.input_type,
+        input_type=input_type_of(data.input, data.input_type, config),
         normalization=_normalization(config, data.normalization),
     )
+
+
+def input_type_of(text: str, asked: InputType, config: SpeechConfig) -> InputType:
+    """How the input is read: text that starts with ``<speak>`` is SSML, where the server reads SSML."""
+    if asked == "ssml" and not config.text.ssml:
+        raise OpenAIError(
+            400, "SSML is turned off on this server (KOKORO_SPEECH_SSML).", param="input_type", code="invalid_value"
+        )
+    if asked == "text" and config.text.ssml and is_ssml(text):
+        return "ssml"
+    return asked
 
 
 def _normalization(config: SpeechConfig, override: Normalization | None) -> NormalizationOptions:
@@ -95,6 +108,8 @@ def openai_errors(config: SpeechConfig) -> Iterator[None]:
         raise OpenAIError(400, str(error), param="lang", code="unsupported_language") from error
     except NothingToSayError as error:
         raise OpenAIError(400, str(error), param="input", code="invalid_value") from error
+    except MarkupError as error:
+        raise OpenAIError(400, str(error), param="input", code="invalid_markup") from error
     except Overloaded as error:
         raise OpenAIError(
             503,
@@ -268,7 +283,12 @@ async def phonemize(
     check_input(data.input, config)
     limits = await admit(limiter, request, len(data.input))
     engine = service.engine
-    job = SpeechJob(text=data.input, voice=data.voice or "", normalization=_normalization(config, data.normalization))
+    job = SpeechJob(
+        text=data.input,
+        voice=data.voice or "",
+        input_type=input_type_of(data.input, "text", config),
+        normalization=_normalization(config, data.normalization),
+    )
     with openai_errors(config):
         if data.lang is not None:
             language = languages.find(data.lang)

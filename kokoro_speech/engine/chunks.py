@@ -42,6 +42,10 @@ class Chunk:
     phonemes: str
     ends: str
     """What the chunk ends on: "sentence", "clause" or "word"; decides the pause after it."""
+    rate: float = 1.0
+    """Multiplies the request's speed (markup's ``<prosody rate>``)."""
+    pause: float | None = None
+    """Seconds of silence asked for after it (a pause marker or ``<break>``): exact, not the usual rest."""
 
 
 def _ending(phonemes: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import structlog
@@ -57,6 +57,8 @@ class SpeechPlan:
     """The input's words as written; word timings refer to them by index."""
     spans: list[list[WordSpan]]
     """Per chunk, which of its phonemes say which word."""
+    lead_in: float = 0.0
+    """Seconds of silence asked for before the first word."""
 
 
 @dataclass(frozen=True)
@@ -161,16 +163,21 @@ class SpeechEngine:
         return Speaker(voice, voice.language if job.lang is None else languages.find(job.lang))
 
     def read(self, job: SpeechJob, language: Language) -> reading.Reading:
-        return reading.read(job.text, language, self.phonemizer, job.normalization, job.input_type)
+        limits = reading.markup_limits(self.config.text)
+        return reading.read(job.text, language, self.phonemizer, job.normalization, job.input_type, limits)
 
     def plan(self, job: SpeechJob, speaker: Speaker) -> SpeechPlan:
-        synthesis = self.config.synthesis
         read = self.read(job, speaker.language)
-        planned = chunks.plan(
-            read.planner_sentences(), synthesis.first_tokens, synthesis.later_tokens, synthesis.pace(job.speed)
-        )
+        planned = self._chunks(read, job.speed)
         spans = chunk_spans([c.phonemes for c in planned], read.phoneme_words())
-        kept = [(c, s) for c, s in zip(planned, spans, strict=True) if self.phonemizer.is_speakable(c.phonemes)]
+        kept: list[tuple[chunks.Chunk, list[WordSpan]]] = []
+        for chunk, chunk_spans_ in zip(planned, spans, strict=True):
+            if self.phonemizer.is_speakable(chunk.phonemes):
+                kept.append((chunk, chunk_spans_))
+            elif kept and chunk.pause is not None:
+                # A pause asked for after something unsayable still follows what was said before it.
+                before, its_spans = kept[-1]
+                kept[-1] = (replace(before, pause=(before.pause or 0.0) + chunk.pause), its_spans)
         if not kept:
             raise NothingToSayError("input has nothing to speak: it holds only punctuation, symbols or spaces")
         return SpeechPlan(
@@ -180,7 +187,31 @@ class SpeechEngine:
             sum(len(c.phonemes) for c, _ in kept),
             read.words,
             [s for _, s in kept],
+            read.lead_in,
         )
+
+    def _chunks(self, read: reading.Reading, speed: float) -> list[chunks.Chunk]:
+        """The chunks of a reading: planned passage by passage, a passage ending where a pause is asked
+        for or the rate changes (a chunk is made at one speed, and an asked pause is exact only at a cut)."""
+        synthesis = self.config.synthesis
+        passages: list[tuple[list[str], reading.SentenceStyle]] = []
+        for index, sentence in enumerate(read.planner_sentences()):
+            style = read.style(index)
+            last = passages[-1][1] if passages else None
+            if last is None or last.pause_after is not None or last.rate != style.rate:
+                passages.append(([sentence], style))
+            else:
+                passages[-1] = ([*passages[-1][0], sentence], style)
+        planned: list[chunks.Chunk] = []
+        for sentences, style in passages:
+            first = synthesis.first_tokens if not planned else synthesis.later_tokens
+            pace = synthesis.pace(synthesis.clamped(speed * style.rate))
+            made = chunks.plan(sentences, first, synthesis.later_tokens, pace)
+            made = [replace(chunk, rate=style.rate) for chunk in made]
+            if made:
+                made[-1] = replace(made[-1], pause=style.pause_after)
+            planned += made
+        return planned
 
     async def read_async(self, job: SpeechJob, language: Language) -> reading.Reading:
         loop = asyncio.get_running_loop()
@@ -196,19 +227,26 @@ class SpeechEngine:
         chunk = plan.chunks[index]
         self._inject_fault(plan, index)
         tokens = self.phonemizer.tokenize(chunk.phonemes)
-        model_speed = synthesis.model_speed(plan.speed)
+        speed = synthesis.clamped(plan.speed * chunk.rate)
+        model_speed = synthesis.model_speed(speed)
         out = self.backend.run(tokens, plan.voice.style_for(len(tokens)), model_speed, control)
-        start, end = speech_bounds(out.audio)
+        # Next to an asked pause the chunk is cut at its speech itself, so the silence heard is the pause asked.
+        lead_in = plan.lead_in if index == 0 else 0.0
+        after_pause = index > 0 and plan.chunks[index - 1].pause is not None
+        start, end = speech_bounds(out.audio, keep_start=not (after_pause or lead_in), keep_end=chunk.pause is None)
         speech = out.audio[start:end]
         words: list[WordTime] = []
+        tempo = speed / model_speed
         if out.durations is not None:
             words = word_times(plan.spans[index], out.durations, start, end - start, SAMPLE_RATE)
-        tempo = plan.speed / model_speed
+            # Timings are in the model's audio, which the tempo then shortens; the lead-in is not stretched.
+            words = [WordTime(w.owner, w.start + lead_in * tempo, w.end + lead_in * tempo) for w in words]
         if tempo != 1.0:
             speech = stretch(speech, tempo, SAMPLE_RATE)
-        last = index == len(plan.chunks) - 1
-        pause = 0.0 if last else synthesis.pause_after(chunk.ends)
-        return ChunkAudio(join_trimmed(speech, pause / plan.speed), words, tempo)
+        # An asked pause is exact (not scaled by the speed); the usual rest follows the speech's speed.
+        usual = 0.0 if index == len(plan.chunks) - 1 else synthesis.pause_after(chunk.ends) / speed
+        pause = usual if chunk.pause is None else chunk.pause
+        return ChunkAudio(join_trimmed(speech, pause, lead_in), words, tempo)
 
     def _inject_fault(self, plan: SpeechPlan, index: int) -> None:
         word = self.config.faults.fail_word.casefold()

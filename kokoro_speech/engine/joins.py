@@ -18,10 +18,15 @@ FRAME_SECONDS = 0.01
 # Silence kept on each side of the speech: soft consonants fade below the threshold.
 KEEP_SECONDS = 0.04
 FADE_SECONDS = 0.004
+PAUSE_SILENCE_DBFS = -50.0
+"""Beside an asked pause, speech is cut where its millisecond peaks reach this level: quieter is silence, so
+the silence heard there is the pause asked, to the millisecond."""
+EDGE_WINDOW_SECONDS = 0.001
 
 
-def speech_bounds(audio: NDArray[np.float32]) -> tuple[int, int]:
-    """Where the speech of a chunk starts and ends, in samples, with a little silence kept."""
+def speech_bounds(audio: NDArray[np.float32], *, keep_start: bool = True, keep_end: bool = True) -> tuple[int, int]:
+    """Where the speech of a chunk starts and ends, in samples, with a little silence kept on the sides
+    asked for (beside an asked pause none is: the silence there is exactly the pause)."""
     frame = int(FRAME_SECONDS * SAMPLE_RATE)
     usable = len(audio) // frame * frame
     if usable == 0:
@@ -31,9 +36,30 @@ def speech_bounds(audio: NDArray[np.float32]) -> tuple[int, int]:
     if loud.size == 0:
         return 0, 0
     keep = int(KEEP_SECONDS * SAMPLE_RATE)
-    start = max(0, int(loud[0]) * frame - keep)
-    end = min(len(audio), (int(loud[-1]) + 1) * frame + keep)
+    first, last = int(loud[0]) * frame, (int(loud[-1]) + 1) * frame
+    start = max(0, first - keep) if keep_start else _first_sound(audio, first)
+    end = min(len(audio), last + keep) if keep_end else _last_sound(audio, last)
     return start, end
+
+
+def _first_sound(audio: NDArray[np.float32], frame_start: int) -> int:
+    """The first millisecond from ``frame_start`` on whose peak is sound rather than silence."""
+    window = int(EDGE_WINDOW_SECONDS * SAMPLE_RATE)
+    floor = 10 ** (PAUSE_SILENCE_DBFS / 20)
+    for position in range(frame_start, len(audio), window):
+        if np.abs(audio[position : position + window]).max(initial=0.0) >= floor:
+            return position
+    return frame_start
+
+
+def _last_sound(audio: NDArray[np.float32], frame_end: int) -> int:
+    """Where the last millisecond before ``frame_end`` whose peak is sound ends."""
+    window = int(EDGE_WINDOW_SECONDS * SAMPLE_RATE)
+    floor = 10 ** (PAUSE_SILENCE_DBFS / 20)
+    for position in range(frame_end, 0, -window):
+        if np.abs(audio[max(0, position - window) : position]).max(initial=0.0) >= floor:
+            return position
+    return frame_end
 
 
 def fade_edges(audio: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -47,8 +73,11 @@ def fade_edges(audio: NDArray[np.float32]) -> NDArray[np.float32]:
     return out
 
 
-def join_trimmed(speech: NDArray[np.float32], pause_seconds: float) -> NDArray[np.float32]:
-    """Already trimmed speech, faded and followed by ``pause_seconds`` of silence."""
+def join_trimmed(
+    speech: NDArray[np.float32], pause_seconds: float, lead_in_seconds: float = 0.0
+) -> NDArray[np.float32]:
+    """Already trimmed speech, faded, after ``lead_in_seconds`` and before ``pause_seconds`` of silence."""
     speech = fade_edges(speech)
+    lead_in = np.zeros(round(lead_in_seconds * SAMPLE_RATE), dtype=np.float32)
     pause = np.zeros(round(pause_seconds * SAMPLE_RATE), dtype=np.float32)
-    return np.concatenate([speech, pause]) if pause.size else speech
+    return np.concatenate([lead_in, speech, pause]) if pause.size or lead_in.size else speech

@@ -20,15 +20,29 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from itertools import accumulate, pairwise
 
-from kokoro_speech.engine.chunks import INNER_SPACE
-from kokoro_speech.engine.languages import Language
+from kokoro_speech.config import TextConfig
+from kokoro_speech.engine import languages
+from kokoro_speech.engine.chunks import CLAUSE_MARKS, INNER_SPACE, SENTENCE_MARKS
+from kokoro_speech.engine.languages import Language, UnknownLanguageError
 from kokoro_speech.engine.phonemes import PUNCTUATION, Phonemizer
 from kokoro_speech.engine.text import clean
 from kokoro_speech.job import InputType
-from kokoro_speech.normalize import INLINE_PRONUNCIATION, NormalizationOptions, normalize_text, pronunciations
+from kokoro_speech.normalize import (
+    INLINE_PRONUNCIATION,
+    NormalizationOptions,
+    Replacement,
+    SpokenText,
+    normalize_text,
+    pronunciations,
+)
+from kokoro_speech.normalize.locales import say_as
+from kokoro_speech.normalize.marked import MarkedText, MarkupError, SayAs, Voicing
+from kokoro_speech.normalize.pauses import PauseMark, pause_marks
+from kokoro_speech.normalize.ssml import SsmlLimits, parse_ssml
 
 # A token is a run of non-space characters; inline markup counts as one, spaces and all.
 _TOKEN = re.compile(rf"(?:{INLINE_PRONUNCIATION.pattern}|\S)+")
@@ -38,6 +52,7 @@ _SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’)\]]*$")
 _CJK_BREAK = re.compile(r"(?<=[。！？、，；：])(?=[^。！？、，；：\"'”’)\]])")
 _NOT_SPACE = re.compile(r"\S")
 _STRESS = frozenset("ˈˌ")
+_CLOSERS = "\"')]”’»"
 
 
 @dataclass(frozen=True)
@@ -49,11 +64,28 @@ class PhonemeWord:
 
 
 @dataclass(frozen=True)
+class SentenceStyle:
+    """How a sentence is voiced beyond its phonemes (markup: pauses, ``<prosody rate>``)."""
+
+    rate: float = 1.0
+    """Multiplies the request's speed."""
+    pause_after: float | None = None
+    """Seconds of silence asked for after it (a pause marker or ``<break>``); None: the usual rest."""
+
+
+@dataclass(frozen=True)
 class Reading:
     words: list[str]
     """The input's words as written (inline pronunciations shown as their word); a word spoken
     inside another's phonemes is folded into it and left empty."""
     sentences: list[list[PhonemeWord]]
+    styles: list[SentenceStyle] = field(default_factory=list)
+    """One per sentence; empty where every sentence is voiced the usual way."""
+    lead_in: float = 0.0
+    """Seconds of silence asked for before the first word."""
+
+    def style(self, index: int) -> SentenceStyle:
+        return self.styles[index] if self.styles else _USUAL
 
     def phoneme_sentences(self) -> list[str]:
         return [" ".join(w.phonemes for w in sentence) for sentence in self.sentences]
@@ -82,25 +114,149 @@ class _Token:
     line_break_after: bool = False
 
 
+_USUAL = SentenceStyle()
+
+
+def markup_limits(text: TextConfig) -> SsmlLimits:
+    return SsmlLimits(text.ssml_max_depth, text.ssml_max_elements, text.max_pause_seconds)
+
+
+DEFAULT_LIMITS = markup_limits(TextConfig())
+"""Markup limits where the caller gives none (the server passes its configured ones)."""
+
+
+class PauseTooLongError(MarkupError):
+    """A pause marker asks for more silence than the server allows."""
+
+
 def read(
     text: str,
     language: Language,
     phonemizer: Phonemizer,
     options: NormalizationOptions,
     input_type: InputType = "text",
+    limits: SsmlLimits = DEFAULT_LIMITS,
 ) -> Reading:
-    """The reading of ``text``: words as written and phonemized sentences."""
+    """The reading of ``text``: words as written and phonemized sentences.
+
+    Raises MarkupError (malformed SSML, a pause too long, a ``<lang>`` the server does not speak).
+    """
     text = clean(text)
     if input_type == "phonemes":
         return _read_phonemes(text, phonemizer)
-    spoken = normalize_text(text, options, language.code, [m.span() for m in pronunciations(text)])
-    words = _InputWords(text, [(r.start, r.end) for r in spoken.replaced if r.spoken.strip()])
-    tokens: list[_Token] = []
-    for match in _TOKEN.finditer(spoken.text):
-        line_break = "\n" in spoken.text[match.end() : _next_token_start(spoken.text, match.end())]
-        tokens.extend(_tokens(match, spoken.origins, words, line_break, language, phonemizer))
-    sentences = [_phonemize_sentence(s, language, phonemizer, words) for s in _sentences(tokens)]
-    return Reading(words.texts(), [s for s in sentences if s])
+    marked = parse_ssml(text, limits, phonemizer.vocabulary) if input_type == "ssml" else MarkedText(text)
+    marks = list(pause_marks(marked.text))
+    for mark in marks:
+        if mark.seconds > limits.max_pause_seconds:
+            raise PauseTooLongError(
+                f"A pause of {mark.seconds:g} s is longer than this server allows ({limits.max_pause_seconds:g} s)."
+            )
+    # Markers are silence, not words: blanked (same length, so every position still holds).
+    plain = _blank(marked.text, [(m.start, m.end) for m in marks])
+    passages = _passages(plain, marks, marked.voicings, language)
+    spoken = [_normalized(plain, passage, marked.say_as, options) for passage in passages]
+    words = _InputWords(
+        plain, [(r.start + p.start, r.end + p.start) for p, s in zip(passages, spoken, strict=True) for r in _said(s)]
+    )
+    sentences: list[list[PhonemeWord]] = []
+    styles: list[SentenceStyle] = []
+    lead_in = 0.0
+    for passage, said in zip(passages, spoken, strict=True):
+        tokens: list[_Token] = []
+        origins = tuple(origin + passage.start for origin in said.origins)
+        for match in _TOKEN.finditer(said.text):
+            line_break = "\n" in said.text[match.end() : _next_token_start(said.text, match.end())]
+            tokens.extend(_tokens(match, origins, words, line_break, passage.language, phonemizer))
+        found: list[list[PhonemeWord]] = []
+        for sentence in _sentences(tokens):
+            heard = _phonemize_sentence(sentence, passage.language, phonemizer, words)
+            if heard and sentence[-1].line_break_after:
+                heard[-1] = _ending_a_sentence(heard[-1])
+            if heard:
+                found.append(heard)
+        if not found:
+            # Nothing said between two pauses: they are one longer pause.
+            if passage.pause_after is not None:
+                if styles:
+                    styles[-1] = replace(styles[-1], pause_after=(styles[-1].pause_after or 0.0) + passage.pause_after)
+                else:
+                    lead_in += passage.pause_after
+            continue
+        sentences += found
+        styles += [SentenceStyle(passage.rate)] * len(found)
+        styles[-1] = replace(styles[-1], pause_after=passage.pause_after)
+    plain_styles = all(style == _USUAL for style in styles)
+    return Reading(words.texts(), sentences, [] if plain_styles else styles, lead_in)
+
+
+@dataclass(frozen=True)
+class _Passage:
+    """A stretch of the input read in one language at one rate, and the pause asked for after it."""
+
+    start: int
+    end: int
+    language: Language
+    rate: float
+    pause_after: float | None
+
+
+def _ending_a_sentence(word: PhonemeWord) -> PhonemeWord:
+    """The last word of a line (a heading, a list item, an SSML ``<s>``) with a full stop where it has no
+    mark of its own: without one the model runs on into the next line, and the planner sees no end."""
+    if word.phonemes.rstrip(_CLOSERS)[-1:] in SENTENCE_MARKS + CLAUSE_MARKS:
+        return word
+    return PhonemeWord(word.phonemes + ".", word.owner)
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _passages(text: str, marks: list[PauseMark], voicings: Sequence[Voicing], language: Language) -> list[_Passage]:
+    """``text`` cut at every pause marker and wherever the language or rate changes."""
+    cuts = sorted({0, len(text), *(v.start for v in voicings), *(v.end for v in voicings)})
+    pieces: list[_Passage] = []
+    for start, end in pairwise(cuts):
+        voicing = next((v for v in voicings if v.start <= start and end <= v.end), None)
+        spoken_in = _language(voicing.language) if voicing and voicing.language else language
+        rate = voicing.rate if voicing else 1.0
+        position = start
+        for mark in (m for m in marks if start <= m.start < end):
+            pieces.append(_Passage(position, mark.start, spoken_in, rate, mark.seconds))
+            position = mark.end
+        pieces.append(_Passage(position, end, spoken_in, rate, None))
+    return pieces
+
+
+def _language(name: str) -> Language:
+    try:
+        return languages.find(name)
+    except UnknownLanguageError as error:
+        raise MarkupError(f"<lang> names a language this server does not speak: {error}") from error
+
+
+def _normalized(text: str, passage: _Passage, say: Sequence[SayAs], options: NormalizationOptions) -> SpokenText:
+    """One passage's spoken text, its origins relative to the passage."""
+    piece = text[passage.start : passage.end]
+    code = passage.language.code
+    given: list[Replacement] = []
+    for span in say:
+        if passage.start <= span.start and span.end <= passage.end:
+            written = text[span.start : span.end]
+            alias = span.interpret_as == "alias"
+            spoken = span.detail if alias else say_as(written, span.interpret_as, code, span.detail)
+            if spoken is not None:
+                given.append(Replacement(span.start - passage.start, span.end - passage.start, spoken))
+    protected = [m.span() for m in pronunciations(piece)]
+    return normalize_text(piece, options, code, protected, given=given)
+
+
+def _said(spoken: SpokenText) -> list[Replacement]:
+    """Replacements that say something: the words they cover are one written word."""
+    return [r for r in spoken.replaced if r.spoken.strip()]
 
 
 class _InputWords:

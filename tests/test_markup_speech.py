@@ -1,0 +1,235 @@
+"""Pauses and SSML against the real model: every element spoken, breaks measured in the audio, words as written.
+
+Silence is found by the peak of each millisecond (``tests.audio.silences``), so an asked pause is checked to
+the 10 ms the API promises. The parser's own cases (every element's marked text, every malformed document) are
+in ``test_ssml.py``; here each element goes through a real request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from tests.asr import Recognizer, word_errors
+from tests.audio import decode, duration, level_dbfs, silences
+from tests.errors import assert_openai_error
+
+PAUSE_TOLERANCE = 0.01
+"""The API's promise: an asked pause is that long to 10 ms."""
+VOICE = "af_heart"
+
+
+def speak(client: TestClient, text: str, **fields: object) -> tuple[Any, int]:
+    body = {"model": "tts-1", "voice": VOICE, "input": text, "response_format": "wav", **fields}
+    response = client.post("/v1/audio/speech", json=body)
+    assert response.status_code == 200, response.text
+    samples, rate = decode(response.content, "wav")
+    assert level_dbfs(samples) > -35
+    return samples, rate
+
+
+def inner_silences(client: TestClient, text: str) -> list[float]:
+    """The lengths of the silences between words, longest first."""
+    samples, rate = speak(client, text)
+    total = len(samples) / rate
+    return sorted((b - a for a, b in silences(samples, rate) if a > 0 and b < total), reverse=True)
+
+
+def phonemes(client: TestClient, text: str, **fields: object) -> str:
+    response = client.post("/v1/audio/phonemize", json={"input": text, "voice": VOICE, **fields})
+    assert response.status_code == 200, response.text
+    return str(response.json()["phonemes"])
+
+
+def timed_words(client: TestClient, text: str) -> list[dict[str, Any]]:
+    body = {"model": "tts-1", "voice": VOICE, "input": text, "response_format": "wav"}
+    response = client.post("/v1/audio/speech/timestamps", json=body)
+    assert response.status_code == 200, response.text
+    return list(response.json()["words"])
+
+
+def gap_after(words: list[dict[str, Any]], word: str) -> float:
+    index = next(i for i, w in enumerate(words) if w["word"] == word)
+    return float(words[index + 1]["start"] - words[index]["end"])
+
+
+@pytest.mark.parametrize(("marker", "seconds"), [("[pause:0.5s]", 0.5), ("[pause:1200ms]", 1.2)])
+def test_a_pause_marker_is_that_much_silence(client: TestClient, marker: str, seconds: float) -> None:
+    plain = inner_silences(client, "We walked to the river and we sat down on the grass.")
+    paused = inner_silences(client, f"We walked to the river {marker} and we sat down on the grass.")
+    print(f"{marker}: longest silence {paused[0]:.3f} s (without it {plain[0] if plain else 0:.3f} s)")
+    assert not plain or plain[0] < 0.3
+    assert abs(paused[0] - seconds) <= PAUSE_TOLERANCE, paused
+    assert len(paused) < 2 or paused[1] < 0.3, "one pause, the asked one"
+
+
+def test_pauses_before_the_first_and_after_the_last_word_are_exact(client: TestClient) -> None:
+    samples, rate = speak(client, "[pause:300ms] Good morning. [pause:400ms]")
+    found = silences(samples, rate)
+    total = len(samples) / rate
+    lead, tail = found[0], found[-1]
+    assert lead[0] == 0 and abs(lead[1] - 0.3) <= PAUSE_TOLERANCE, found
+    assert abs(tail[1] - total) < 0.002 and abs(tail[1] - tail[0] - 0.4) <= PAUSE_TOLERANCE, found
+
+
+def test_pauses_in_a_row_and_a_pause_too_long(client: TestClient) -> None:
+    together = inner_silences(client, "Wait for it [pause:300ms] [pause:400ms] now go.")
+    assert abs(together[0] - 0.7) <= PAUSE_TOLERANCE, together
+    body = {"model": "tts-1", "voice": VOICE, "input": "Wait [pause:11s] go."}
+    response = client.post("/v1/audio/speech", json=body)
+    assert_openai_error(response, 400, param="input")
+    assert "11 s" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("element", "seconds"),
+    [
+        ('<break time="700ms"/>', 0.7),
+        ('<break time="1.5s"/>', 1.5),
+        ('<break strength="strong"/>', 1.0),
+        ("<break/>", 0.75),
+    ],
+)
+def test_an_ssml_break_is_that_much_silence(client: TestClient, element: str, seconds: float) -> None:
+    found = inner_silences(client, f"<speak>One two three. {element} Four five six.</speak>")
+    print(f"{element}: {found[0]:.3f} s")
+    assert abs(found[0] - seconds) <= PAUSE_TOLERANCE, found
+
+
+def test_a_break_of_no_strength_is_no_pause(client: TestClient) -> None:
+    found = inner_silences(client, '<speak>One two three <break strength="none"/> four five six.</speak>')
+    assert not found or found[0] < 0.3
+
+
+def test_sentences_and_paragraphs_end_where_marked_and_words_keep_their_names(client: TestClient) -> None:
+    text = "<speak><p><s>The first sentence</s><s>the second one</s></p><p>Another paragraph here</p></speak>"
+    words = timed_words(client, text)
+    assert [w["word"] for w in words] == [
+        "The", "first", "sentence", "the", "second", "one", "Another", "paragraph", "here",
+    ]  # fmt: skip
+    assert gap_after(words, "sentence") >= 0.1
+    assert gap_after(words, "one") >= 0.5
+
+
+def test_a_pause_is_a_gap_between_the_words_it_stands_between(client: TestClient) -> None:
+    words = timed_words(client, "Hello there [pause:1s] general Kenobi.")
+    assert [w["word"] for w in words] == ["Hello", "there", "general", "Kenobi."]
+    gap = gap_after(words, "there")
+    print(f"gap in the timings: {gap:.3f} s")
+    assert 1.0 - PAUSE_TOLERANCE <= gap <= 1.15
+
+
+def test_say_as_and_sub_are_read_as_asked_and_heard(client: TestClient, recognizer: Recognizer) -> None:
+    cases = {
+        '<say-as interpret-as="cardinal">123</say-as>': "one hundred twenty three",
+        '<say-as interpret-as="ordinal">3</say-as>': "third",
+        '<say-as interpret-as="digits">123</say-as>': "one two three",
+        '<sub alias="World Wide Web">WWW</sub>': "World Wide Web",
+    }
+    for element, said in cases.items():
+        assert phonemes(client, f"<speak>{element}</speak>") == phonemes(client, said), element
+    document = (
+        '<speak>Call <say-as interpret-as="telephone">555-0199</say-as> on '
+        '<say-as interpret-as="date" format="mdy">03/05/2027</say-as> at '
+        '<say-as interpret-as="time">14:30</say-as>, and spell <say-as interpret-as="characters">USB</say-as>.'
+        "</speak>"
+    )
+    heard = recognizer.hear(
+        client.post(
+            "/v1/audio/speech", json={"model": "tts-1", "voice": VOICE, "input": document, "response_format": "wav"}
+        ).content
+    ).text
+    print(f"say-as heard: {heard!r}")
+    # "Fourteen thirty" is written 14:30, or 1430 as the military writes its hours, or 2:30 pm.
+    written = [
+        f"Call 555-0199 on March {day}, 2027 at {time}, and spell USB."
+        for day in ("5", "5th")
+        for time in ("2:30 pm", "14:30", "1430")
+    ]
+    assert min(word_errors(reference, heard).errors for reference in written) <= 1, heard
+    words = timed_words(client, '<speak>Visit the <sub alias="World Wide Web">WWW</sub> today.</speak>')
+    assert [w["word"] for w in words] == ["Visit", "the", "WWW", "today."]
+
+
+def test_a_phoneme_element_speaks_its_phonemes_and_names_its_word(client: TestClient) -> None:
+    text = '<speak>I say <phoneme alphabet="ipa" ph="təˈmɑːtoʊ">tomato</phoneme> again.</speak>'
+    assert "təˈmɑːtoʊ" in phonemes(client, text)
+    assert [w["word"] for w in timed_words(client, text)] == ["I", "say", "tomato", "again."]
+    response = client.post(
+        "/v1/audio/speech",
+        json={"model": "tts-1", "voice": VOICE, "input": '<speak><phoneme ph="tə☃">x</phoneme></speak>'},
+    )
+    assert_openai_error(response, 400, param="input")
+    assert "☃" in response.json()["error"]["message"]
+
+
+def test_prosody_rate_changes_the_speed_of_its_span_only(client: TestClient) -> None:
+    sentence = "The quick brown fox jumps over the lazy dog."
+    normal = len(speak(client, sentence)[0])
+    slow = len(speak(client, f'<speak><prosody rate="slow">{sentence}</prosody></speak>')[0])
+    fast = len(speak(client, f'<speak><prosody rate="150%">{sentence}</prosody></speak>')[0])
+    print(f"slow {slow / normal:.2f}x, 150% {fast / normal:.2f}x the normal length")
+    assert 1.2 < slow / normal < 1.5
+    assert 0.55 < fast / normal < 0.8
+    both = len(speak(client, f'<speak>{sentence} <prosody rate="x-slow">{sentence}</prosody></speak>')[0])
+    assert 2.6 < both / normal < 3.4  # one normal, one at half speed, and the rest between them
+
+
+def test_emphasis_and_unknown_elements_change_nothing_and_are_not_read(client: TestClient) -> None:
+    plain = phonemes(client, "Hello big world.")
+    assert phonemes(client, "<speak>Hello <emphasis level='strong'>big</emphasis> world.</speak>") == plain
+    assert phonemes(client, '<speak>Hello <foo bar="1">big</foo> world.<mark name="x"/></speak>') == plain
+
+
+def test_lang_reads_its_span_with_that_language(client: TestClient) -> None:
+    spanish = phonemes(client, "paella valenciana", lang="es")
+    english = phonemes(client, "paella valenciana")
+    mixed = phonemes(client, '<speak>I love <lang xml:lang="es">paella valenciana</lang> so much.</speak>')
+    assert spanish != english and spanish.rstrip(".") in mixed
+    samples, rate = speak(client, '<speak>I love <lang xml:lang="es">paella valenciana</lang> so much.</speak>')
+    assert len(samples) / rate > 1.5
+    response = client.post(
+        "/v1/audio/speech",
+        json={"model": "tts-1", "voice": VOICE, "input": '<speak><lang xml:lang="xx">hola</lang></speak>'},
+    )
+    assert_openai_error(response, 400, param="input")
+
+
+MALFORMED = {
+    "mismatched tag": "<speak>Hello <s>world</p></speak>",
+    "unclosed": "<speak>Hello <s>world</speak>",
+    "text after the root": "<speak>Hello</speak> world",
+    "bad attribute": "<speak>Hello <break time=500ms/></speak>",
+    "entity bomb": (
+        '<?xml version="1.0"?><!DOCTYPE speak [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        "<speak>&lol2;</speak>"
+    ),
+    "external entity": '<!DOCTYPE speak [<!ENTITY x SYSTEM "file:///etc/passwd">]><speak>&x;</speak>',
+    "too deep": "<speak>" + "<s>" * 40 + "deep" + "</s>" * 40 + "</speak>",
+    "break too long": '<speak>Wait <break time="30s"/> go.</speak>',
+    "bad break time": '<speak>Wait <break time="soon"/> go.</speak>',
+    "bad rate": '<speak><prosody rate="warp">Go.</prosody></speak>',
+    "x-sampa": '<speak><phoneme alphabet="x-sampa" ph="t@">x</phoneme></speak>',
+    "empty alias": '<speak><sub alias="">WWW</sub></speak>',
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_malformed_markup_is_a_400_naming_the_input(client: TestClient, case: str) -> None:
+    for route in ("/v1/audio/speech", "/v1/audio/phonemize"):
+        response = client.post(route, json={"model": "tts-1", "voice": VOICE, "input": MALFORMED[case]})
+        assert_openai_error(response, 400, param="input")
+    message = response.json()["error"]["message"]
+    print(f"{case}: {message}")
+    if case in {"mismatched tag", "unclosed", "text after the root", "bad attribute"}:
+        assert "line 1, column" in message
+
+
+def test_ssml_can_be_asked_for_and_a_speak_tag_in_text_is_not_ssml_when_off(client: TestClient) -> None:
+    asked = {"model": "tts-1", "voice": VOICE, "input": "<speak>Hi <break time='300ms'/> there.</speak>"}
+    response = client.post("/v1/audio/speech", json={**asked, "input_type": "ssml", "response_format": "wav"})
+    assert response.status_code == 200 and duration(response.content, "wav") > 0.8
+    not_ssml = client.post("/v1/audio/speech", json={**asked, "input": "Hi there.", "input_type": "ssml"})
+    assert_openai_error(not_ssml, 400, param="input")
