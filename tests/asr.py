@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -16,10 +17,18 @@ from typing import Any
 
 import jiwer
 import numpy as np
+from whisper_normalizer.basic import BasicTextNormalizer
 from whisper_normalizer.english import EnglishTextNormalizer
 
 WHISPER_RATE = 16000
 MODEL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+ENGLISH = "en"
+"""Whisper's code for English, the one language with its own normalizer."""
+MARKED_SCRIPTS = frozenset({"hi"})
+"""Languages whose script writes vowels as combining marks: Whisper's basic normalizer would turn each into a
+space, cutting every word in pieces (see ``_normalizer``)."""
+# Hindi writers use both spellings of these freely (पाँच and पांच, ज़रूर and जरूर): not a word misheard.
+_HINDI_VARIANTS = str.maketrans({"\u0901": "\u0902", "\u093c": None})
 
 
 @dataclass(frozen=True)
@@ -61,8 +70,15 @@ class Recognizer:
 
         self.model = WhisperModel(str(model_dir), device="cpu", compute_type="int8")
 
-    def hear(self, audio: bytes | np.ndarray, sample_rate: int | None = None, word_timestamps: bool = False) -> Heard:
-        """Transcribe encoded audio bytes, or float PCM at ``sample_rate``."""
+    def hear(
+        self,
+        audio: bytes | np.ndarray,
+        sample_rate: int | None = None,
+        word_timestamps: bool = False,
+        language: str = ENGLISH,
+    ) -> Heard:
+        """Transcribe encoded audio bytes, or float PCM at ``sample_rate``, as speech in ``language`` (Whisper's
+        code: "en", "es", "fr", "it", "pt", "hi")."""
         source: Any
         if isinstance(audio, bytes):
             source = io.BytesIO(audio)
@@ -71,7 +87,7 @@ class Recognizer:
             source = _resample(audio, sample_rate)
         segments, _ = self.model.transcribe(
             source,
-            language="en",
+            language=language,
             temperature=0,
             beam_size=5,
             word_timestamps=word_timestamps,
@@ -95,13 +111,23 @@ def _resample(audio: np.ndarray, rate: int) -> np.ndarray:
 
 
 @cache
-def _normalizer() -> EnglishTextNormalizer:
-    return EnglishTextNormalizer()
+def _normalizer(language: str) -> Callable[[str], str]:
+    if language == ENGLISH:
+        english = EnglishTextNormalizer()
+        return lambda text: str(english(text))
+    # Whisper's own evaluation of other languages uses its basic normalizer with the defaults: diacritics
+    # kept (remove_diacritics=False: "é" and "e" are different words in these languages) and words not split
+    # into letters (split_letters=False: that is for scripts written without spaces). Symbols and punctuation
+    # become spaces, so "1.234.567", "1 234 567" and "1,234,567" all compare equal, as do "12,50" and "12.50".
+    # Devanagari's vowel signs are marks, which that normalizer also turns into spaces; for Hindi they are kept.
+    basic = BasicTextNormalizer(preserve_marks=language in MARKED_SCRIPTS)
+    variants = _HINDI_VARIANTS if language == "hi" else {}
+    return lambda text: str(basic(text)).translate(variants)
 
 
-def normalized(text: str) -> str:
-    """Whisper's English normalization, applied to references and transcripts alike."""
-    return str(_normalizer()(text))
+def normalized(text: str, language: str = ENGLISH) -> str:
+    """Whisper's normalization for ``language`` (Whisper's code), applied to references and transcripts alike."""
+    return _normalizer(language)(text)
 
 
 @dataclass(frozen=True)
@@ -117,9 +143,9 @@ class Errors:
         return Errors(self.errors + other.errors, self.words + other.words)
 
 
-def word_errors(reference: str, heard: str) -> Errors:
+def word_errors(reference: str, heard: str, language: str = ENGLISH) -> Errors:
     """Substitutions, deletions and insertions against the reference, both normalized."""
-    ref, hyp = normalized(reference), normalized(heard)
+    ref, hyp = normalized(reference, language), normalized(heard, language)
     if not ref.split():
         return Errors(len(hyp.split()), 0)
     out = jiwer.process_words(ref, hyp if hyp.strip() else "<silence>")

@@ -9,27 +9,48 @@ import numpy as np
 from kokoro_onnx import Kokoro
 from litestar.testing import TestClient
 
-from tests.asr import Errors, Recognizer, word_errors
+from tests.asr import ENGLISH, Errors, Recognizer, word_errors
 from tests.intelligibility_corpus import References
 
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads a corpus, and how each side names its language."""
+
+    voice: str
+    raw_lang: str
+    """kokoro-onnx's ``lang``: espeak-ng's voice."""
+    whisper: str
+    """Whisper's language code, for recognition and normalization."""
+
+
 VOICE = "af_heart"
+AMERICAN = Reader(VOICE, "en-us", ENGLISH)
+READERS = {
+    "es": Reader("ef_dora", "es", "es"),
+    "fr-fr": Reader("ff_siwis", "fr-fr", "fr"),
+    "it": Reader("if_sara", "it", "it"),
+    "pt-br": Reader("pf_dora", "pt-br", "pt"),
+    "hi": Reader("hf_alpha", "hi", "hi"),
+}
+"""The server's language code to the reader of that language's corpus."""
 Speak = Callable[[str], bytes]
 """Text to encoded audio (the server)."""
 SpeakRaw = Callable[[str], tuple[np.ndarray, int]]
 """Text to PCM and its sample rate (raw kokoro-onnx)."""
 
 
-def speak_through(client: TestClient, text: str, **extra: object) -> bytes:
-    """The server's wav for ``text`` in the corpus voice."""
-    body = {"model": "tts-1", "input": text, "voice": VOICE, "response_format": "wav", **extra}
+def speak_through(client: TestClient, text: str, voice: str = VOICE, **extra: object) -> bytes:
+    """The server's wav for ``text`` in ``voice`` (whose letter names its language)."""
+    body = {"model": "tts-1", "input": text, "voice": voice, "response_format": "wav", **extra}
     response = client.post("/v1/audio/speech", json=body)
     assert response.status_code == 200, response.text
     return response.content
 
 
-def speak_raw(kokoro: Kokoro, text: str) -> tuple[np.ndarray, int]:
+def speak_raw(kokoro: Kokoro, text: str, reader: Reader = AMERICAN) -> tuple[np.ndarray, int]:
     """kokoro-onnx's own reading of ``text``: the text goes straight to espeak-ng."""
-    samples, rate = kokoro.create(text, voice=VOICE, speed=1.0, lang="en-us")
+    samples, rate = kokoro.create(text, voice=reader.voice, speed=1.0, lang=reader.raw_lang)
     return samples, rate
 
 
@@ -47,24 +68,30 @@ class Miss:
     errors: int
 
 
-def closest(references: References, heard: str) -> Errors:
-    """The errors against the reference closest to what was heard (the first one on a tie)."""
+def closest(references: References, heard: str, language: str = ENGLISH) -> Errors:
+    """The errors against the reference closest to what was heard (the first one on a tie); ``language`` is
+    Whisper's code."""
     options = (references,) if isinstance(references, str) else references
-    return min((word_errors(reference, heard) for reference in options), key=lambda e: e.errors)
+    return min((word_errors(reference, heard, language) for reference in options), key=lambda e: e.errors)
 
 
 def measure(
-    corpus: Iterable[tuple[str, str, References]], speak: Speak, speak_raw: SpeakRaw, recognizer: Recognizer
+    corpus: Iterable[tuple[str, str, References]],
+    speak: Speak,
+    speak_raw: SpeakRaw,
+    recognizer: Recognizer,
+    language: str = ENGLISH,
 ) -> tuple[dict[str, ClassResult], list[Miss]]:
+    """Hear every sentence from both; ``language`` is Whisper's code."""
     results: dict[str, ClassResult] = {}
     misses: list[Miss] = []
     for kind, sentence, references in corpus:
-        heard = recognizer.hear(speak(sentence)).text
-        server = closest(references, heard)
+        heard = recognizer.hear(speak(sentence), language=language).text
+        server = closest(references, heard, language)
         if server.errors:
             misses.append(Miss(sentence, heard, server.errors))
         pcm, rate = speak_raw(sentence)
-        raw = closest(references, recognizer.hear(pcm, rate).text)
+        raw = closest(references, recognizer.hear(pcm, rate, language=language).text, language)
         entry = results.setdefault(kind, ClassResult(Errors(0, 0), Errors(0, 0), 0))
         entry.server += server
         entry.raw += raw
