@@ -64,6 +64,12 @@ def whisper_model_dir(root: Path) -> Path:
     return target
 
 
+SCRIPT_PROMPTS = {"hi": "यह हिंदी में लिखा गया वाक्य है।"}
+"""A sentence shown to Whisper before the audio, where the language alone does not say how to write it: told
+"hi", Whisper base writes Hindi speech in Urdu's script (the same spoken language) unless a Devanagari sentence
+comes first. Every audio heard in that language gets the same prompt, the server's and raw kokoro-onnx's alike."""
+
+
 class Recognizer:
     def __init__(self, model_dir: Path) -> None:
         from faster_whisper import WhisperModel
@@ -93,6 +99,7 @@ class Recognizer:
             word_timestamps=word_timestamps,
             condition_on_previous_text=False,
             vad_filter=False,
+            initial_prompt=SCRIPT_PROMPTS.get(language),
         )
         text_parts: list[str] = []
         words: list[HeardWord] = []

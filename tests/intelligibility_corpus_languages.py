@@ -8,8 +8,9 @@ was heard, turns punctuation and symbols into spaces and keeps accents, so "1.23
 "cuarenta y cinco por ciento"). Where careful listeners write a figure one way or another, a row gives every
 such way and the closest one is scored: the figures as that language's style guides write them (Spanish
 "45 %", French "15 h 30" and "15h30", Italian "14.30", Brazilian "R$ 10,50" and "14h30", Hindi "₹250" and
-"12,34,567" in lakhs), the figures with their unit in words ("12,50 euros"), and everything in words. Each
-alternative is a form a style guide uses, never a transcript.
+"12,34,567" in lakhs), the figures with their unit in words ("12,50 euros"), the figures with the words said
+between them ("12 euros con 50 céntimos", "14 y 30"), and everything in words. Each alternative is a form a
+style guide uses, never a transcript.
 
 The classes are the same in every language: plain sentences, which nothing in the server rewrites, and the
 number-heavy ones, where the input's written form and what is said part ways.
@@ -116,6 +117,7 @@ SPANISH: tuple[Row, ...] = (
         "El tren sale a las 14:30.",
         (
             "El tren sale a las 14:30.",
+            "El tren sale a las 14 y 30.",
             "El tren sale a las catorce treinta.",
             "El tren sale a las catorce y treinta.",
         ),
@@ -126,6 +128,7 @@ SPANISH: tuple[Row, ...] = (
         (
             "La cita es a las 3:30 p. m.",
             "La cita es a las 3:30 de la tarde.",
+            "La cita es a las 3 y media de la tarde.",
             "La cita es a las tres y media de la tarde.",
             "La cita es a las tres treinta de la tarde.",
             "La cita es a las tres y media p. m.",
@@ -246,6 +249,7 @@ FRENCH: tuple[Row, ...] = (
             "Le billet coûte 12,50 €.",
             "Le billet coûte 12,50 euros.",
             "Le billet coûte 12 euros 50.",
+            "Le billet coûte 12 euros et 50 centimes.",
             "Le billet coûte douze euros cinquante.",
             "Le billet coûte douze euros et cinquante centimes.",
         ),
@@ -418,6 +422,7 @@ ITALIAN: tuple[Row, ...] = (
             "Il biglietto costa 12,50 €.",
             "Il biglietto costa 12,50 euro.",
             "Il biglietto costa 12 euro e 50.",
+            "Il biglietto costa 12 euro e 50 centesimi.",
             "Il biglietto costa dodici euro e cinquanta.",
             "Il biglietto costa dodici euro e cinquanta centesimi.",
         ),
@@ -472,6 +477,7 @@ ITALIAN: tuple[Row, ...] = (
         "Il treno parte alle 14:30.",
         (
             "Il treno parte alle 14:30.",
+            "Il treno parte alle 14 e 30.",
             "Il treno parte alle quattordici e trenta.",
             "Il treno parte alle quattordici e mezza.",
         ),
@@ -481,6 +487,7 @@ ITALIAN: tuple[Row, ...] = (
         "Il negozio chiude alle 19.45.",
         (
             "Il negozio chiude alle 19.45.",
+            "Il negozio chiude alle 19 e 45.",
             "Il negozio chiude alle diciannove e quarantacinque.",
             "Il negozio chiude alle diciannove e tre quarti.",
         ),
@@ -637,6 +644,7 @@ BRAZILIAN: tuple[Row, ...] = (
         (
             "O trem sai às 14h30.",
             "O trem sai às 14:30.",
+            "O trem sai às 14 e 30.",
             "O trem sai às catorze e trinta.",
             "O trem sai às quatorze e trinta.",
             "O trem sai às catorze horas e trinta minutos.",
@@ -649,6 +657,7 @@ BRAZILIAN: tuple[Row, ...] = (
         (
             "A loja fecha às 19:45.",
             "A loja fecha às 19h45.",
+            "A loja fecha às 19 e 45.",
             "A loja fecha às dezenove e quarenta e cinco.",
             "A loja fecha às dezenove horas e quarenta e cinco minutos.",
         ),
