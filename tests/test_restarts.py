@@ -25,8 +25,8 @@ LONG = (
 DRAIN_GRACE_S = 300
 """Long enough for the stream to finish on a slow machine: the test is that it finishes, not how fast."""
 SHORT_GRACE_S = 2
-MID_STREAM_LIMIT_S = 8
-"""Past the first chunk on any CPU, long before the end of three times the long text."""
+MID_STREAM_LIMIT_S = 5
+"""Past the first chunk on any CPU (about a second here), long before the end of three times the long text."""
 MAX_TRIES_FOR_OTHER_WORKER = 30
 
 
