@@ -86,6 +86,14 @@ def test_pauses_in_a_row_first_and_last_are_exact_and_a_pause_too_long_is_refuse
     assert "11 s" in response.json()["error"]["message"]
 
 
+def test_pauses_in_a_row_add_up_to_the_longest_one_pause_may_be(client: TestClient) -> None:
+    # 2 x 8 s asked, before the first word: the lead-in is the 10 s one pause may be, not 16.
+    samples, rate = speak(client, "[pause:8s] [pause:8s] Go.")
+    lead = silences(samples, rate)[0]
+    print(f"two pauses of 8 s in a row: {lead[1] - lead[0]:.3f} s")
+    assert lead[0] == 0 and abs(lead[1] - 10.0) <= PAUSE_TOLERANCE
+
+
 def test_ssml_breaks_are_that_much_silence(client: TestClient) -> None:
     document = (
         '<speak>One two three. <break time="700ms"/> Four five six. <break time="1.5s"/> Seven eight nine. '

@@ -177,7 +177,8 @@ class SpeechEngine:
             elif kept and chunk.pause is not None:
                 # A pause asked for after something unsayable still follows what was said before it.
                 before, its_spans = kept[-1]
-                kept[-1] = (replace(before, pause=(before.pause or 0.0) + chunk.pause), its_spans)
+                joined = min((before.pause or 0.0) + chunk.pause, self.config.text.max_pause_seconds)
+                kept[-1] = (replace(before, pause=joined), its_spans)
         if not kept:
             raise NothingToSayError("input has nothing to speak: it holds only punctuation, symbols or spaces")
         return SpeechPlan(

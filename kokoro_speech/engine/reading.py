@@ -175,12 +175,14 @@ def read(
             if heard:
                 found.append(heard)
         if not found:
-            # Nothing said between two pauses: they are one longer pause.
+            # Nothing said between two pauses: they are one longer pause, no longer than one may be (else a few
+            # thousand characters of markers would ask for hours of silence, made in one piece).
             if passage.pause_after is not None:
                 if styles:
-                    styles[-1] = replace(styles[-1], pause_after=(styles[-1].pause_after or 0.0) + passage.pause_after)
+                    joined = min((styles[-1].pause_after or 0.0) + passage.pause_after, limits.max_pause_seconds)
+                    styles[-1] = replace(styles[-1], pause_after=joined)
                 else:
-                    lead_in += passage.pause_after
+                    lead_in = min(lead_in + passage.pause_after, limits.max_pause_seconds)
             continue
         sentences += found
         styles += [SentenceStyle(passage.rate)] * len(found)
