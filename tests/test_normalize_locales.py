@@ -10,6 +10,7 @@ import pytest
 
 from kokoro_speech.normalize import NormalizationOptions, normalize_text, say_as
 from kokoro_speech.normalize.locales import locale_replacements
+from tests.origins import assert_origins_point_back
 
 DEFAULTS = NormalizationOptions()
 
@@ -584,14 +585,7 @@ def test_origins_map_spoken_words_to_the_written_token() -> None:
 )
 def test_origins_of_every_character_lie_inside_its_replacement(language: str, text: str) -> None:
     result = normalize_text(text, DEFAULTS, language)
-    assert len(result.origins) == len(result.text)
-    assert list(result.origins) == sorted(result.origins)
-    starts = {r.start for r in result.replaced}
-    for char, origin in zip(result.text, result.origins, strict=True):
-        inside = any(r.start <= origin < r.end for r in result.replaced)
-        assert origin in starts or not inside, (char, origin)
-        if not inside and char != " ":
-            assert text[origin] == char
+    assert_origins_point_back(text, result)
 
 
 def test_english_words_in_a_spanish_sentence_are_left_to_spanish_rules() -> None:

@@ -16,6 +16,8 @@ from collections.abc import Callable
 _GROUP_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 """A thousands separator; misaki's readers take "1,000,000" for three numbers."""
 _NUMBER = r"\d+(?:\.\d+)?"
+_CURRENCY_FIRST = re.compile(rf"([¥￥$€]) ?({_NUMBER})")
+"""A currency sign before its amount; Chinese and Japanese say the currency after it."""
 _TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-4]):([0-5]\d)(?![\d:])")
 _UNIT_AFTER = r"(?<=\d) ?({units})(?![A-Za-z/])"
 
@@ -32,7 +34,6 @@ _ZH_UNITS = {
     "g": "克",
     "°C": "摄氏度",
 }
-_ZH_CURRENCY_FIRST = re.compile(rf"([¥￥$€]) ?({_NUMBER})")
 _ZH_UNIT = re.compile(_UNIT_AFTER.format(units="|".join(map(re.escape, _ZH_UNITS))))
 # misaki's date rule takes the digits before "日" in "1200日元" for a day of the month.
 _ZH_YEN = re.compile(r"(?<=\d)(?=日[元圆])")
@@ -42,7 +43,7 @@ def chinese_numbers(text: str) -> str:
     """Currency, units and clock times as said ("¥1,200" -> "1200元", "10:30" -> "10点30分", "3km" -> "3公里");
     misaki reads the figures left."""
     text = _GROUP_COMMA.sub("", text)
-    text = _ZH_CURRENCY_FIRST.sub(lambda m: m[2] + _ZH_CURRENCY[m[1]], text)
+    text = _CURRENCY_FIRST.sub(lambda m: m[2] + _ZH_CURRENCY[m[1]], text)
     text = _ZH_UNIT.sub(lambda m: _ZH_UNITS[m[1]], text)
     text = _ZH_YEN.sub(" ", text)
     return _TIME.sub(_chinese_time, text)
@@ -78,7 +79,6 @@ _JA_UNITS = {
     "℃": "度",
     "°": "度",
 }
-_JA_CURRENCY_FIRST = re.compile(rf"([¥￥$€]) ?({_NUMBER})")
 _JA_UNIT = re.compile(_UNIT_AFTER.format(units="|".join(map(re.escape, _JA_UNITS))))
 _JA_CLOCK = re.compile(r"(?<!\d)(\d{1,2})時(?:(\d{1,2})分)?")
 _JA_MINUTES = re.compile(r"(?<![\d.])(\d{1,2})分(?!の)")
@@ -127,7 +127,7 @@ def japanese_numbers(text: str) -> str:
     """Figures as kanji numerals or kana, as said: "1,000,000円" -> "百万円", "3km" -> "三キロメートル",
     "10:30" -> "じゅうじさんじゅっぷん", "3月5日" -> "さんがつ いつか", "3.5" -> "三点五"."""
     text = _GROUP_COMMA.sub("", text)
-    text = _JA_CURRENCY_FIRST.sub(lambda m: m[2] + _JA_CURRENCY[m[1]], text)
+    text = _CURRENCY_FIRST.sub(lambda m: m[2] + _JA_CURRENCY[m[1]], text)
     text = _JA_UNIT.sub(lambda m: _JA_UNITS[m[1]], text)
     text = _TIME.sub(lambda m: _japanese_clock(int(m[1]), int(m[2])), text)
     text = _JA_CLOCK.sub(_japanese_clock_match, text)

@@ -80,7 +80,7 @@ class Reading:
     inside another's phonemes is folded into it and left empty."""
     sentences: list[list[PhonemeWord]]
     styles: list[SentenceStyle] = field(default_factory=list)
-    """One per sentence; empty where every sentence is voiced the usual way."""
+    """One per sentence; empty for phoneme input, whose sentences are all voiced the usual way."""
     lead_in: float = 0.0
     """Seconds of silence asked for before the first word."""
 
@@ -187,8 +187,7 @@ def read(
         sentences += found
         styles += [SentenceStyle(passage.rate)] * len(found)
         styles[-1] = replace(styles[-1], pause_after=passage.pause_after)
-    plain_styles = all(style == _USUAL for style in styles)
-    return Reading(words.texts(), sentences, [] if plain_styles else styles, lead_in)
+    return Reading(words.texts(), sentences, styles, lead_in)
 
 
 @dataclass(frozen=True)
