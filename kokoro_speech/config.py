@@ -2,8 +2,8 @@
 
 :class:`SpeechConfig` configures the plugin, its engine and its cache; it is made of one
 sub-config per concern, each field documented and each setting with a default and a
-``KOKORO_SPEECH_*`` variable (see :mod:`kokoro_speech.settings`). :class:`ServeConfig`
-holds what only ``kokoro-speech serve`` and :func:`kokoro_speech.app.create_app` use: the
+``KOKORO_SPEECH_*`` variable (see :mod:`kokoro_speech.infra.settings`). :class:`ServeConfig`
+holds what only ``kokoro-speech serve`` and :func:`kokoro_speech.server.app.create_app` use: the
 address, the workers, CORS and logging. The CLI reads both from the environment, applies
 its flags and hands the result to the Granian workers through the same variables, so flags
 beat environment, which beats defaults, in every process.
@@ -17,10 +17,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from kokoro_speech import settings
 from kokoro_speech.audio.formats import EncoderSettings
+from kokoro_speech.infra import settings
+from kokoro_speech.infra.settings import setting
 from kokoro_speech.normalize.options import NormalizationOptions
-from kokoro_speech.settings import setting
 
 ModelVariant = Literal["auto", "int8", "fp16", "fp32", "float32"]
 Auto = Literal["auto"]

@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from kokoro_speech.settings import ENV_PREFIX
+from kokoro_speech.infra.settings import ENV_PREFIX
 
 READY_TIMEOUT_S = 600
 """How long a server may take to be ready before it is called stuck: a guard against a hang, not a goal. A first
@@ -118,7 +118,7 @@ def start_server(env: dict[str, str], log: Path, *args: str, workers: int = 1, w
     command = [
         sys.executable,
         "-m",
-        "kokoro_speech.cli",
+        "kokoro_speech.server.cli",
         "serve",
         "--port",
         str(port),

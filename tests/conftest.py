@@ -11,11 +11,11 @@ import pytest
 from litestar.testing import TestClient
 
 from kokoro_speech import SpeechConfig, create_app
+from kokoro_speech.bench.recognizer import Recognizer, whisper_model_dir
 from kokoro_speech.config import default_cache_dir
 from kokoro_speech.engine.tuning import schedule_for
 from kokoro_speech.testing import ServerProcess as Server
 from kokoro_speech.testing import clean_env, free_port, start_server, wait_ready
-from tests.asr import Recognizer, whisper_model_dir
 
 __all__ = ["REPO", "UNTUNED_SCHEDULE", "Server", "base_env", "free_port", "start_server", "wait_for", "wait_ready"]
 

@@ -9,7 +9,7 @@ import numpy as np
 from kokoro_onnx import Kokoro
 from litestar.testing import TestClient
 
-from tests.asr import ENGLISH, Errors, Recognizer, word_errors
+from kokoro_speech.bench.recognizer import ENGLISH, Errors, Recognizer, word_errors
 from tests.intelligibility_corpus import References
 
 

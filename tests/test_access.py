@@ -12,9 +12,9 @@ import httpx
 import openai
 import pytest
 
-from kokoro_speech.access import KeysFileError, key_id
-from kokoro_speech.access.keys import parse_line
-from kokoro_speech.access.limits import duration as reset_duration
+from kokoro_speech.api.access import KeysFileError, key_id
+from kokoro_speech.api.access.keys import parse_line
+from kokoro_speech.api.access.limits import duration as reset_duration
 from tests.audio import decode, level_dbfs
 from tests.conftest import UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
 

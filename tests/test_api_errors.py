@@ -13,7 +13,7 @@ from litestar.exceptions import ImproperlyConfiguredException
 from litestar.testing import TestClient
 
 from kokoro_speech import KokoroSpeechPlugin, SpeechConfig, create_app
-from kokoro_speech.service import SpeechService
+from kokoro_speech.speech.service import SpeechService
 from tests.audio import duration
 from tests.conftest import base_env, wait_for, wait_ready
 from tests.errors import assert_openai_error

@@ -30,7 +30,7 @@ from kokoro_speech.engine.backends.base import (
 )
 from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.engine.languages import find
-from kokoro_speech.job import SpeechJob
+from kokoro_speech.speech.job import SpeechJob
 from tests.audio import decode, level_dbfs
 from tests.conftest import REPO, UNTUNED_SCHEDULE, Server, base_env, start_server
 
@@ -194,7 +194,7 @@ def test_auto_measures_once_and_the_tune_command_prints_its_choice(home: Path, t
     # OpenVINO named before auto's own candidates: two to choose between.
     env = base_env(home, tmp_path / "cache", providers="openvino:CPU,auto")
     kept = Path(env["KOKORO_SPEECH_GRAPHS_DIR"]) / "tuning.json"
-    command = [sys.executable, "-m", "kokoro_speech.cli", "tune"]
+    command = [sys.executable, "-m", "kokoro_speech.server.cli", "tune"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, cwd=REPO)
     assert result.returncode == 0, result.stderr
     out = result.stdout

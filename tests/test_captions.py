@@ -16,9 +16,9 @@ import webvtt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kokoro_speech.captions import Cue, captions, columns, plan_cues, render
 from kokoro_speech.config import CaptionConfig
 from kokoro_speech.engine.timing import SpokenWord
+from kokoro_speech.speech.captions import Cue, captions, columns, plan_cues, render
 from tests.audio import duration
 from tests.conftest import Server
 from tests.test_text_properties import cases

@@ -14,7 +14,7 @@ from tests.conftest import EVENT_TIMEOUT_S, REPO, base_env
 
 def run_cli(home: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kokoro_speech.cli", *args],
+        [sys.executable, "-m", "kokoro_speech.server.cli", *args],
         env=base_env(home, tmp_path),
         capture_output=True,
         text=True,

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from kokoro_speech import cli
 from kokoro_speech.audio.formats import EncoderSettings
 from kokoro_speech.cache import fingerprint
 from kokoro_speech.config import (
@@ -22,8 +21,9 @@ from kokoro_speech.config import (
     TextConfig,
     cpu_count,
 )
+from kokoro_speech.infra.settings import ENV_PREFIX, Setting, env_of, settings_of
 from kokoro_speech.normalize import NormalizationOptions
-from kokoro_speech.settings import ENV_PREFIX, Setting, env_of, settings_of
+from kokoro_speech.server import cli
 
 
 def every_setting() -> list[Setting]:

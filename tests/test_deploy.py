@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from kokoro_speech.config import MetricsConfig, ServeConfig, SpeechConfig
-from kokoro_speech.settings import settings_of
+from kokoro_speech.infra.settings import settings_of
 from tests.conftest import REPO
 
 DEPLOY = REPO / "deploy"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from litestar.testing import TestClient
 
-from tests.asr import Errors, Recognizer, word_errors
+from kokoro_speech.bench.recognizer import Errors, Recognizer, word_errors
 from tests.audio import decode, level_dbfs
 from tests.intelligibility import closest, speak_through
 from tests.intelligibility_corpus import CORPUS

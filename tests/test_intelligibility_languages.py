@@ -16,7 +16,7 @@ import itertools
 import pytest
 from litestar.testing import TestClient
 
-from tests.asr import Recognizer, word_errors
+from kokoro_speech.bench.recognizer import Recognizer, word_errors
 from tests.intelligibility import READERS, speak_through
 from tests.intelligibility_corpus_languages import CORPORA, Row
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from tests.asr import Recognizer, word_errors
+from kokoro_speech.bench.recognizer import Recognizer, word_errors
 from tests.audio import decode, duration, level_dbfs, silences
 from tests.errors import assert_openai_error
 

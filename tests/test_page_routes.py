@@ -10,8 +10,8 @@ import re
 import pytest
 from litestar import Controller, Router, get
 
+from kokoro_speech.api.page.routes import render, taken
 from kokoro_speech.config import PageConfig, SpeechConfig
-from kokoro_speech.page.routes import render, taken
 
 
 @get("/")

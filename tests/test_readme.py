@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kokoro_speech.config import ServeConfig, SpeechConfig
-from kokoro_speech.settings import as_text, settings_of
+from kokoro_speech.infra.settings import as_text, settings_of
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text()

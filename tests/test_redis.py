@@ -14,10 +14,10 @@ from pathlib import Path
 import openai
 import pytest
 
-from kokoro_speech.access.counters import WindowCounter
-from kokoro_speech.access.redis_counter import RedisWindowCounter
+from kokoro_speech.api.access.counters import WindowCounter
+from kokoro_speech.api.access.redis_counter import RedisWindowCounter
 from kokoro_speech.config import RedisConfig
-from kokoro_speech.shared_state import redis_client
+from kokoro_speech.infra.shared_state import redis_client
 from tests.audio import duration
 from tests.conftest import UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
 from tests.redis_server import RedisServer

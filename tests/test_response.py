@@ -21,15 +21,15 @@ from litestar.stores.memory import MemoryStore
 from litestar.testing import TestClient
 
 from kokoro_speech import KokoroSpeechPlugin, SpeechConfig
-from kokoro_speech.access.counters import WindowCounter
-from kokoro_speech.access.limits import RateLimiter
 from kokoro_speech.api import speech as speech_routes
+from kokoro_speech.api.access.counters import WindowCounter
+from kokoro_speech.api.access.limits import RateLimiter
 from kokoro_speech.api.schemas import SpeechRequest
 from kokoro_speech.audio import encoders
-from kokoro_speech.background import BackgroundWork
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.engine import SpeechEngine
-from kokoro_speech.service import SpeechService
+from kokoro_speech.speech.background import BackgroundWork
+from kokoro_speech.speech.service import SpeechService
 from tests.audio import decode
 from tests.conftest import EVENT_TIMEOUT_S, base_env, wait_for, wait_ready
 

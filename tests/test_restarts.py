@@ -11,9 +11,9 @@ import httpx
 import psutil
 from granian import Granian
 
-from kokoro_speech import serving
 from kokoro_speech.config import ServeConfig
-from kokoro_speech.workers import WorkerReports
+from kokoro_speech.server import serving
+from kokoro_speech.server.workers import WorkerReports
 from tests.audio import duration
 from tests.conftest import EVENT_TIMEOUT_S, UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
 from tests.streams import SseReader

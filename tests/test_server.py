@@ -149,7 +149,7 @@ def test_one_log_line_per_request_with_timings_and_never_the_text(two_workers: S
 
 def serve(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kokoro_speech.cli", "serve", "--port", str(free_port()), *args],
+        [sys.executable, "-m", "kokoro_speech.server.cli", "serve", "--port", str(free_port()), *args],
         env=env,
         capture_output=True,
         text=True,

@@ -13,10 +13,10 @@ import pytest
 from litestar.testing import TestClient
 
 from kokoro_speech import create_app
+from kokoro_speech.bench.recognizer import Recognizer, normalized
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.duration_output import DURATION_OUTPUT, patched_path, with_duration_output
-from tests.asr import Recognizer, normalized
 from tests.audio import decode
 from tests.conftest import wait_ready
 from tests.errors import assert_openai_error

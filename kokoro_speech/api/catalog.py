@@ -23,7 +23,7 @@ from kokoro_speech.api.schemas import (
     VoiceList,
     VoiceListFormat,
 )
-from kokoro_speech.service import SpeechService
+from kokoro_speech.speech.service import SpeechService
 
 
 @get("/models", summary="List models", responses=error_responses(*LIST_ERRORS))

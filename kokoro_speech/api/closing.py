@@ -21,7 +21,7 @@ from litestar.response import ServerSentEvent, Stream
 from litestar.response.base import ASGIResponse
 from litestar.types import Message, Receive, Scope, Send
 
-from kokoro_speech.response import SpeechResponse
+from kokoro_speech.speech.response import SpeechResponse
 
 log = structlog.get_logger("kokoro_speech")
 

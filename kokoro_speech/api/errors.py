@@ -19,7 +19,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from kokoro_speech.api.request_log import request_id
 
 log = structlog.get_logger("kokoro_speech")
-access_log = structlog.get_logger("kokoro_speech.access")
+access_log = structlog.get_logger("kokoro_speech.api.access")
 
 _JSON_PATH = re.compile(r"\$\.([A-Za-z_][\w]*)")
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")

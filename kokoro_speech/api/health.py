@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
 from kokoro_speech.api.schemas import CacheStats, Health, Lanes, ModelRunner, RunSchedule
-from kokoro_speech.runtime import RuntimeState, SpeechRuntime
+from kokoro_speech.plugin.runtime import RuntimeState, SpeechRuntime
 
 
 @get("/health", summary="Liveness", media_type=MediaType.TEXT, description="`OK` while the process answers.")

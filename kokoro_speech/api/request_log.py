@@ -21,10 +21,10 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from kokoro_speech import metrics
-from kokoro_speech.response import SpeechOutcome
+from kokoro_speech.infra import metrics
+from kokoro_speech.speech.response import SpeechOutcome
 
-log = structlog.get_logger("kokoro_speech.access")
+log = structlog.get_logger("kokoro_speech.api.access")
 
 _DESCRIPTION = "kokoro_speech_access_description"
 """Where in the request's scope state the handler leaves its description."""

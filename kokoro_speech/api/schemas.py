@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import msgspec
 
 from kokoro_speech.audio.formats import AudioFormat
-from kokoro_speech.captions import CaptionFormat
 from kokoro_speech.config import MAX_SPEED, MIN_SPEED
 from kokoro_speech.engine.timing import SpokenWord
-from kokoro_speech.job import InputType
 from kokoro_speech.normalize.options import NormalizationOptions
+from kokoro_speech.speech.captions import CaptionFormat
+from kokoro_speech.speech.job import InputType
 
 MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts", "kokoro")
 MODEL_CREATED = 1735689600  # 2025-01-01, release of Kokoro v1.0

@@ -15,27 +15,27 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.response import Stream
 
-from kokoro_speech.access import ApiKey
-from kokoro_speech.access.limits import RateLimiter
 from kokoro_speech.api import request_log
+from kokoro_speech.api.access import ApiKey
+from kokoro_speech.api.access.limits import RateLimiter
 from kokoro_speech.api.closing import SpeechEvents, SpeechStream
 from kokoro_speech.api.errors import OpenAIError
 from kokoro_speech.api.openapi import SPEECH_ERRORS, TEXT_ERRORS, SpeechOperation, error_responses
 from kokoro_speech.api.schemas import MODELS, Normalization, Phonemes, PhonemizeRequest, SpeechRequest, TimedSpeech
 from kokoro_speech.api.sse import speech_events
-from kokoro_speech.captions import captions
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import languages
 from kokoro_speech.engine.engine import NothingToSayError
 from kokoro_speech.engine.languages import UnknownLanguageError
 from kokoro_speech.engine.scheduler import Overloaded
 from kokoro_speech.engine.voices import UnknownVoiceError
-from kokoro_speech.job import InputType, SpeechJob
 from kokoro_speech.normalize import NormalizationOptions
 from kokoro_speech.normalize.marked import MarkupError
 from kokoro_speech.normalize.ssml import is_ssml
-from kokoro_speech.response import SpeechOutcome, SpeechResponse
-from kokoro_speech.service import SpeechService
+from kokoro_speech.speech.captions import captions
+from kokoro_speech.speech.job import InputType, SpeechJob
+from kokoro_speech.speech.response import SpeechOutcome, SpeechResponse
+from kokoro_speech.speech.service import SpeechService
 
 T = TypeVar("T")
 log = structlog.get_logger("kokoro_speech")

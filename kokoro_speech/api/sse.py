@@ -9,10 +9,10 @@ import msgspec
 import structlog
 
 from kokoro_speech.api.errors import error_body, server_error_message
-from kokoro_speech.captions import CaptionFormat, captions
 from kokoro_speech.config import CaptionConfig
 from kokoro_speech.engine.timing import SpokenWord
-from kokoro_speech.response import SpeechResponse, StreamFailed
+from kokoro_speech.speech.captions import CaptionFormat, captions
+from kokoro_speech.speech.response import SpeechResponse, StreamFailed
 
 
 async def speech_events(

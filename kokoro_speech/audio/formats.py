@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from kokoro_speech.settings import setting, settings_of
+from kokoro_speech.infra.settings import setting, settings_of
 
 AudioFormat = Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
 

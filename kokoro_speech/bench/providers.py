@@ -24,7 +24,7 @@ from kokoro_speech.engine.backends import loading
 from kokoro_speech.engine.backends import openvino as openvino_backend
 from kokoro_speech.engine.backends.base import BackendUnavailable
 from kokoro_speech.engine.backends.onnxruntime import CPU
-from kokoro_speech.settings import env_of
+from kokoro_speech.infra.settings import env_of
 
 LONG_TEXT_CHARS = 700
 BASELINE = loading.Candidate(CPU, "int8")
@@ -116,7 +116,7 @@ def _measure(
 
 def _speak(candidate: loading.Candidate, config: SpeechConfig, text: str, connection: Any) -> None:
     from kokoro_speech.engine.engine import SpeechEngine
-    from kokoro_speech.job import SpeechJob
+    from kokoro_speech.speech.job import SpeechJob
 
     try:
         fixed = SpeechConfig.from_env(
@@ -151,7 +151,7 @@ def _recognizer() -> Any:
     try:
         import tempfile
 
-        from tests.asr import Recognizer, normalized, whisper_model_dir, word_errors
+        from kokoro_speech.bench.recognizer import Recognizer, normalized, whisper_model_dir, word_errors
     except ImportError:
         return None
     recognizer = Recognizer(whisper_model_dir(Path(tempfile.gettempdir()) / "kokoro-speech-bench-asr"))

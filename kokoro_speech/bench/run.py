@@ -21,7 +21,7 @@ from kokoro_speech.bench.texts import take
 from kokoro_speech.config import ServeConfig, SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.engine import SpeechEngine
-from kokoro_speech.job import SpeechJob
+from kokoro_speech.speech.job import SpeechJob
 from kokoro_speech.testing import clean_env, start_server
 
 MEMORY_GOAL_MB = 600

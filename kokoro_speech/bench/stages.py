@@ -9,7 +9,7 @@ import numpy as np
 from kokoro_speech.audio.encoders import new_encoder
 from kokoro_speech.audio.formats import FORMATS
 from kokoro_speech.engine.engine import SpeechEngine
-from kokoro_speech.job import SpeechJob
+from kokoro_speech.speech.job import SpeechJob
 
 
 def stage_times(engine: SpeechEngine, text: str, voice: str) -> dict[str, float]:

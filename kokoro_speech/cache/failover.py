@@ -14,7 +14,7 @@ from litestar.stores.base import Store
 from litestar.stores.redis import RedisStore
 
 from kokoro_speech.cache.sqlite import SQLiteStore
-from kokoro_speech.shared_state import Failover
+from kokoro_speech.infra.shared_state import Failover
 
 
 class FailoverStore(Store):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import structlog
 
-from kokoro_speech import metrics
+from kokoro_speech.infra import metrics
 
 log = structlog.get_logger("kokoro_speech")
 

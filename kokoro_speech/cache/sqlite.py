@@ -33,7 +33,7 @@ from typing import TypeVar
 import structlog
 from litestar.stores.base import Store
 
-from kokoro_speech import metrics
+from kokoro_speech.infra import metrics
 
 log = structlog.get_logger("kokoro_speech")
 

@@ -23,7 +23,7 @@ from kokoro_speech.engine.phonemes import Phonemizer
 from kokoro_speech.engine.scheduler import Interrupt, JobInterrupted, LaneScheduler, Priority
 from kokoro_speech.engine.timing import WordSpan, WordTime, chunk_spans, word_times
 from kokoro_speech.engine.voices import ResolvedVoice, VoiceCatalog
-from kokoro_speech.job import SpeechJob
+from kokoro_speech.speech.job import SpeechJob
 
 WARMUP_TEXT = "Warming up."
 log = structlog.get_logger("kokoro_speech")

@@ -30,7 +30,6 @@ from kokoro_speech.engine.chunks import CLAUSE_MARKS, INNER_SPACE, SENTENCE_MARK
 from kokoro_speech.engine.languages import Language, UnknownLanguageError
 from kokoro_speech.engine.phonemes import PUNCTUATION, Phonemizer
 from kokoro_speech.engine.text import clean
-from kokoro_speech.job import InputType
 from kokoro_speech.normalize import (
     INLINE_PRONUNCIATION,
     NormalizationOptions,
@@ -43,6 +42,7 @@ from kokoro_speech.normalize.locales import say_as
 from kokoro_speech.normalize.marked import MarkedText, MarkupError, SayAs, Voicing
 from kokoro_speech.normalize.pauses import PauseMark, pause_marks
 from kokoro_speech.normalize.ssml import SsmlLimits, parse_ssml
+from kokoro_speech.speech.job import InputType
 
 # A token is a run of non-space characters; inline markup counts as one, spaces and all.
 _TOKEN = re.compile(rf"(?:{INLINE_PRONUNCIATION.pattern}|\S)+")

@@ -41,7 +41,7 @@ from kokoro_speech.engine.backends.base import Backend
 from kokoro_speech.engine.backends.loading import Candidate, open_backend, prepare
 from kokoro_speech.engine.backends.onnxruntime import CPU
 from kokoro_speech.engine.joins import SAMPLE_RATE
-from kokoro_speech.settings import env_of
+from kokoro_speech.infra.settings import env_of
 
 log = structlog.get_logger("kokoro_speech")
 

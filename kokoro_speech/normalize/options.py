@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
-from kokoro_speech.settings import setting
+from kokoro_speech.infra.settings import setting
 
 DateOrder = Literal["mdy", "dmy"]
 

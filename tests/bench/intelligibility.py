@@ -23,10 +23,10 @@ from pathlib import Path
 from kokoro_onnx import Kokoro
 from litestar.testing import TestClient
 
-from kokoro_speech.app import create_app
+from kokoro_speech.bench.recognizer import Recognizer, whisper_model_dir
 from kokoro_speech.config import ServeConfig, SpeechConfig
 from kokoro_speech.engine import assets
-from tests.asr import Recognizer, whisper_model_dir
+from kokoro_speech.server.app import create_app
 from tests.conftest import model_home, wait_ready
 from tests.intelligibility import (
     AMERICAN,

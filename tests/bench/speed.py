@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 
 from kokoro_speech.audio.tempo import stretch
+from kokoro_speech.bench.recognizer import Errors, Recognizer, whisper_model_dir, word_errors
 from kokoro_speech.config import MAX_SPEED, MIN_SPEED, SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.engine import SpeechEngine
-from kokoro_speech.job import SpeechJob
-from tests.asr import Errors, Recognizer, whisper_model_dir, word_errors
+from kokoro_speech.speech.job import SpeechJob
 from tests.conftest import model_home
 from tests.test_intelligibility import SPEED_SENTENCES
 

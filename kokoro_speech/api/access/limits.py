@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import sqlite3
 
-from kokoro_speech.access.counters import Count, Counter
-from kokoro_speech.access.keys import ApiKey
+from kokoro_speech.api.access.counters import Count, Counter
+from kokoro_speech.api.access.keys import ApiKey
 from kokoro_speech.api.errors import OpenAIError
 from kokoro_speech.config import RateLimitConfig
 

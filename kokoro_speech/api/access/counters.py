@@ -40,7 +40,7 @@ class Count:
 
 class Counter(Protocol):
     """Where the counts live: this server's file (:class:`WindowCounter`) or Redis shared by several servers
-    (:class:`~kokoro_speech.access.redis_counter.FailoverCounter`)."""
+    (:class:`~kokoro_speech.api.access.redis_counter.FailoverCounter`)."""
 
     async def take(self, wants: dict[str, tuple[int, int]], window_s: float) -> tuple[bool, dict[str, Count]]: ...
     def close(self) -> None: ...

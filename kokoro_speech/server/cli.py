@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kokoro_speech.config import MAX_SPEED, MIN_SPEED, ModelConfig, ServeConfig, SpeechConfig
 from kokoro_speech.engine.assets import ModelFiles
-from kokoro_speech.settings import env_of
+from kokoro_speech.infra.settings import env_of
 
 
 def _with_flags(flags: dict[str, object]) -> dict[str, str]:
@@ -40,8 +40,8 @@ def _resolve(config: ModelConfig, download: bool | None = None) -> ModelFiles:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kokoro_speech import serving
-    from kokoro_speech.workers import WorkerReports
+    from kokoro_speech.server import serving
+    from kokoro_speech.server.workers import WorkerReports
 
     config, serve = _configs(
         _with_flags(
@@ -89,7 +89,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _check_keys(config: SpeechConfig) -> None:
     """A keys file that cannot be read stops the start here, with the line at fault, not in every worker."""
-    from kokoro_speech.access import ApiKeys, KeysFileError
+    from kokoro_speech.api.access import ApiKeys, KeysFileError
 
     if not config.access.enabled:
         return
@@ -196,7 +196,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     from kokoro_speech.engine.engine import SpeechEngine
     from kokoro_speech.engine.languages import UnknownLanguageError
     from kokoro_speech.engine.voices import UnknownVoiceError
-    from kokoro_speech.job import SpeechJob
+    from kokoro_speech.speech.job import SpeechJob
 
     text = sys.stdin.read() if args.text == "-" else args.text
     out = Path(args.output)

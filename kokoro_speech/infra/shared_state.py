@@ -19,8 +19,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from kokoro_speech import metrics
 from kokoro_speech.config import RedisConfig
+from kokoro_speech.infra import metrics
 
 log = structlog.get_logger("kokoro_speech")
 

@@ -1,6 +1,6 @@
 """Per-minute counts in Redis, shared by every server that uses it, with the local file while it is away.
 
-The same rule as :class:`~kokoro_speech.access.counters.WindowCounter`, in one Lua script so that it
+The same rule as :class:`~kokoro_speech.api.access.counters.WindowCounter`, in one Lua script so that it
 is atomic across servers: a request is admitted only if every count it adds to stays within its
 limit, and then all of them are added at once. Time is Redis's own clock, so servers whose clocks
 differ still agree on when a window ends.
@@ -12,8 +12,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from kokoro_speech.access.counters import Count, WindowCounter
-from kokoro_speech.shared_state import Failover
+from kokoro_speech.api.access.counters import Count, WindowCounter
+from kokoro_speech.infra.shared_state import Failover
 
 # KEYS: the counts; ARGV: the window in ms, then each count's amount and limit.
 # Answers: admitted (0/1), now (ms), then each count's window start (ms) and used.

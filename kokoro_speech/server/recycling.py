@@ -11,7 +11,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from kokoro_speech.workers import WorkerReports
+from kokoro_speech.server.workers import WorkerReports
 
 log = structlog.get_logger("kokoro_speech")
 

@@ -24,20 +24,20 @@ from litestar.middleware import DefineMiddleware
 from litestar.plugins import InitPlugin
 from litestar.stores.registry import StoreRegistry
 
-from kokoro_speech.access import ApiKeys
-from kokoro_speech.access.auth import ApiKeyAuthentication
-from kokoro_speech.access.limits import RateLimiter
 from kokoro_speech.api import catalog, health, speech
+from kokoro_speech.api.access import ApiKeys
+from kokoro_speech.api.access.auth import ApiKeyAuthentication
+from kokoro_speech.api.access.limits import RateLimiter
 from kokoro_speech.api.body import checked_json_request
 from kokoro_speech.api.errors import OpenAIError, handle_exception
+from kokoro_speech.api.page.routes import page_routers, taken
 from kokoro_speech.api.request_log import RequestLogMiddleware
 from kokoro_speech.api.scrape import metrics_controller
 from kokoro_speech.cache import SQLiteStore
 from kokoro_speech.cache.failover import FailoverStore
 from kokoro_speech.config import SpeechConfig
-from kokoro_speech.page.routes import page_routers, taken
-from kokoro_speech.runtime import ModelLoadFailed, ModelNotReady, SpeechRuntime
-from kokoro_speech.service import SpeechService
+from kokoro_speech.plugin.runtime import ModelLoadFailed, ModelNotReady, SpeechRuntime
+from kokoro_speech.speech.service import SpeechService
 
 
 class KokoroSpeechPlugin(InitPlugin):

@@ -17,14 +17,14 @@ import dataclasses
 import time
 
 from kokoro_speech.audio.formats import FORMATS
-from kokoro_speech.background import BackgroundWork
 from kokoro_speech.cache import CachedSpeech, ResultCache
-from kokoro_speech.claims import Claim, claim_or_wait
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine.engine import Speaker, SpeechEngine, SynthesisStream
-from kokoro_speech.job import SpeechJob
-from kokoro_speech.production import Production, ProductionHooks, ProductionReader
-from kokoro_speech.response import CachedResponse, SpeechOutcome, SpeechResponse
+from kokoro_speech.speech.background import BackgroundWork
+from kokoro_speech.speech.claims import Claim, claim_or_wait
+from kokoro_speech.speech.job import SpeechJob
+from kokoro_speech.speech.production import Production, ProductionHooks, ProductionReader
+from kokoro_speech.speech.response import CachedResponse, SpeechOutcome, SpeechResponse
 
 Answer = Production | CachedSpeech | None
 """What a request being made gives those that wait for it: the production to read, the entry another

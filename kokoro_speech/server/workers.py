@@ -10,7 +10,7 @@ a server that can never answer.
 
 A worker that has answered ``KOKORO_SPEECH_WORKER_MAX_REQUESTS`` requests leaves a note in the
 same folder and sends ``serve`` SIGUSR1; ``serve`` starts its replacement, then stops it
-gracefully (see :mod:`kokoro_speech.serving`).
+gracefully (see :mod:`kokoro_speech.server.serving`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The application the server runs: ``kokoro_speech.app:create_app``."""
+"""The application the server runs: ``kokoro_speech.server.app:create_app``."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 
 from kokoro_speech.config import ServeConfig, SpeechConfig
-from kokoro_speech.logs import configure_logging
 from kokoro_speech.plugin import KokoroSpeechPlugin
-from kokoro_speech.recycling import RequestBudget
+from kokoro_speech.server.logs import configure_logging
+from kokoro_speech.server.recycling import RequestBudget
+from kokoro_speech.server.workers import WorkerReports
 from kokoro_speech.version import __version__
-from kokoro_speech.workers import WorkerReports
 
 EXPOSED_HEADERS = [
     "X-Cache",

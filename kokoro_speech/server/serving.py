@@ -8,7 +8,7 @@ in every worker instead of Granian's own reload, which would restart every worke
 the model again in each.
 
 Recycling: after ``worker_lifetime_seconds`` Granian's own worker lifetime replaces a worker;
-after ``worker_max_requests`` the worker asks for it (SIGUSR1, see :mod:`kokoro_speech.workers`)
+after ``worker_max_requests`` the worker asks for it (SIGUSR1, see :mod:`kokoro_speech.server.workers`)
 and the same replacement runs for it alone. Either way the replacement starts first, and the old
 worker keeps serving until the new one has loaded its model (Granian's own handover waits a fixed
 3.5 s, less than a worker takes to import its libraries, so connections were refused in between);
@@ -27,7 +27,7 @@ from types import FrameType
 from typing import Any
 
 from kokoro_speech.config import ServeConfig
-from kokoro_speech.workers import REPORTS_ENV, RETIRE_SIGNAL, WorkerReports
+from kokoro_speech.server.workers import REPORTS_ENV, RETIRE_SIGNAL, WorkerReports
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 """Read by prometheus_client when it is imported, so it is set here and never imported in this process:
@@ -160,7 +160,7 @@ def granian_server(serve: ServeConfig, reports: WorkerReports) -> Any:
                 self.main_loop_interrupt.set()
 
     return Server(
-        "kokoro_speech.app:create_app",
+        "kokoro_speech.server.app:create_app",
         factory=True,
         address=serve.host,
         port=serve.port,

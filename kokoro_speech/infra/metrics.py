@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 from prometheus_client import Counter, Gauge, Histogram, multiprocess
 
-from kokoro_speech.workers import alive
+from kokoro_speech.server.workers import alive
 
 if TYPE_CHECKING:
     from kokoro_speech.engine.scheduler import LaneScheduler
-    from kokoro_speech.response import SpeechOutcome
+    from kokoro_speech.speech.response import SpeechOutcome
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 """prometheus_client's own variable (``serve`` sets it without importing this module)."""

@@ -20,18 +20,18 @@ from litestar import Litestar
 from litestar.stores.base import Store
 from litestar.stores.redis import RedisStore
 
-from kokoro_speech import metrics
-from kokoro_speech.access.counters import Counter, WindowCounter
-from kokoro_speech.access.limits import RateLimiter
-from kokoro_speech.access.redis_counter import FailoverCounter, RedisWindowCounter
-from kokoro_speech.background import BackgroundWork
+from kokoro_speech.api.access.counters import Counter, WindowCounter
+from kokoro_speech.api.access.limits import RateLimiter
+from kokoro_speech.api.access.redis_counter import FailoverCounter, RedisWindowCounter
 from kokoro_speech.cache import MAX_ENTRY_SHARE, ResultCache, SQLiteStore, fingerprint
 from kokoro_speech.cache.failover import FailoverStore
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.engine import SpeechEngine
-from kokoro_speech.service import SpeechService
-from kokoro_speech.shared_state import Failover, redis_client
+from kokoro_speech.infra import metrics
+from kokoro_speech.infra.shared_state import Failover, redis_client
+from kokoro_speech.speech.background import BackgroundWork
+from kokoro_speech.speech.service import SpeechService
 from kokoro_speech.version import __version__
 
 log = structlog.get_logger("kokoro_speech")

@@ -13,7 +13,7 @@ from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from kokoro_speech.access.keys import ApiKeys
+from kokoro_speech.api.access.keys import ApiKeys
 from kokoro_speech.api.errors import OpenAIError, handle_exception
 
 MISSING_KEY = (

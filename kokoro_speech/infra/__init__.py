@@ -1,0 +1,1 @@
+"""Shared infrastructure: settings from the environment, Prometheus metrics, the Redis servers share."""
