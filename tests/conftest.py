@@ -1,10 +1,15 @@
-"""Shared fixtures: the real model files, an in-process app, and real servers."""
+"""The fixtures more than one level shares (each made once per run, and only where a test asks for it), the
+level markers, and the run's figures.
+
+Tests sit in folders by what they cost: ``unit`` (pure logic: no model files, no network, no subprocess),
+``app`` (the in-process application with the real model), ``server`` (real server processes, Redis, signals),
+``browser`` (the page in Chromium) and ``hearing`` (speech recognition). Each test is marked with its folder's
+name, so ``pytest -m "not hearing"`` and the like select by cost.
+"""
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,32 +17,17 @@ from litestar.testing import TestClient
 
 from kokoro_speech import SpeechConfig, create_app
 from kokoro_speech.bench.recognizer import Recognizer, whisper_model_dir
-from kokoro_speech.config import default_cache_dir
-from kokoro_speech.engine.tuning import schedule_for
-from kokoro_speech.testing import ServerProcess as Server
-from kokoro_speech.testing import clean_env, free_port, start_server, wait_ready
+from tests.support import FIGURES, GRAPHS, UNTUNED_SCHEDULE, Server, base_env, model_home, start_server, wait_ready
 
-__all__ = ["REPO", "UNTUNED_SCHEDULE", "Server", "base_env", "free_port", "start_server", "wait_for", "wait_ready"]
-
-REPO = Path(__file__).resolve().parent.parent
-EVENT_TIMEOUT_S = 300
-"""How long a test waits for an event before it calls it missing: a guard against a hang, not a goal."""
+LEVELS = ("unit", "app", "server", "browser", "hearing")
+HERE = Path(__file__).parent
 
 
-def model_home() -> Path:
-    """Where the tests find the real model: KOKORO_SPEECH_HOME, a shared folder beside the checkout, or the
-    user cache that `kokoro-speech download` fills."""
-    candidates = [REPO.parent / "shared" / "kokoro", default_cache_dir()]
-    if os.environ.get("KOKORO_SPEECH_HOME"):
-        candidates.insert(0, Path(os.environ["KOKORO_SPEECH_HOME"]))
-    for home in candidates:
-        if (home / "voices-v1.0.bin").is_file() and (home / "kokoro-v1.0.int8.onnx").is_file():
-            return home
-    pytest.exit(
-        f"model files not found in {', '.join(map(str, candidates))}: set KOKORO_SPEECH_HOME or run "
-        "`kokoro-speech download`",
-        returncode=2,
-    )
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        level = item.path.relative_to(HERE).parts[0]
+        if level in LEVELS:
+            item.add_marker(getattr(pytest.mark, level))
 
 
 @pytest.fixture(scope="session")
@@ -45,35 +35,12 @@ def home() -> Path:
     return model_home()
 
 
-_graphs: list[Path] = []
-
-
 @pytest.fixture(scope="session", autouse=True)
 def shared_graphs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One folder of made graphs and one measurement of this machine for every server of the run, as
-    servers sharing a cache directory have: each graph is made, and "auto" measured, once."""
-    _graphs.append(tmp_path_factory.mktemp("graphs"))
-    return _graphs[0]
-
-
-_UNTUNED = schedule_for(None, SpeechConfig())
-UNTUNED_SCHEDULE = {
-    "lanes": str(_UNTUNED.lanes),
-    "intra_op_spinning": str(_UNTUNED.spinning).lower(),
-    "first_chunk_tokens": str(_UNTUNED.first_chunk_tokens),
-    "chunk_tokens": str(_UNTUNED.chunk_tokens),
-    "preempt_later_chunks": str(_UNTUNED.preempt).lower(),
-    "stream_rtf": "1",  # unpaced, as untuned; its untuned 0 would mean "measure" as a setting
-}
-"""The schedule a worker runs where nothing is measured, given explicitly: for servers and engines whose tests
-are about something else than the measurement and whose threads or graph would otherwise be timed again (each
-such trial costs about half a minute on two fast cores; the tests about tuning measure for real)."""
-
-
-def base_env(home: Path, cache_dir: Path, **settings: str) -> dict[str, str]:
-    """A clean environment for the real model; ``settings`` as for ``clean_env`` (``queue_size="1"``)."""
-    shared = {"graphs_dir": str(_graphs[0])} if _graphs else {}
-    return clean_env(home=str(home), cache_dir=str(cache_dir), allow_download="false", **(shared | settings))
+    """One folder of made graphs and one measurement of this machine for every server of the run."""
+    if not GRAPHS:
+        GRAPHS.append(tmp_path_factory.mktemp("graphs"))
+    return GRAPHS[0]
 
 
 @pytest.fixture(scope="session")
@@ -83,21 +50,6 @@ def app_config(home: Path, tmp_path_factory: pytest.TempPathFactory) -> SpeechCo
     cache_dir = tmp_path_factory.mktemp("cache")
     env = base_env(home, cache_dir, **UNTUNED_SCHEDULE) | {"KOKORO_SPEECH_RESULT_CACHE": "false"}
     return SpeechConfig.from_env(env)
-
-
-def wait_for(condition: Callable[[], object], what: str, timeout: float = EVENT_TIMEOUT_S) -> None:
-    """Return once ``condition()`` is true; fail naming ``what`` if it never comes."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what}: not seen after {timeout} s")
-        time.sleep(0.02)
-
-
-@pytest.fixture(scope="session")
-def recognizer(tmp_path_factory: pytest.TempPathFactory) -> Recognizer:
-    """Whisper base, assembled and loaded once for every speech recognition check."""
-    return Recognizer(whisper_model_dir(tmp_path_factory.mktemp("asr")))
 
 
 @pytest.fixture(scope="session")
@@ -116,8 +68,10 @@ def two_workers(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     server.stop()
 
 
-FIGURES: list[str] = []
-"""Lines a test wants in the run's summary (how many cases a fuzzer tried), printed once the run ends."""
+@pytest.fixture(scope="session")
+def recognizer(tmp_path_factory: pytest.TempPathFactory) -> Recognizer:
+    """Whisper base, assembled and loaded once for every speech recognition check."""
+    return Recognizer(whisper_model_dir(tmp_path_factory.mktemp("asr")))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

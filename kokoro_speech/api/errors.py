@@ -1,8 +1,15 @@
-"""OpenAI's error shape for every failure: ``{"error": {message, type, param, code}}``."""
+"""OpenAI's error shape for every failure: ``{"error": {message, type, param, code}}``.
+
+The HTTP layer raises :class:`OpenAIError`; what the layers below refuse (an unknown voice or language,
+nothing to say, malformed markup, full lanes, a model still loading or that failed to load) is mapped here
+by its type, in :data:`REFUSALS`, so every status, code and ``Retry-After`` is decided in this one place.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -17,6 +24,12 @@ from litestar.exceptions import (
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from kokoro_speech.api.request_log import request_id
+from kokoro_speech.engine.engine import NothingToSayError
+from kokoro_speech.engine.languages import UnknownLanguageError
+from kokoro_speech.engine.scheduler import Overloaded
+from kokoro_speech.engine.voices import UnknownVoiceError
+from kokoro_speech.normalize.marked import MarkupError
+from kokoro_speech.speech.worker import ModelLoadFailed, ModelNotReady
 
 log = structlog.get_logger("kokoro_speech")
 access_log = structlog.get_logger("kokoro_speech.api.access")
@@ -97,6 +110,52 @@ def _is_malformed_body(exc: HTTPException) -> bool:
     # Litestar raises a bare ClientException when the body cannot be decoded at all
     # (truncated, not JSON); schema violations come as ValidationException instead.
     return type(exc) is ClientException and exc.status_code == 400
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """How a refusal of the layers below is answered."""
+
+    status: int
+    code: str
+    param: str | None = None
+    message: str = "{error}"
+    """What the client reads; ``{error}`` stands for the exception's own message."""
+    retry: bool = False
+    """Whether to answer with ``Retry-After`` (the refusal passes)."""
+
+
+REFUSALS: dict[type[Exception], Refusal] = {
+    UnknownVoiceError: Refusal(400, "invalid_value", "voice"),
+    UnknownLanguageError: Refusal(400, "unsupported_language", "lang"),
+    NothingToSayError: Refusal(400, "invalid_value", "input"),
+    MarkupError: Refusal(400, "invalid_markup", "input"),
+    Overloaded: Refusal(
+        503,
+        "server_overloaded",
+        message="The server is overloaded; retry after a moment.",
+        retry=True,
+    ),
+    ModelNotReady: Refusal(503, "model_not_ready", retry=True),
+    ModelLoadFailed: Refusal(500, "model_load_failed", message="The speech model could not be loaded: {error}"),
+}
+
+ExceptionHandler = Callable[[Request[Any, Any, Any], Exception], Response[dict[str, object]]]
+ExceptionHandlers = dict[type[Exception] | int, ExceptionHandler]
+
+
+def exception_handlers(retry_after_seconds: int) -> ExceptionHandlers:
+    """The plugin's error handlers: every failure in OpenAI's shape, ``Retry-After`` as configured."""
+
+    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:
+        refusal = next((r for kind, r in REFUSALS.items() if isinstance(exc, kind)), None)
+        if refusal is None:
+            return handle_exception(request, exc)
+        message = refusal.message.format(error=exc)
+        headers = {"Retry-After": str(retry_after_seconds)} if refusal.retry else None
+        return _response(refusal.status, message, param=refusal.param, code=refusal.code, headers=headers)
+
+    return {Exception: handle, HTTPException: handle}
 
 
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:

@@ -6,8 +6,8 @@ from litestar import MediaType, Response, get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
-from kokoro_speech.api.schemas import CacheStats, Health, Lanes, ModelRunner, RunSchedule
-from kokoro_speech.plugin.runtime import RuntimeState, SpeechRuntime
+from kokoro_speech.api.schemas import CacheStats, Health, Lanes, ModelRunner, run_schedule
+from kokoro_speech.speech.worker import SpeechWorker, WorkerState
 
 
 @get("/health", summary="Liveness", media_type=MediaType.TEXT, description="`OK` while the process answers.")
@@ -25,8 +25,8 @@ async def health() -> str:
         503: ResponseSpec(Health, description="The model is still loading.", generate_examples=False),
     },
 )
-async def ready(runtime: NamedDependency[SpeechRuntime]) -> Response[Health]:
-    service = runtime.service
+async def ready(worker: NamedDependency[SpeechWorker]) -> Response[Health]:
+    service = worker.service
     if service is not None:
         lanes = service.engine.lanes
         stats = Lanes(
@@ -42,7 +42,6 @@ async def ready(runtime: NamedDependency[SpeechRuntime]) -> Response[Health]:
         cache = CacheStats(coalesced=service.coalesced) if service.cache is not None else None
         engine = service.engine
         info = engine.backend.info
-        schedule = engine.schedule
         model = ModelRunner(
             info.backend,
             info.provider,
@@ -50,23 +49,14 @@ async def ready(runtime: NamedDependency[SpeechRuntime]) -> Response[Health]:
             info.precision,
             engine.load_report.fallbacks,
             engine.choice,
-            RunSchedule(
-                schedule.lanes,
-                engine.config.onnx.threads(),
-                schedule.spinning,
-                schedule.first_chunk_tokens,
-                schedule.chunk_tokens,
-                schedule.preempt,
-                schedule.stream_rtf,
-                schedule.why,
-            ),
+            run_schedule(engine.schedule, engine.config.onnx.threads()),
         )
         return Response(Health(status="ready", model=model, lanes=stats, cache=cache))
-    if runtime.state is RuntimeState.FAILED:
+    if worker.state is WorkerState.FAILED:
         # Permanent: no Retry-After, so probes and clients stop retrying.
-        return Response(Health(status="failed", detail=runtime.failure, code="model_load_failed"), status_code=500)
+        return Response(Health(status="failed", detail=worker.failure, code="model_load_failed"), status_code=500)
     return Response(
         Health(status="loading"),
         status_code=503,
-        headers={"Retry-After": str(runtime.config.scheduling.retry_after_seconds)},
+        headers={"Retry-After": str(worker.retry_after_seconds)},
     )

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import msgspec
 
 from kokoro_speech.audio.formats import AudioFormat
-from kokoro_speech.config import MAX_SPEED, MIN_SPEED
+from kokoro_speech.engine.config import MAX_SPEED, MIN_SPEED
+from kokoro_speech.engine.job import InputType
+from kokoro_speech.engine.schedule import CHOICES, Schedule
 from kokoro_speech.engine.timing import SpokenWord
 from kokoro_speech.normalize.options import NormalizationOptions
 from kokoro_speech.speech.captions import CaptionFormat
-from kokoro_speech.speech.job import InputType
 
 MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts", "kokoro")
 MODEL_CREATED = 1735689600  # 2025-01-01, release of Kokoro v1.0
@@ -233,18 +234,30 @@ class ModelRunner(msgspec.Struct):
     schedule: RunSchedule
 
 
-class RunSchedule(msgspec.Struct):
-    """How the worker runs the model: this machine's measurement, each setting given explicitly winning."""
+def _run_schedule_struct() -> type[msgspec.Struct]:
+    """How the worker runs the model, made from the schedule's one declaration of its choices, with the threads
+    of its runs (given, or every core the worker has) beside the lanes."""
+    hints = typing.get_type_hints(Schedule)
+    choices = [(name, hints[name]) for name in CHOICES]
+    return msgspec.defstruct(
+        "RunSchedule", [choices[0], ("threads", int), *choices[1:], ("why", dict[str, str])], module=__name__
+    )
 
-    lanes: int
-    threads: int
-    spinning: bool
-    first_chunk_tokens: int
-    chunk_tokens: int
-    preempt: bool
-    stream_rtf: float
-    """The pace later chunks are planned for (0: not paced)."""
-    why: dict[str, str]
+
+if TYPE_CHECKING:
+
+    class RunSchedule(msgspec.Struct):
+        """How the worker runs the model (see ``_run_schedule_struct``)."""
+
+        def __init__(self, **fields: object) -> None: ...
+
+else:
+    RunSchedule = _run_schedule_struct()
+
+
+def run_schedule(schedule: Schedule, threads: int) -> RunSchedule:
+    """``/ready``'s view of a worker's schedule."""
+    return RunSchedule(**{name: getattr(schedule, name) for name in CHOICES}, threads=threads, why=schedule.why)
 
 
 class Health(msgspec.Struct, omit_defaults=True):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 import msgspec
@@ -19,21 +18,18 @@ from kokoro_speech.api import request_log
 from kokoro_speech.api.access import ApiKey
 from kokoro_speech.api.access.limits import RateLimiter
 from kokoro_speech.api.closing import SpeechEvents, SpeechStream
+from kokoro_speech.api.config import ApiConfig
 from kokoro_speech.api.errors import OpenAIError
 from kokoro_speech.api.openapi import SPEECH_ERRORS, TEXT_ERRORS, SpeechOperation, error_responses
 from kokoro_speech.api.schemas import MODELS, Normalization, Phonemes, PhonemizeRequest, SpeechRequest, TimedSpeech
 from kokoro_speech.api.sse import speech_events
-from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import languages
-from kokoro_speech.engine.engine import NothingToSayError
-from kokoro_speech.engine.languages import UnknownLanguageError
-from kokoro_speech.engine.scheduler import Overloaded
-from kokoro_speech.engine.voices import UnknownVoiceError
+from kokoro_speech.engine.job import InputType, SpeechJob
 from kokoro_speech.normalize import NormalizationOptions
-from kokoro_speech.normalize.marked import MarkupError
+from kokoro_speech.normalize.config import TextConfig
 from kokoro_speech.normalize.ssml import is_ssml
 from kokoro_speech.speech.captions import captions
-from kokoro_speech.speech.job import InputType, SpeechJob
+from kokoro_speech.speech.config import CaptionConfig
 from kokoro_speech.speech.response import SpeechOutcome, SpeechResponse
 from kokoro_speech.speech.service import SpeechService
 
@@ -44,8 +40,8 @@ log = structlog.get_logger("kokoro_speech")
 CLIENT_CLOSED_REQUEST = 499
 
 
-def check_input(text: str, config: SpeechConfig) -> None:
-    limit = config.text.max_input_chars
+def check_input(text: str, config: TextConfig) -> None:
+    limit = config.max_input_chars
     if not text.strip():
         raise OpenAIError(400, "'input' must not be empty.", param="input", code="empty_input")
     if len(text) > limit:
@@ -57,7 +53,7 @@ def check_input(text: str, config: SpeechConfig) -> None:
         )
 
 
-def checked_job(data: SpeechRequest, config: SpeechConfig) -> SpeechJob:
+def checked_job(data: SpeechRequest, config: TextConfig) -> SpeechJob:
     """The job a request asks for, once what msgspec's schema cannot say is checked: a known model,
     an input within the configured bounds, a voice."""
     if data.model not in MODELS:
@@ -81,42 +77,20 @@ def checked_job(data: SpeechRequest, config: SpeechConfig) -> SpeechJob:
     )
 
 
-def input_type_of(text: str, asked: InputType, config: SpeechConfig) -> InputType:
+def input_type_of(text: str, asked: InputType, config: TextConfig) -> InputType:
     """How the input is read: text that starts with ``<speak>`` is SSML, where the server reads SSML."""
-    if asked == "ssml" and not config.text.ssml:
+    if asked == "ssml" and not config.ssml:
         raise OpenAIError(
             400, "SSML is turned off on this server (KOKORO_SPEECH_SSML).", param="input_type", code="invalid_value"
         )
-    if asked == "text" and config.text.ssml and is_ssml(text):
+    if asked == "text" and config.ssml and is_ssml(text):
         return "ssml"
     return asked
 
 
-def _normalization(config: SpeechConfig, override: Normalization | None) -> NormalizationOptions:
+def _normalization(config: TextConfig, override: Normalization | None) -> NormalizationOptions:
     overrides = msgspec.structs.asdict(override) if override is not None else {}
-    return config.text.normalization_for(**overrides)
-
-
-@contextmanager
-def openai_errors(config: SpeechConfig) -> Iterator[None]:
-    """The engine's refusals as OpenAI errors."""
-    try:
-        yield
-    except UnknownVoiceError as error:
-        raise OpenAIError(400, str(error), param="voice", code="invalid_value") from error
-    except UnknownLanguageError as error:
-        raise OpenAIError(400, str(error), param="lang", code="unsupported_language") from error
-    except NothingToSayError as error:
-        raise OpenAIError(400, str(error), param="input", code="invalid_value") from error
-    except MarkupError as error:
-        raise OpenAIError(400, str(error), param="input", code="invalid_markup") from error
-    except Overloaded as error:
-        raise OpenAIError(
-            503,
-            "The server is overloaded; retry after a moment.",
-            code="server_overloaded",
-            headers={"Retry-After": str(config.scheduling.retry_after_seconds)},
-        ) from error
+    return config.normalization_for(**overrides)
 
 
 async def admit(limiter: RateLimiter, request: Request[Any, Any, Any], chars: int) -> dict[str, str]:
@@ -131,30 +105,30 @@ async def admit(limiter: RateLimiter, request: Request[Any, Any, Any], chars: in
 async def _open(
     data: SpeechRequest,
     service: SpeechService,
-    config: SpeechConfig,
     limiter: RateLimiter,
     request: Request[Any, Any, Any],
+    api_config: ApiConfig,
+    text_config: TextConfig,
 ) -> tuple[SpeechResponse, dict[str, str]]:
-    job = checked_job(data, config)
+    job = checked_job(data, text_config)
     outcome = SpeechOutcome(voice=job.voice, response_format=job.response_format, input_chars=len(job.text))
     request_log.describe(request, outcome)
     limits = await admit(limiter, request, len(job.text))
-    timeout = config.api.request_timeout_seconds
+    timeout = api_config.request_timeout_seconds
     deadline = asyncio.get_running_loop().time() + timeout if timeout else None
-    with openai_errors(config):
-        try:
-            async with asyncio.timeout_at(deadline):
-                # Until its first chunk is made a request sends nothing, so a client that leaves while it waits
-                # for a lane would go unnoticed: the connection is watched, and its job leaves the queue at once.
-                speech = await until_disconnected(request, service.open(job, outcome))
-        except TimeoutError:
-            outcome.timed_out = True
-            raise OpenAIError(
-                504,
-                f"The request took longer than this server's limit of {timeout:g} s before its first audio; "
-                "retry with a shorter input, or later.",
-                code="timeout",
-            ) from None
+    try:
+        async with asyncio.timeout_at(deadline):
+            # Until its first chunk is made a request sends nothing, so a client that leaves while it waits
+            # for a lane would go unnoticed: the connection is watched, and its job leaves the queue at once.
+            speech = await until_disconnected(request, service.open(job, outcome))
+    except TimeoutError:
+        outcome.timed_out = True
+        raise OpenAIError(
+            504,
+            f"The request took longer than this server's limit of {timeout:g} s before its first audio; "
+            "retry with a shorter input, or later.",
+            code="timeout",
+        ) from None
     if speech is None:
         raise _client_closed()
     speech.deadline = deadline
@@ -179,9 +153,11 @@ def _headers(speech: SpeechResponse, limits: dict[str, str]) -> dict[str, str]:
 async def create_speech(
     data: JSONBody[SpeechRequest],
     service: NamedDependency[SpeechService],
-    config: NamedDependency[SpeechConfig],
     limiter: NamedDependency[RateLimiter],
     request: Request[Any, Any, Any],
+    api_config: NamedDependency[ApiConfig],
+    text_config: NamedDependency[TextConfig],
+    caption_config: NamedDependency[CaptionConfig],
 ) -> Stream:
     if data.timestamps and data.stream_format != "sse":
         raise OpenAIError(
@@ -201,18 +177,18 @@ async def create_speech(
         )
     if (data.timestamps or data.captions is not None) and not service.engine.backend.has_durations:
         raise _no_timestamps("timestamps" if data.timestamps else "captions")
-    speech, limits = await _open(data, service, config, limiter, request)
+    speech, limits = await _open(data, service, limiter, request, api_config, text_config)
     if data.stream_format == "sse":
         return SpeechEvents(
             speech,
-            speech_events(speech, data.timestamps, data.captions, config.captions),
-            send_timeout=config.api.send_timeout_seconds,
+            speech_events(speech, data.timestamps, data.captions, caption_config),
+            send_timeout=api_config.send_timeout_seconds,
             headers=_headers(speech, limits),
         )
     return SpeechStream(
         speech,
         speech.audio(),
-        send_timeout=config.api.send_timeout_seconds,
+        send_timeout=api_config.send_timeout_seconds,
         media_type=speech.media_type,
         headers=_headers(speech, limits),
     )
@@ -231,13 +207,15 @@ async def create_speech(
 async def create_timed_speech(
     data: JSONBody[SpeechRequest],
     service: NamedDependency[SpeechService],
-    config: NamedDependency[SpeechConfig],
     limiter: NamedDependency[RateLimiter],
     request: Request[Any, Any, Any],
+    api_config: NamedDependency[ApiConfig],
+    text_config: NamedDependency[TextConfig],
+    caption_config: NamedDependency[CaptionConfig],
 ) -> Response[TimedSpeech]:
     if not service.engine.backend.has_durations:
         raise _no_timestamps()
-    speech, limits = await _open(data, service, config, limiter, request)
+    speech, limits = await _open(data, service, limiter, request, api_config, text_config)
     try:
         # Nothing is sent before the whole answer exists, so a client that leaves would go unnoticed
         # until then: the connection is watched meanwhile.
@@ -249,7 +227,7 @@ async def create_timed_speech(
     if speech.outcome.timed_out:
         raise OpenAIError(
             504,
-            f"The request took longer than this server's limit of {config.api.request_timeout_seconds:g} s.",
+            f"The request took longer than this server's limit of {api_config.request_timeout_seconds:g} s.",
             code="timeout",
         )
     timed = TimedSpeech(
@@ -261,7 +239,7 @@ async def create_timed_speech(
         usage=speech.usage(),
         captions=None
         if data.captions is None
-        else captions(whole.words, data.captions, config.captions, speech.outcome.audio_seconds),
+        else captions(whole.words, data.captions, caption_config, speech.outcome.audio_seconds),
     )
     return Response(timed, headers=_headers(speech, limits))
 
@@ -276,27 +254,26 @@ async def create_timed_speech(
 async def phonemize(
     data: JSONBody[PhonemizeRequest],
     service: NamedDependency[SpeechService],
-    config: NamedDependency[SpeechConfig],
     limiter: NamedDependency[RateLimiter],
     request: Request[Any, Any, Any],
+    text_config: NamedDependency[TextConfig],
 ) -> Response[Phonemes]:
-    check_input(data.input, config)
+    check_input(data.input, text_config)
     limits = await admit(limiter, request, len(data.input))
     engine = service.engine
     job = SpeechJob(
         text=data.input,
         voice=data.voice or "",
-        input_type=input_type_of(data.input, "text", config),
-        normalization=_normalization(config, data.normalization),
+        input_type=input_type_of(data.input, "text", text_config),
+        normalization=_normalization(text_config, data.normalization),
     )
-    with openai_errors(config):
-        if data.lang is not None:
-            language = languages.find(data.lang)
-        elif data.voice is not None:
-            language = engine.speaker(job).language
-        else:
-            language = languages.LANGUAGES[0]
-        reading = await engine.read_async(job, language)
+    if data.lang is not None:
+        language = languages.find(data.lang)
+    elif data.voice is not None:
+        language = engine.speaker(job).language
+    else:
+        language = languages.LANGUAGES[0]
+    reading = await engine.read_async(job, language)
     phonemes = " ".join(reading.phoneme_sentences())
     return Response(
         Phonemes(phonemes=phonemes, tokens=engine.phonemizer.tokenize(phonemes), lang=language.code), headers=limits

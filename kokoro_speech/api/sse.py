@@ -9,9 +9,9 @@ import msgspec
 import structlog
 
 from kokoro_speech.api.errors import error_body, server_error_message
-from kokoro_speech.config import CaptionConfig
 from kokoro_speech.engine.timing import SpokenWord
 from kokoro_speech.speech.captions import CaptionFormat, captions
+from kokoro_speech.speech.config import CaptionConfig
 from kokoro_speech.speech.response import SpeechResponse, StreamFailed
 
 

@@ -53,7 +53,7 @@ def every_candidate(config: SpeechConfig, files: assets.ModelFiles) -> list[load
         model=dataclasses.replace(config.model, variant="auto"),
         backend=dataclasses.replace(config.backend, providers=named),
     )
-    return loading.candidates(wide, files)
+    return loading.candidates(wide.engine, files)
 
 
 def run(json_path: Path) -> int:
@@ -87,7 +87,7 @@ def run(json_path: Path) -> int:
 def _measure(
     candidate: loading.Candidate, config: SpeechConfig, files: assets.ModelFiles, text: str
 ) -> tuple[ProviderRow, np.ndarray | None]:
-    trial = tuning.measure(candidate, config, files)
+    trial = tuning.measure(candidate, config.engine, files)
     row = ProviderRow(candidate.provider, candidate.variant, trial.precision, trial.load_s, trial.first_chunk_s)
     if trial.error:
         row.error = trial.error
@@ -116,7 +116,7 @@ def _measure(
 
 def _speak(candidate: loading.Candidate, config: SpeechConfig, text: str, connection: Any) -> None:
     from kokoro_speech.engine.engine import SpeechEngine
-    from kokoro_speech.speech.job import SpeechJob
+    from kokoro_speech.engine.job import SpeechJob
 
     try:
         fixed = SpeechConfig.from_env(
@@ -126,7 +126,7 @@ def _speak(candidate: loading.Candidate, config: SpeechConfig, text: str, connec
                 env_of(SpeechConfig, "model", "variant"): candidate.variant,
             }
         )
-        engine = SpeechEngine(fixed, assets.resolve(fixed.model))
+        engine = SpeechEngine(fixed.engine, assets.resolve(fixed.model))
         if engine.load_report.fallbacks:
             raise BackendUnavailable(engine.load_report.fallbacks[0])
         engine.warm_up()

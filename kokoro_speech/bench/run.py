@@ -18,10 +18,10 @@ from kokoro_speech.bench import cases
 from kokoro_speech.bench.memory import total_memory_gb
 from kokoro_speech.bench.stages import stage_times
 from kokoro_speech.bench.texts import take
-from kokoro_speech.config import ServeConfig, SpeechConfig
+from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.engine import SpeechEngine
-from kokoro_speech.speech.job import SpeechJob
+from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.testing import clean_env, start_server
 
 MEMORY_GOAL_MB = 600
@@ -74,11 +74,20 @@ def access_settings() -> dict[str, str]:
     }
 
 
-def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False, access: bool = False) -> int:
-    """Every case; ``smoke``: each once on small inputs, to show the benchmark works (no figure to quote);
-    ``access``: with an API key, both rate limits and the metrics on, as a team's server runs."""
+def run(
+    reps: int,
+    json_path: Path,
+    compare_workers: bool,
+    serving: dict[str, str],
+    workers: int,
+    smoke: bool = False,
+    access: bool = False,
+) -> int:
+    """Every case against a server of ``workers`` workers, with the serve settings ``serving`` (the command's,
+    recorded with the figures); ``smoke``: each once on small inputs, to show the benchmark works (no figure to
+    quote); ``access``: with an API key, both rate limits and the metrics on, as a team's server runs."""
     environ = os.environ | access_settings() if access else os.environ
-    config, serve = SpeechConfig.from_env(environ), ServeConfig.from_env(environ)
+    config = SpeechConfig.from_env(environ)
     headers = {"Authorization": f"Bearer {ACCESS_KEY}"} if access else {}
     sizes = cases.SMOKE if smoke else cases.FULL
     files = assets.resolve(config.model)
@@ -88,7 +97,7 @@ def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False, 
         "reps": reps,
         "smoke": smoke,
         "access": access,
-        "config": {**config.to_env(), **serve.to_env()},
+        "config": {**config.to_env(), **serving},
     }
     print(f"machine: {info['machine']}")
     print(f"model: {files.model}  repetitions: {reps}")
@@ -106,8 +115,8 @@ def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False, 
                 "KOKORO_SPEECH_LOG_LEVEL": "warning",
             }
         )
-        server = start_server(env, Path(tmp) / "server-1.log", workers=serve.workers)
-        startup = {f"workers={serve.workers}": server.ready_after_s}
+        server = start_server(env, Path(tmp) / "server-1.log", workers=workers)
+        startup = {f"workers={workers}": server.ready_after_s}
         runner = server.get("/ready").json().get("model", {})
         info["model_runner"] = runner
         bf16 = runner.get("precision") == "bf16"
@@ -119,7 +128,7 @@ def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False, 
             flush=True,
         )
         raw = Kokoro(str(files.model), str(files.voices))
-        engine = SpeechEngine(config, files)
+        engine = SpeechEngine(config.engine, files)
         measure = cases.Measure(server, raw, sizes, headers)
         try:
             # Both sides warm before anything is timed.
@@ -131,8 +140,8 @@ def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False, 
             print(_row(results[-2]), _row(results[-1]), sep="\n", flush=True)
             run1 = cases.throughput(measure, reps)
             results += cases.throughput_results(run1, sizes)
-            goal = (BF16_MEMORY_GOAL_MB if bf16 else MEMORY_GOAL_MB) if serve.workers == 1 else None
-            results.append(cases.memory_result(f"6. memory, {serve.workers} worker(s)", run1.peak_rss, goal))
+            goal = (BF16_MEMORY_GOAL_MB if bf16 else MEMORY_GOAL_MB) if workers == 1 else None
+            results.append(cases.memory_result(f"6. memory, {workers} worker(s)", run1.peak_rss, goal))
             print(*(_row(r) for r in results[-4:]), sep="\n", flush=True)
             results.append(cases.fairness(measure, reps))
             print(_row(results[-1]), flush=True)
@@ -144,7 +153,7 @@ def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False, 
             measure.close()
             server.stop()
         raw_median = cases.median(run1.raw)
-        if compare_workers and serve.workers == 1 and not smoke:
+        if compare_workers and workers == 1 and not smoke:
             server2 = start_server(env, Path(tmp) / "server-2.log", workers=2)
             startup["workers=2"] = server2.ready_after_s
             measure2 = cases.Measure(server2, raw, sizes, headers)
@@ -171,7 +180,7 @@ def run(reps: int, json_path: Path, compare_workers: bool, smoke: bool = False, 
             results.append(cases.memory_result("7. memory, 2 workers", run2.peak_rss, None))
             print(_row(results[-2]), _row(results[-1]), sep="\n", flush=True)
         try:
-            stages = stage_times(engine, take(sizes.paragraph_chars, 1, seed=700)[0], cases.VOICE)
+            stages = stage_times(engine, config.audio, take(sizes.paragraph_chars, 1, seed=700)[0], cases.VOICE)
         finally:
             engine.close()
     print()

@@ -7,14 +7,14 @@ import time
 import numpy as np
 
 from kokoro_speech.audio.encoders import new_encoder
-from kokoro_speech.audio.formats import FORMATS
+from kokoro_speech.audio.formats import FORMATS, EncoderSettings
 from kokoro_speech.engine.engine import SpeechEngine
-from kokoro_speech.speech.job import SpeechJob
+from kokoro_speech.engine.job import SpeechJob
 
 
-def stage_times(engine: SpeechEngine, text: str, voice: str) -> dict[str, float]:
+def stage_times(engine: SpeechEngine, settings: EncoderSettings, text: str, voice: str) -> dict[str, float]:
     engine.warm_up()  # lazy start-up costs are not a stage
-    settings, rate = engine.config.audio, engine.sample_rate
+    rate = engine.sample_rate
     for fmt in FORMATS:
         warm = new_encoder(fmt, settings, rate)
         warm.encode(np.zeros(rate // 10, dtype=np.float32))

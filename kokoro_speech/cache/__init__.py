@@ -1,10 +1,5 @@
-"""The result cache (``results``) and its default store, one SQLite file shared by the workers (``sqlite``).
+"""The result cache (``results``) and its stores: one SQLite file shared by the workers (``sqlite``), and Redis in
+front of it for several servers (``failover``).
 
-Registering another Litestar store (Redis, for several machines) under the configured name
-replaces the SQLite file.
+Registering another Litestar store under the configured name replaces the SQLite file.
 """
-
-from kokoro_speech.cache.results import MAX_ENTRY_SHARE, CachedSpeech, ClaimingStore, ResultCache, fingerprint
-from kokoro_speech.cache.sqlite import SQLiteStore
-
-__all__ = ["MAX_ENTRY_SHARE", "CachedSpeech", "ClaimingStore", "ResultCache", "SQLiteStore", "fingerprint"]

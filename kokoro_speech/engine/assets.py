@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from kokoro_speech.config import ModelConfig, OfficialVariant
+from kokoro_speech.engine.config import ModelConfig, OfficialVariant
 
 RELEASE_URL = "https://github.com/thewh1teagle/kokoro-onnx/releases/download/model-files-v1.0/"
 DOWNLOAD_BLOCK_BYTES = 1 << 20

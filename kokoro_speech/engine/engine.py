@@ -12,25 +12,22 @@ import structlog
 from numpy.typing import NDArray
 
 from kokoro_speech.audio.tempo import stretch
-from kokoro_speech.config import SpeechConfig
-from kokoro_speech.engine import chunks, languages, reading, tuning
+from kokoro_speech.engine import chunks, languages, reading, speeds, tuning
 from kokoro_speech.engine.assets import ModelFiles
 from kokoro_speech.engine.backends import loading
 from kokoro_speech.engine.backends.base import Backend, InferenceAborted, RunControl
+from kokoro_speech.engine.config import EngineConfig, SynthesisConfig
+from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.engine.joins import SAMPLE_RATE, join_trimmed, speech_bounds
 from kokoro_speech.engine.languages import Language
 from kokoro_speech.engine.phonemes import Phonemizer
+from kokoro_speech.engine.schedule import Schedule, needs_measuring
 from kokoro_speech.engine.scheduler import Interrupt, JobInterrupted, LaneScheduler, Priority
 from kokoro_speech.engine.timing import WordSpan, WordTime, chunk_spans, word_times
 from kokoro_speech.engine.voices import ResolvedVoice, VoiceCatalog
-from kokoro_speech.speech.job import SpeechJob
 
 WARMUP_TEXT = "Warming up."
 log = structlog.get_logger("kokoro_speech")
-
-
-class InjectedFault(RuntimeError):
-    """A model run that a test asked to fail (``KOKORO_SPEECH_FAULT_FAIL_WORD``), raised as a runtime's error is."""
 
 
 class NothingToSayError(ValueError):
@@ -78,11 +75,11 @@ class LoadedBackend:
     """This machine's measurement, where anything was left to it."""
     choice: str | None
     """Why "auto" chose this backend, where it had more than one to choose from."""
-    schedule: tuning.Schedule
+    schedule: Schedule
     """How the backend is run: its measured choices and the settings given."""
 
 
-def load_backend(config: SpeechConfig, files: ModelFiles, voices: VoiceCatalog) -> LoadedBackend:
+def load_backend(config: EngineConfig, files: ModelFiles, voices: VoiceCatalog) -> LoadedBackend:
     """What runs the model: the candidates in the configured order, or, where "auto" leaves a choice,
     in the order this machine's measurement ranked them; the first that loads and runs wins, each run
     as the measurement of it says (lanes, threads, chunks) where the settings leave that open."""
@@ -90,22 +87,22 @@ def load_backend(config: SpeechConfig, files: ModelFiles, voices: VoiceCatalog) 
     choosing = loading.is_choice(config) and len(candidates) > 1
     measured = None
     order = candidates
-    if choosing or tuning.needs_measuring(config):
+    if choosing or needs_measuring(config):
         measured = tuning.load_or_tune(config, files, candidates)
         if choosing:
             order = measured.order + [c for c in candidates if c not in measured.order]
     style = voices.resolve(voices.infos()[0].id).style_for(len(CHECK_TOKENS))
 
-    def schedule(candidate: loading.Candidate) -> tuning.Schedule:
+    def schedule(candidate: loading.Candidate) -> Schedule:
         return tuning.schedule_for(measured.trial(candidate) if measured is not None else None, config)
 
-    def opener(candidate: loading.Candidate, config: SpeechConfig, files: ModelFiles) -> Backend:
-        return loading.open_backend(candidate, schedule(candidate).applied(config), files)
+    def opener(candidate: loading.Candidate) -> Backend:
+        return loading.open_backend(candidate, config, files, spinning=schedule(candidate).spinning)
 
     def check(backend: Backend) -> None:
         backend.run(CHECK_TOKENS, style, 1.0)
 
-    backend, report = loading.load_first(order, config, files, check, opener)
+    backend, report = loading.load_first(order, check, opener)
     chosen = schedule(loading.Candidate(backend.info.provider, backend.info.variant))
     reason = measured.reason if choosing and measured is not None else None
     return LoadedBackend(backend, report, measured, reason, chosen)
@@ -118,17 +115,16 @@ CHECK_TOKENS = [50, 157, 43, 135, 16, 53, 135, 46, 16, 43, 102, 16, 56, 156, 57,
 class SpeechEngine:
     """Loaded once per worker process; every method is safe to call concurrently."""
 
-    def __init__(self, config: SpeechConfig, files: ModelFiles) -> None:
+    def __init__(self, config: EngineConfig, files: ModelFiles) -> None:
+        self.config = config
         self.files = files
         self.voices = VoiceCatalog.load(files.voices, config.model.voice_blend_cache_size)
         loaded = load_backend(config, files, self.voices)
         self.backend, self.load_report, self.tuning = loaded.backend, loaded.report, loaded.measured
         self.choice, self.schedule = loaded.choice, loaded.schedule
-        self.config = loaded.schedule.applied(config)
-        """The settings in force: the given ones with what was left to the measurement filled in."""
         self.phonemizer = Phonemizer()
-        scheduling = self.config.scheduling
-        self.lanes = LaneScheduler(scheduling.resolved_lanes(), scheduling.queue_size, preempt=scheduling.preempt)
+        scheduling = config.scheduling
+        self.lanes = LaneScheduler(self.schedule.lanes, scheduling.queue_size, preempt=self.schedule.preempt)
         # Encoding is a short, CPU-bound step: it gets its own threads so it never waits behind model
         # runs nor blocks the event loop. Reading text has its own, so a slow one (the first
         # Japanese request loads a dictionary) never holds up the encoding of running streams.
@@ -194,7 +190,7 @@ class SpeechEngine:
     def _chunks(self, read: reading.Reading, speed: float) -> list[chunks.Chunk]:
         """The chunks of a reading: planned passage by passage, a passage ending where a pause is asked
         for or the rate changes (a chunk is made at one speed, and an asked pause is exact only at a cut)."""
-        synthesis = self.config.synthesis
+        schedule, synthesis = self.schedule, self.config.synthesis
         passages: list[tuple[list[str], reading.SentenceStyle]] = []
         for index, sentence in enumerate(read.planner_sentences()):
             style = read.style(index)
@@ -205,9 +201,9 @@ class SpeechEngine:
                 passages[-1] = ([*passages[-1][0], sentence], style)
         planned: list[chunks.Chunk] = []
         for sentences, style in passages:
-            first = synthesis.first_tokens if not planned else synthesis.later_tokens
-            pace = synthesis.pace(synthesis.clamped(speed * style.rate))
-            made = chunks.plan(sentences, first, synthesis.later_tokens, pace)
+            first = schedule.first_chunk_tokens if not planned else schedule.chunk_tokens
+            pace = speeds.pace(schedule.stream_rtf, speeds.clamped(speed * style.rate), synthesis)
+            made = chunks.plan(sentences, first, schedule.chunk_tokens, pace)
             made = [replace(chunk, rate=style.rate) for chunk in made]
             if made:
                 made[-1] = replace(made[-1], pause=style.pause_after)
@@ -226,10 +222,9 @@ class SpeechEngine:
     def synthesize_chunk(self, plan: SpeechPlan, index: int, control: RunControl | None = None) -> ChunkAudio:
         synthesis = self.config.synthesis
         chunk = plan.chunks[index]
-        self._inject_fault(plan, index)
         tokens = self.phonemizer.tokenize(chunk.phonemes)
-        speed = synthesis.clamped(plan.speed * chunk.rate)
-        model_speed = synthesis.model_speed(speed)
+        speed = speeds.clamped(plan.speed * chunk.rate)
+        model_speed = speeds.model_speed(speed, synthesis)
         out = self.backend.run(tokens, plan.voice.style_for(len(tokens)), model_speed, control)
         # Next to an asked pause the chunk is cut at its speech itself, so the silence heard is the pause asked.
         lead_in = plan.lead_in if index == 0 else 0.0
@@ -245,14 +240,9 @@ class SpeechEngine:
         if tempo != 1.0:
             speech = stretch(speech, tempo, SAMPLE_RATE)
         # An asked pause is exact (not scaled by the speed); the usual rest follows the speech's speed.
-        usual = 0.0 if index == len(plan.chunks) - 1 else synthesis.pause_after(chunk.ends) / speed
+        usual = 0.0 if index == len(plan.chunks) - 1 else _rest_after(chunk.ends, synthesis) / speed
         pause = usual if chunk.pause is None else chunk.pause
         return ChunkAudio(join_trimmed(speech, pause, lead_in), words, tempo)
-
-    def _inject_fault(self, plan: SpeechPlan, index: int) -> None:
-        word = self.config.faults.fail_word.casefold()
-        if word and any(_bare(plan.words[span.owner]) == word for span in plan.spans[index]):
-            raise InjectedFault(f"the model run of chunk {index} failed on purpose: it says '{word}'")
 
     async def synthesize(self, plan: SpeechPlan, index: int) -> ChunkAudio:
         """Chunk ``index`` of ``plan`` on a lane; cancelling stops the model run."""
@@ -269,8 +259,9 @@ class SpeechEngine:
         return await self.lanes.run(job, priority, cost=len(plan.chunks[index].phonemes))
 
 
-def _bare(word: str) -> str:
-    return "".join(c for c in word if c.isalnum()).casefold()
+def _rest_after(ends: str, synthesis: SynthesisConfig) -> float:
+    """Seconds of silence after a chunk that ends on a "sentence", a "clause" or a "word"."""
+    return {"sentence": synthesis.sentence_pause_seconds, "clause": synthesis.clause_pause_seconds}.get(ends, 0.0)
 
 
 class SynthesisStream:

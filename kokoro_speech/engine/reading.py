@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, pairwise
 
-from kokoro_speech.config import TextConfig
 from kokoro_speech.engine import languages
 from kokoro_speech.engine.chunks import CLAUSE_MARKS, INNER_SPACE, SENTENCE_MARKS
+from kokoro_speech.engine.job import InputType
 from kokoro_speech.engine.languages import Language, UnknownLanguageError
 from kokoro_speech.engine.phonemes import PUNCTUATION, Phonemizer
 from kokoro_speech.engine.text import clean
@@ -38,11 +38,11 @@ from kokoro_speech.normalize import (
     normalize_text,
     pronunciations,
 )
+from kokoro_speech.normalize.config import TextConfig
 from kokoro_speech.normalize.locales import say_as
 from kokoro_speech.normalize.marked import MarkedText, MarkupError, SayAs, Voicing
 from kokoro_speech.normalize.pauses import PauseMark, pause_marks
 from kokoro_speech.normalize.ssml import SsmlLimits, parse_ssml
-from kokoro_speech.speech.job import InputType
 
 # A token is a run of non-space characters; inline markup counts as one, spaces and all.
 _TOKEN = re.compile(rf"(?:{INLINE_PRONUNCIATION.pattern}|\S)+")

@@ -19,7 +19,6 @@ measurement (:func:`schedule_for`).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -35,13 +34,14 @@ from typing import Any
 
 import structlog
 
-from kokoro_speech.config import MODEL_MAX_TOKENS, SpeechConfig, cpu_count
 from kokoro_speech.engine.assets import ModelFiles
 from kokoro_speech.engine.backends.base import Backend
 from kokoro_speech.engine.backends.loading import Candidate, open_backend, prepare
 from kokoro_speech.engine.backends.onnxruntime import CPU
+from kokoro_speech.engine.config import MODEL_MAX_TOKENS, EngineConfig
 from kokoro_speech.engine.joins import SAMPLE_RATE
-from kokoro_speech.infra.settings import env_of
+from kokoro_speech.engine.schedule import CHOICES, Schedule, given, variable
+from kokoro_speech.infra.system import cpu_count
 
 log = structlog.get_logger("kokoro_speech")
 
@@ -126,126 +126,96 @@ class Trial:
         return Candidate(self.provider, self.variant)
 
 
-@dataclass(frozen=True)
-class Schedule:
-    """How a worker runs its model: what the measurement chose, each setting given explicitly winning."""
-
-    lanes: int
-    spinning: bool
-    first_chunk_tokens: int
-    chunk_tokens: int
-    preempt: bool
-    stream_rtf: float
-    why: dict[str, str]
-    """Per choice, the figure or the setting behind it."""
-
-    def applied(self, config: SpeechConfig) -> SpeechConfig:
-        """``config`` with these choices in place of what it left to the measurement."""
-        return dataclasses.replace(
-            config,
-            onnx=dataclasses.replace(config.onnx, intra_op_spinning=self.spinning),
-            scheduling=dataclasses.replace(config.scheduling, lanes=self.lanes, preempt_later_chunks=self.preempt),
-            synthesis=dataclasses.replace(
-                config.synthesis,
-                first_chunk_tokens=self.first_chunk_tokens,
-                chunk_tokens=self.chunk_tokens,
-                stream_rtf=self.stream_rtf,
-            ),
-        )
-
-    def summary(self) -> str:
-        return "; ".join(f"{name}: {reason}" for name, reason in self.why.items())
+Rule = Callable[[Trial, dict[str, Any], EngineConfig], tuple[Any, str]]
+"""How one choice is made from a candidate's figures: its value and why, given the choices made before it."""
 
 
-_SETTINGS = {
-    "lanes": ("scheduling", "lanes"),
-    "spinning": ("onnx", "intra_op_spinning"),
-    "chunk_tokens": ("synthesis", "chunk_tokens"),
-    "first_chunk_tokens": ("synthesis", "first_chunk_tokens"),
-    "preempt": ("scheduling", "preempt_later_chunks"),
-    "stream_rtf": ("synthesis", "stream_rtf"),
+def _lanes(t: Trial, chosen: dict[str, Any], config: EngineConfig) -> tuple[int, str]:
+    limit = config.backend.memory_limit_mb
+    if t.concurrent_gain is None:
+        return 1, "two runs at once not measured"
+    over = bool(limit and t.concurrent_peak_rss_mb and t.concurrent_peak_rss_mb > limit)
+    lanes = 2 if t.concurrent_gain >= 1 + LANE_GAIN and not over else 1
+    within = f", within {limit} MB" if limit else ""
+    return lanes, f"two runs at once did {t.concurrent_gain:.2f}x the work of one (two lanes from " + (
+        f"{1 + LANE_GAIN:.2f}x{within})"
+    )
+
+
+def _spinning(t: Trial, chosen: dict[str, Any], config: EngineConfig) -> tuple[bool, str]:
+    if chosen["lanes"] > 1:
+        return False, "lanes share the threads: a spinning one takes what the other run needs"
+    if t.unspun_later_chunk_s is None:
+        return True, "not ONNX Runtime's CPU threads: their own default"
+    faster = t.later_chunk_s is not None and t.later_chunk_s <= (1 - SPIN_GAIN) * t.unspun_later_chunk_s
+    return faster, f"a later chunk took {t.later_chunk_s:.3f} s spinning, {t.unspun_later_chunk_s:.3f} s not"
+
+
+def _chunk_tokens(t: Trial, chosen: dict[str, Any], config: EngineConfig) -> tuple[int, str]:
+    return _later_tokens(t), _later_why(t)
+
+
+def _first_chunk_tokens(t: Trial, chosen: dict[str, Any], config: EngineConfig) -> tuple[int, str]:
+    seconds = config.synthesis.first_chunk_seconds
+    tokens = _first_tokens(t, seconds, max(chosen["chunk_tokens"], FIRST_CHUNK_FLOOR))
+    return tokens, (
+        f"the most made within {seconds:g} s, at least {FIRST_CHUNK_FLOOR}: {FIRST_TRIAL_TOKENS} took "
+        f"{t.first_chunk_s:.3f} s"
+    )
+
+
+def _preempt(t: Trial, chosen: dict[str, Any], config: EngineConfig) -> tuple[bool, str]:
+    seconds = _seconds(t, chosen["chunk_tokens"])
+    return seconds >= PREEMPT_MIN_SECONDS, f"a later chunk takes {seconds:.2f} s (from {PREEMPT_MIN_SECONDS} s)"
+
+
+def _stream_rtf(t: Trial, chosen: dict[str, Any], config: EngineConfig) -> tuple[float, str]:
+    run = t.unspun_later_chunk_s if not chosen["spinning"] and t.unspun_later_chunk_s else t.later_chunk_s
+    assert run is not None and t.audio_per_token_s
+    pace = run / (LATER_TRIAL_TOKENS * t.audio_per_token_s)
+    rounded = round(max(1, round(pace / PACE_STEP)) * PACE_STEP, 3)
+    return rounded, f"a later chunk is made at {pace:.3f} s per second of audio"
+
+
+RULES: dict[str, Rule] = {
+    "lanes": _lanes,
+    "spinning": _spinning,
+    "chunk_tokens": _chunk_tokens,
+    "first_chunk_tokens": _first_chunk_tokens,
+    "preempt": _preempt,
+    "stream_rtf": _stream_rtf,
 }
-"""Each choice of a schedule and the setting that makes it instead of the measurement."""
+if RULES.keys() != CHOICES.keys():
+    raise RuntimeError(f"every choice of a schedule needs a rule: {sorted(RULES.keys() ^ CHOICES.keys())}")
 
 
-def _left_to_measure(value: object) -> bool:
-    return value == "auto" or (not isinstance(value, bool) and value == 0)
+def _untuned(name: str, chosen: dict[str, Any], config: EngineConfig) -> Any:
+    """The declared unmeasured value; a first chunk is never longer than the later ones."""
+    if name == "chunk_tokens":
+        return max(CHOICES[name].untuned, given(config, "first_chunk_tokens") or 0)
+    if name == "first_chunk_tokens":
+        return min(CHOICES[name].untuned, chosen["chunk_tokens"])
+    return CHOICES[name].untuned
 
 
-def needs_measuring(config: SpeechConfig) -> bool:
-    """Whether a setting that decides speed is left to the measurement."""
-    return any(_left_to_measure(getattr(getattr(config, a), b)) for a, b in _SETTINGS.values())
-
-
-def schedule_for(trial: Trial | None, config: SpeechConfig) -> Schedule:
+def schedule_for(trial: Trial | None, config: EngineConfig) -> Schedule:
     """The choices for a worker running ``trial``'s candidate: each setting given explicitly as it is, the
-    rest from the figures, in an order where each choice may rest on those before it; without figures, the
-    untuned defaults."""
+    rest from the figures, in the declared order (each choice may rest on those before it); without figures,
+    the unmeasured values."""
     why: dict[str, str] = {}
+    chosen: dict[str, Any] = {}
     figures = trial is not None and trial.first_chunk_s is not None and trial.later_chunk_s is not None
-
-    def pick(name: str, untuned: Any, measured: Callable[[Trial], tuple[Any, str]]) -> Any:
-        section, field_name = _SETTINGS[name]
-        value = getattr(getattr(config, section), field_name)
-        if not _left_to_measure(value):
-            why[name] = f"set by {env_of(SpeechConfig, section, field_name)}"
-            return value
-        if trial is None or not figures:
-            why[name] = "not measured: the default"
-            return untuned
-        chosen, why[name] = measured(trial)
-        return chosen
-
-    def lanes_of(t: Trial) -> tuple[int, str]:
-        limit = config.backend.memory_limit_mb
-        if t.concurrent_gain is None:
-            return 1, "two runs at once not measured"
-        over = bool(limit and t.concurrent_peak_rss_mb and t.concurrent_peak_rss_mb > limit)
-        lanes = 2 if t.concurrent_gain >= 1 + LANE_GAIN and not over else 1
-        within = f", within {limit} MB" if limit else ""
-        return lanes, f"two runs at once did {t.concurrent_gain:.2f}x the work of one (two lanes from " + (
-            f"{1 + LANE_GAIN:.2f}x{within})"
-        )
-
-    lanes = pick("lanes", 1, lanes_of)
-
-    def spinning_of(t: Trial) -> tuple[bool, str]:
-        if lanes > 1:
-            return False, "lanes share the threads: a spinning one takes what the other run needs"
-        if t.unspun_later_chunk_s is None:
-            return True, "not ONNX Runtime's CPU threads: their own default"
-        faster = t.later_chunk_s is not None and t.later_chunk_s <= (1 - SPIN_GAIN) * t.unspun_later_chunk_s
-        return faster, f"a later chunk took {t.later_chunk_s:.3f} s spinning, {t.unspun_later_chunk_s:.3f} s not"
-
-    spinning = pick("spinning", True, spinning_of)
-    chunk_tokens = pick("chunk_tokens", config.synthesis.later_tokens, lambda t: (_later_tokens(t), _later_why(t)))
-
-    def first_of(t: Trial) -> tuple[int, str]:
-        seconds = config.synthesis.first_chunk_seconds
-        tokens = _first_tokens(t, seconds, max(chunk_tokens, FIRST_CHUNK_FLOOR))
-        return tokens, (
-            f"the most made within {seconds:g} s, at least {FIRST_CHUNK_FLOOR}: {FIRST_TRIAL_TOKENS} took "
-            f"{t.first_chunk_s:.3f} s"
-        )
-
-    first_chunk_tokens = pick("first_chunk_tokens", config.synthesis.first_tokens, first_of)
-    chunk_tokens = max(chunk_tokens, first_chunk_tokens)
-
-    def preempt_of(t: Trial) -> tuple[bool, str]:
-        seconds = _seconds(t, chunk_tokens)
-        return seconds >= PREEMPT_MIN_SECONDS, f"a later chunk takes {seconds:.2f} s (from {PREEMPT_MIN_SECONDS} s)"
-
-    preempt = pick("preempt", True, preempt_of)
-
-    def pace_of(t: Trial) -> tuple[float, str]:
-        run = t.unspun_later_chunk_s if not spinning and t.unspun_later_chunk_s else t.later_chunk_s
-        assert run is not None and t.audio_per_token_s
-        pace = run / (LATER_TRIAL_TOKENS * t.audio_per_token_s)
-        rounded = round(max(1, round(pace / PACE_STEP)) * PACE_STEP, 3)
-        return rounded, f"a later chunk is made at {pace:.3f} s per second of audio"
-
-    stream_rtf = pick("stream_rtf", 0.0, pace_of)
-    return Schedule(lanes, spinning, first_chunk_tokens, chunk_tokens, preempt, stream_rtf, why)
+    for name in CHOICES:
+        value = given(config, name)
+        if value is not None:
+            why[name] = f"set by {variable(name)}"
+        elif trial is None or not figures:
+            value, why[name] = _untuned(name, chosen, config), "not measured: the default"
+        else:
+            value, why[name] = RULES[name](trial, chosen, config)
+        chosen[name] = value
+    chosen["chunk_tokens"] = max(chosen["chunk_tokens"], chosen["first_chunk_tokens"])
+    return Schedule(**chosen, why=why)
 
 
 def _cost_line(trial: Trial | None) -> tuple[float, float]:
@@ -342,7 +312,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-def record_key(config: SpeechConfig, files: ModelFiles, machine_info: dict[str, Any]) -> str:
+def record_key(config: EngineConfig, files: ModelFiles, machine_info: dict[str, Any]) -> str:
     """What a candidate's trial holds for: the machine, the model files and the settings that time it."""
     stats = sorted(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in (files.others or {}).values())
     parts = {
@@ -381,7 +351,7 @@ def ranked(trials: list[Trial], memory_limit_mb: int) -> tuple[list[Candidate], 
 
 
 def load_or_tune(
-    config: SpeechConfig, files: ModelFiles, candidates: list[Candidate], *, force: bool = False
+    config: EngineConfig, files: ModelFiles, candidates: list[Candidate], *, force: bool = False
 ) -> Tuning:
     """The candidates ranked by their trials on this machine: kept ones, and new ones for the candidates not
     measured yet (or all of them, ``force``), each in a process of its own and kept for next time.
@@ -408,7 +378,7 @@ def load_or_tune(
     return Tuning(key, machine_info, trials, order, reason)
 
 
-def measure(candidate: Candidate, config: SpeechConfig, files: ModelFiles) -> Trial:
+def measure(candidate: Candidate, config: EngineConfig, files: ModelFiles) -> Trial:
     """One candidate's trial in a child process: graphs are made first in another child, so that the
     memory of making them is not counted as the memory of running them."""
     context = multiprocessing.get_context("spawn")
@@ -439,7 +409,7 @@ def measure(candidate: Candidate, config: SpeechConfig, files: ModelFiles) -> Tr
     raise AssertionError("unreachable")
 
 
-def _prepare(candidate: Candidate, config: SpeechConfig, files: ModelFiles, connection: Any) -> None:
+def _prepare(candidate: Candidate, config: EngineConfig, files: ModelFiles, connection: Any) -> None:
     try:
         prepare(candidate, config, files)
         connection.send({})
@@ -447,7 +417,7 @@ def _prepare(candidate: Candidate, config: SpeechConfig, files: ModelFiles, conn
         connection.send({"error": f"{type(error).__name__}: {error}".splitlines()[0]})
 
 
-def _trial(candidate: Candidate, config: SpeechConfig, files: ModelFiles, connection: Any) -> None:
+def _trial(candidate: Candidate, config: EngineConfig, files: ModelFiles, connection: Any) -> None:
     try:
         connection.send(asdict(_run_trial(candidate, config, files)))
     except Exception as error:
@@ -458,16 +428,13 @@ def _trial(candidate: Candidate, config: SpeechConfig, files: ModelFiles, connec
         )
 
 
-def _run_trial(candidate: Candidate, config: SpeechConfig, files: ModelFiles) -> Trial:
+def _run_trial(candidate: Candidate, config: EngineConfig, files: ModelFiles) -> Trial:
     from kokoro_speech.engine.languages import find
     from kokoro_speech.engine.phonemes import Phonemizer
     from kokoro_speech.engine.voices import VoiceCatalog
 
-    def spun(spinning: bool) -> SpeechConfig:
-        return dataclasses.replace(config, onnx=dataclasses.replace(config.onnx, intra_op_spinning=spinning))
-
     started = time.perf_counter()
-    backend = open_backend(candidate, spun(True), files)
+    backend = open_backend(candidate, config, files, spinning=True)
     load_s = time.perf_counter() - started
     voice = VoiceCatalog.load(files.voices, 1).resolve("af_heart")
     phonemizer = Phonemizer()
@@ -492,7 +459,7 @@ def _run_trial(candidate: Candidate, config: SpeechConfig, files: ModelFiles) ->
     once(backend, LATER_TRIAL_TOKENS)
     peak = peak_rss_mb()
     # Unspun runs alternate with spun ones, so that a change in the machine's speed meets both alike.
-    unspun_backend = open_backend(candidate, spun(False), files) if candidate.provider == CPU else None
+    unspun_backend = open_backend(candidate, config, files, spinning=False) if candidate.provider == CPU else None
     spun_times: list[float] = []
     unspun_times: list[float] = []
     if unspun_backend is not None:

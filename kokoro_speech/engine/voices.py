@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from kokoro_speech.config import MODEL_MAX_TOKENS
 from kokoro_speech.engine import languages
+from kokoro_speech.engine.config import MODEL_MAX_TOKENS
 from kokoro_speech.engine.languages import Language
 
 # Kokoro's voice ids start with a language letter and a gender letter: af_heart is an

@@ -15,15 +15,11 @@ import contextlib
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from prometheus_client import Counter, Gauge, Histogram, multiprocess
 
-from kokoro_speech.server.workers import alive
-
-if TYPE_CHECKING:
-    from kokoro_speech.engine.scheduler import LaneScheduler
-    from kokoro_speech.speech.response import SpeechOutcome
+from kokoro_speech.infra.system import alive
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 """prometheus_client's own variable (``serve`` sets it without importing this module)."""
@@ -101,10 +97,38 @@ def cache_failure(operation: str) -> None:
     CACHE_FAILURES.labels(operation).inc()
 
 
+class LaneCounts(Protocol):
+    """What a worker's scheduler counts (the engine's ``LaneScheduler``)."""
+
+    @property
+    def run_seconds(self) -> float: ...
+    @property
+    def discarded_seconds(self) -> float: ...
+    @property
+    def runs_preempted(self) -> int: ...
+    @property
+    def busy(self) -> int: ...
+    @property
+    def waiting(self) -> int: ...
+
+
+class Answered(Protocol):
+    """What a speech request's outcome says of it (the speech layer's ``SpeechOutcome``)."""
+
+    response_format: str
+    language: str
+    cache_hit: bool
+    coalesced: bool
+    input_chars: int
+
+    @property
+    def audio_seconds(self) -> float: ...
+
+
 class SchedulerMetrics:
     """Copies one worker's scheduler counts into the metrics: counters by what grew since the last copy."""
 
-    def __init__(self, scheduler: LaneScheduler) -> None:
+    def __init__(self, scheduler: LaneCounts) -> None:
         self.scheduler = scheduler
         self._seen = (0.0, 0.0, 0)
 
@@ -122,7 +146,7 @@ class SchedulerMetrics:
 
 
 def observe(
-    route: str, method: str, status: int | None, ttfb_s: float | None, total_s: float, outcome: SpeechOutcome | None
+    route: str, method: str, status: int | None, ttfb_s: float | None, total_s: float, outcome: Answered | None
 ) -> None:
     """One answered request of the plugin's routes."""
     status_label = "499" if status is None else str(status)

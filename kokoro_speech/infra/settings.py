@@ -8,9 +8,13 @@ wiring that the environment does not reach (dependency keys, say).
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
+import inspect
+import itertools
 import re
+import textwrap
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -42,6 +46,8 @@ class Setting:
     env: str
     type: Any
     default: Any
+    doc: str = ""
+    """The docstring written under its field."""
 
 
 @functools.cache
@@ -60,12 +66,44 @@ def _is_group(type_: Any) -> bool:
 def settings_of(cls: type, path: tuple[str, ...] = ()) -> Iterator[Setting]:
     """Every setting of ``cls`` and of its groups, in declaration order."""
     hints = _hints(cls)
+    docs = field_docs(cls)
     for f in dataclasses.fields(cls):
         type_ = hints[f.name]
         if _ENV in f.metadata:
-            yield Setting((*path, f.name), f.metadata[_ENV], type_, _default(f))
+            yield Setting((*path, f.name), f.metadata[_ENV], type_, _default(f), docs.get(f.name, ""))
         elif _is_group(type_):
             yield from settings_of(type_, (*path, f.name))
+
+
+def groups_of(cls: type, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], type]]:
+    """``cls`` and each group of settings under it, with where it sits, in declaration order."""
+    yield path, cls
+    hints = _hints(cls)
+    for f in dataclasses.fields(cls):
+        if _ENV not in f.metadata and _is_group(hints[f.name]):
+            yield from groups_of(hints[f.name], (*path, f.name))
+
+
+@functools.cache
+def field_docs(cls: type) -> dict[str, str]:
+    """The docstrings written under a dataclass's own fields, read from its source as documentation tools read
+    them (empty where the source is not there)."""
+    try:
+        source = textwrap.dedent(inspect.getsource(cls))
+    except (OSError, TypeError):
+        return {}
+    body = next(node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)).body
+    docs: dict[str, str] = {}
+    for field_, after in itertools.pairwise(body):
+        if (
+            isinstance(field_, ast.AnnAssign)
+            and isinstance(field_.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            docs[field_.target.id] = inspect.cleandoc(after.value.value)
+    return docs
 
 
 def from_env(cls: type[C], environ: Mapping[str, str]) -> C:
@@ -112,6 +150,23 @@ def env_of(cls: type, *path: str) -> str:
         if item.path == path:
             return item.env
     raise KeyError(".".join(path))
+
+
+def check_range(config: object, *, positive: tuple[str, ...] = (), not_negative: tuple[str, ...] = ()) -> None:
+    """Refuse values out of range, naming the variable that set them (for a config's ``__post_init__``)."""
+    for name in positive:
+        if getattr(config, name) < 1:
+            raise ValueError(f"{env_of(type(config), name)} must be at least 1, got {getattr(config, name)}")
+    for name in not_negative:
+        if getattr(config, name) < 0:
+            raise ValueError(f"{env_of(type(config), name)} must not be negative, got {getattr(config, name)}")
+
+
+def check_above_zero(config: object, *names: str) -> None:
+    """Refuse zero or negative values of ``names``, naming the variable that set each."""
+    for name in names:
+        if getattr(config, name) <= 0:
+            raise ValueError(f"{env_of(type(config), name)} must be above zero, got {getattr(config, name)}")
 
 
 def _decode(type_: type, obj: Any) -> Any:

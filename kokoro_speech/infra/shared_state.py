@@ -19,12 +19,13 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from kokoro_speech.config import RedisConfig
 from kokoro_speech.infra import metrics
+from kokoro_speech.infra.config import RedisConfig
 
 log = structlog.get_logger("kokoro_speech")
 
 T = TypeVar("T")
+
 
 UNAVAILABLE = (RedisError, OSError, TimeoutError)
 """What Redis being away looks like to its client: refused, reset, timed out, loading, read-only replica."""

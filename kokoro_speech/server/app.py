@@ -9,8 +9,9 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 
-from kokoro_speech.config import ServeConfig, SpeechConfig
+from kokoro_speech.config import SpeechConfig
 from kokoro_speech.plugin import KokoroSpeechPlugin
+from kokoro_speech.server.config import ServeConfig
 from kokoro_speech.server.logs import configure_logging
 from kokoro_speech.server.recycling import RequestBudget
 from kokoro_speech.server.workers import WorkerReports
@@ -44,6 +45,6 @@ def create_app(config: SpeechConfig | None = None, serve: ServeConfig | None = N
         openapi_config=OpenAPIConfig(title="kokoro-speech", version=__version__, path="/docs"),
     )
     if reports is not None:
-        plugin.runtime.on_failure(reports.failed)
-        plugin.runtime.on_ready(reports.ready)
+        plugin.runtime.worker.on_failure(reports.failed)
+        plugin.runtime.worker.on_ready(lambda engine, seconds: reports.ready())
     return app

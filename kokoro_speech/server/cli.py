@@ -11,9 +11,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from kokoro_speech.config import MAX_SPEED, MIN_SPEED, ModelConfig, ServeConfig, SpeechConfig
+from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine.assets import ModelFiles
+from kokoro_speech.engine.config import MAX_SPEED, MIN_SPEED, ModelConfig
 from kokoro_speech.infra.settings import env_of
+from kokoro_speech.server.config import ServeConfig
+from kokoro_speech.server.reference import reference
 
 
 def _with_flags(flags: dict[str, object]) -> dict[str, str]:
@@ -102,16 +105,19 @@ def _check_keys(config: SpeechConfig) -> None:
 
 def _tuning(config: SpeechConfig, files: ModelFiles, *, force: bool = False) -> object | None:
     from kokoro_speech.engine.backends import loading
-    from kokoro_speech.engine.tuning import load_or_tune, needs_measuring
+    from kokoro_speech.engine.schedule import needs_measuring
+    from kokoro_speech.engine.tuning import load_or_tune
 
-    candidates = loading.candidates(config, files)
-    choosing = loading.is_choice(config) and len(candidates) > 1
-    if not force and not choosing and not needs_measuring(config):
+    engine = config.engine
+    candidates = loading.candidates(engine, files)
+    choosing = loading.is_choice(engine) and len(candidates) > 1
+    if not force and not choosing and not needs_measuring(engine):
         return None
-    return load_or_tune(config, files, candidates, force=force)
+    return load_or_tune(engine, files, candidates, force=force)
 
 
 def cmd_tune(args: argparse.Namespace) -> int:
+    from kokoro_speech.engine.schedule import CHOICES
     from kokoro_speech.engine.tuning import Tuning, schedule_for
 
     config, serve = _configs(_with_flags({env_of(ServeConfig, "workers"): args.workers}))
@@ -153,17 +159,10 @@ def cmd_tune(args: argparse.Namespace) -> int:
     if config.backend.memory_limit_mb:
         print(f"memory cap: {config.backend.memory_limit_mb} MB per worker")
     if chosen is not None:
-        schedule = schedule_for(tuning.trial(chosen), config)
+        schedule = schedule_for(tuning.trial(chosen), config.engine)
         print("\nhow it runs (a setting given explicitly wins over its measurement):")
-        for name, value in (
-            ("lanes", schedule.lanes),
-            ("spinning", schedule.spinning),
-            ("first_chunk_tokens", schedule.first_chunk_tokens),
-            ("chunk_tokens", schedule.chunk_tokens),
-            ("preempt", schedule.preempt),
-            ("stream_rtf", schedule.stream_rtf),
-        ):
-            print(f"  {name:<19}{value!s:<7}{schedule.why[name]}")
+        for name in CHOICES:
+            print(f"  {name:<19}{getattr(schedule, name)!s:<7}{schedule.why[name]}")
     print(f"\nkept in {config.model.made_dir / 'tuning.json'}")
     return 0
 
@@ -194,9 +193,9 @@ def cmd_say(args: argparse.Namespace) -> int:
     from kokoro_speech.audio.encoders import new_encoder
     from kokoro_speech.audio.formats import FORMATS
     from kokoro_speech.engine.engine import SpeechEngine
+    from kokoro_speech.engine.job import SpeechJob
     from kokoro_speech.engine.languages import UnknownLanguageError
     from kokoro_speech.engine.voices import UnknownVoiceError
-    from kokoro_speech.speech.job import SpeechJob
 
     text = sys.stdin.read() if args.text == "-" else args.text
     out = Path(args.output)
@@ -209,7 +208,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     if not MIN_SPEED <= args.speed <= MAX_SPEED:
         raise SystemExit(f"kokoro-speech: --speed must be between {MIN_SPEED} and {MAX_SPEED}")
     config, _ = _configs()
-    engine = SpeechEngine(config, _resolve(config.model))
+    engine = SpeechEngine(config.engine, _resolve(config.model))
     job = SpeechJob(text, args.voice, args.speed, fmt, normalization=config.text.normalization_for())
     try:
         plan = engine.plan(job, engine.speaker(job))
@@ -243,8 +242,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
         path = Path(args.json) if args.json else Path("bench-results") / f"providers-{stamp}.json"
         return providers.run(path)
     path = Path(args.json) if args.json else Path("bench-results") / f"bench-{stamp}.json"
+    _, serve = _configs()
     return run(
-        reps=args.reps, json_path=path, compare_workers=not args.no_workers, smoke=args.smoke, access=args.access
+        reps=args.reps,
+        json_path=path,
+        compare_workers=not args.no_workers,
+        serving=serve.to_env(),
+        workers=serve.workers,
+        smoke=args.smoke,
+        access=args.access,
     )
 
 
@@ -252,7 +258,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kokoro-speech", description="OpenAI-compatible text-to-speech with Kokoro.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="run the HTTP server (Granian)")
+    serve = commands.add_parser(
+        "serve",
+        help="run the HTTP server (Granian)",
+        description="Run the HTTP server: Granian with its workers, each loading the model.",
+        epilog=reference(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to bind (default 8880)")
     serve.add_argument("--workers", type=int, help="worker processes, each with its own model (default 1)")

@@ -7,7 +7,7 @@ import sys
 
 import structlog
 
-from kokoro_speech.config import ServeConfig
+from kokoro_speech.server.config import ServeConfig
 
 
 def configure_logging(config: ServeConfig) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from kokoro_speech.config import ServeConfig
+from kokoro_speech.server.config import ServeConfig
 from kokoro_speech.server.workers import REPORTS_ENV, RETIRE_SIGNAL, WorkerReports
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -160,7 +160,7 @@ def granian_server(serve: ServeConfig, reports: WorkerReports) -> Any:
                 self.main_loop_interrupt.set()
 
     return Server(
-        "kokoro_speech.server.app:create_app",
+        serve.app,
         factory=True,
         address=serve.host,
         port=serve.port,

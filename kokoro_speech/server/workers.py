@@ -22,6 +22,8 @@ from pathlib import Path
 
 import structlog
 
+from kokoro_speech.infra.system import alive
+
 log = structlog.get_logger("kokoro_speech")
 
 REPORTS_ENV = "KOKORO_SPEECH_SERVE_REPORTS"
@@ -93,14 +95,3 @@ class WorkerReports:
 
     def retired(self, pid: int) -> None:
         (self.folder / f"{pid}{_RETIRING}").unlink(missing_ok=True)
-
-
-def alive(pid: int) -> bool:
-    """Whether process ``pid`` still runs."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

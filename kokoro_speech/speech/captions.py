@@ -13,9 +13,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from kokoro_speech.config import CaptionConfig
 from kokoro_speech.engine.timing import SpokenWord
 from kokoro_speech.normalize.english.abbreviations import ABBREVIATIONS, AMBIGUOUS_ABBREVIATIONS
+from kokoro_speech.speech.config import CaptionConfig
 
 CaptionFormat = Literal["vtt", "srt"]
 

@@ -15,8 +15,8 @@ import uuid
 from collections.abc import Awaitable
 from typing import TypeVar
 
-from kokoro_speech.cache import CachedSpeech, ClaimingStore, ResultCache
 from kokoro_speech.cache.health import StoreHealth
+from kokoro_speech.cache.results import CachedSpeech, ClaimingStore, ResultCache
 
 T = TypeVar("T")
 

@@ -26,8 +26,8 @@ from numpy.typing import NDArray
 from kokoro_speech.audio.encoders import Encoder, new_encoder
 from kokoro_speech.audio.formats import EncoderSettings
 from kokoro_speech.engine.engine import SynthesisStream
+from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.engine.timing import SpokenWord, WordTimeline
-from kokoro_speech.speech.job import SpeechJob
 from kokoro_speech.speech.response import AudioPiece, SpeechOutcome, SpeechResponse
 
 

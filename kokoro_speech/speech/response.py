@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from kokoro_speech.cache import CachedSpeech
+from kokoro_speech.cache.results import CachedSpeech
 from kokoro_speech.engine.joins import SAMPLE_RATE
 from kokoro_speech.engine.timing import SAMPLES_PER_FRAME, SpokenWord
 

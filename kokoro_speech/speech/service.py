@@ -16,13 +16,13 @@ import asyncio
 import dataclasses
 import time
 
-from kokoro_speech.audio.formats import FORMATS
-from kokoro_speech.cache import CachedSpeech, ResultCache
-from kokoro_speech.config import SpeechConfig
+from kokoro_speech.audio.formats import FORMATS, EncoderSettings
+from kokoro_speech.cache.config import CacheConfig
+from kokoro_speech.cache.results import CachedSpeech, ResultCache
 from kokoro_speech.engine.engine import Speaker, SpeechEngine, SynthesisStream
+from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.speech.background import BackgroundWork
 from kokoro_speech.speech.claims import Claim, claim_or_wait
-from kokoro_speech.speech.job import SpeechJob
 from kokoro_speech.speech.production import Production, ProductionHooks, ProductionReader
 from kokoro_speech.speech.response import CachedResponse, SpeechOutcome, SpeechResponse
 
@@ -33,10 +33,16 @@ worker stored, or None when it ended without either (then they look again)."""
 
 class SpeechService:
     def __init__(
-        self, config: SpeechConfig, engine: SpeechEngine, cache: ResultCache | None, background: BackgroundWork
+        self,
+        engine: SpeechEngine,
+        cache: ResultCache | None,
+        background: BackgroundWork,
+        cache_config: CacheConfig,
+        audio: EncoderSettings,
     ) -> None:
-        self.config = config
         self.engine = engine
+        self.cache_config = cache_config
+        self.audio = audio
         self.cache = cache
         self.background = background
         self.coalesced = 0
@@ -108,9 +114,9 @@ class SpeechService:
         making: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._making[key] = making
         claims = self.cache.claims
-        claim = Claim(claims, key, self.config.cache.claim_seconds, self.cache.health) if claims is not None else None
+        claim = Claim(claims, key, self.cache_config.claim_seconds, self.cache.health) if claims is not None else None
         try:
-            entry = await claim_or_wait(claim, self.cache, self.config.cache.claim_poll_seconds) if claim else None
+            entry = await claim_or_wait(claim, self.cache, self.cache_config.claim_poll_seconds) if claim else None
             if entry is not None:
                 making.set_result(entry)
                 self._forget(key, making)
@@ -145,7 +151,7 @@ class SpeechService:
             stream.close()
             raise
         outcome.timings["first_chunk"] = time.perf_counter() - started
-        production = Production(job, stream, self.config.audio, self.engine.pipeline_executor, hooks)
+        production = Production(job, stream, self.audio, self.engine.pipeline_executor, hooks)
         reader = production.reader(outcome, media_type)
         assert reader is not None
         return reader

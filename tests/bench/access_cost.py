@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 
 from kokoro_speech.testing import ServerProcess
-from tests.conftest import UNTUNED_SCHEDULE, base_env, model_home, start_server
+from tests.support import UNTUNED_SCHEDULE, base_env, model_home, start_server
 
 KEY = "sk-bench-0123456789"
 SPEECH = {"model": "tts-1", "voice": "af_heart", "input": "A cache hit goes through every layer."}

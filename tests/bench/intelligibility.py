@@ -24,11 +24,14 @@ from kokoro_onnx import Kokoro
 from litestar.testing import TestClient
 
 from kokoro_speech.bench.recognizer import Recognizer, whisper_model_dir
-from kokoro_speech.config import ServeConfig, SpeechConfig
+from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.server.app import create_app
-from tests.conftest import model_home, wait_ready
-from tests.intelligibility import (
+from kokoro_speech.server.config import ServeConfig
+from tests.support import model_home, wait_ready
+from tests.support.corpus import CORPUS
+from tests.support.corpus_languages import CORPORA, Row
+from tests.support.intelligibility import (
     AMERICAN,
     READERS,
     ClassResult,
@@ -40,8 +43,6 @@ from tests.intelligibility import (
     table,
     total,
 )
-from tests.intelligibility_corpus import CORPUS
-from tests.intelligibility_corpus_languages import CORPORA, Row
 
 ENGLISH = "en"
 SERVER_SHARE_OF_RAW = 0.5

@@ -36,9 +36,9 @@ import httpx
 
 from kokoro_speech.bench.memory import rss_bytes
 from kokoro_speech.testing import ServerProcess
-from tests.audio import duration
-from tests.conftest import UNTUNED_SCHEDULE, base_env, model_home, start_server
-from tests.test_metrics import samples, value
+from tests.support import UNTUNED_SCHEDULE, base_env, model_home, start_server
+from tests.support.audio import duration
+from tests.support.metrics import samples, value
 
 FORMATS = ("mp3", "opus", "aac", "flac", "wav", "pcm")
 PCM_BYTES_PER_SECOND = 48000

@@ -14,12 +14,13 @@ import numpy as np
 
 from kokoro_speech.audio.tempo import stretch
 from kokoro_speech.bench.recognizer import Errors, Recognizer, whisper_model_dir, word_errors
-from kokoro_speech.config import MAX_SPEED, MIN_SPEED, SpeechConfig
+from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
+from kokoro_speech.engine.config import MAX_SPEED, MIN_SPEED
 from kokoro_speech.engine.engine import SpeechEngine
-from kokoro_speech.speech.job import SpeechJob
-from tests.conftest import model_home
-from tests.test_intelligibility import SPEED_SENTENCES
+from kokoro_speech.engine.job import SpeechJob
+from tests.support import model_home
+from tests.support.corpus import SPEED_SENTENCES
 
 SPEEDS = (0.25, 0.5, 0.75, 1.5, 2.0, 3.0, 4.0)
 
@@ -46,7 +47,7 @@ def main() -> None:
             "KOKORO_SPEECH_MODEL_SPEED_MAX": str(MAX_SPEED),
         }
     )
-    engine = SpeechEngine(config, assets.resolve(config.model))
+    engine = SpeechEngine(config.engine, assets.resolve(config.model))
     with tempfile.TemporaryDirectory() as root:
         recognizer = Recognizer(whisper_model_dir(Path(root)))
         ranges: list[tuple[str, tuple[float, float] | None]] = []

@@ -13,8 +13,8 @@ import sqlite3
 
 from kokoro_speech.api.access.counters import Count, Counter
 from kokoro_speech.api.access.keys import ApiKey
+from kokoro_speech.api.config import RateLimitConfig
 from kokoro_speech.api.errors import OpenAIError
-from kokoro_speech.config import RateLimitConfig
 
 WINDOW_S = 60.0
 """The limits are per minute, as their settings' names say."""

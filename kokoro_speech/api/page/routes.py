@@ -13,8 +13,9 @@ from litestar.datastructures import CacheControlHeader
 from litestar.handlers import HTTPRouteHandler
 from litestar.static_files import create_static_files_router
 
+from kokoro_speech.api.config import PageConfig
 from kokoro_speech.audio.formats import FORMATS
-from kokoro_speech.config import MAX_SPEED, MIN_SPEED, SpeechConfig
+from kokoro_speech.engine.config import MAX_SPEED, MIN_SPEED
 
 HERE = Path(__file__).parent
 ASSETS = HERE / "assets"
@@ -34,9 +35,9 @@ class PageSettings(msgspec.Struct, rename="camel"):
     keys_required: bool
     word_timings: bool
     """Whether to ask for word timings and captions (a server with them off refuses both)."""
-    formats: list[str]
-    min_speed: float
-    max_speed: float
+    formats: list[str] = msgspec.field(default_factory=lambda: list(FORMATS))
+    min_speed: float = MIN_SPEED
+    max_speed: float = MAX_SPEED
 
 
 @cache
@@ -44,16 +45,7 @@ def _template() -> str:
     return (HERE / "index.html").read_text(encoding="utf-8")
 
 
-def render(config: SpeechConfig, assets: str) -> str:
-    settings = PageSettings(
-        api=config.api.prefix.rstrip("/"),
-        max_input_chars=config.text.max_input_chars,
-        keys_required=config.access.enabled,
-        word_timings=config.model.word_timestamps,
-        formats=list(FORMATS),
-        min_speed=MIN_SPEED,
-        max_speed=MAX_SPEED,
-    )
+def render(settings: PageSettings, assets: str) -> str:
     # Inside a <script> element only "</" could end it early.
     data = msgspec.json.encode(settings).decode().replace("</", "<\\/")
     return _template().replace("%ASSETS%", assets).replace("%SETTINGS%", data)
@@ -84,12 +76,12 @@ def taken(route_handlers: Iterable[Any], path: str) -> bool:
     return any(wanted == found for handler in route_handlers for found in _paths(handler))
 
 
-def page_routers(config: SpeechConfig) -> list[Router]:
-    base = config.page.path.rstrip("/")
+def page_routers(config: PageConfig, settings: PageSettings) -> list[Router]:
+    base = config.path.rstrip("/")
     assets = f"{base}/assets"
-    html = render(config, assets)
+    html = render(settings, assets)
 
-    @get(config.page.path or "/", include_in_schema=False, media_type="text/html", sync_to_thread=False)
+    @get(config.path or "/", include_in_schema=False, media_type="text/html", sync_to_thread=False)
     def page() -> Response[str]:
         return Response(
             html,

@@ -18,11 +18,11 @@ from pathlib import Path
 import onnxruntime as ort
 import structlog
 
-from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine.assets import ModelFiles
 from kokoro_speech.engine.backends import openvino as openvino_backend
 from kokoro_speech.engine.backends.base import Backend, BackendUnavailable
 from kokoro_speech.engine.backends.onnxruntime import CPU, OnnxRuntimeBackend
+from kokoro_speech.engine.config import EngineConfig
 from kokoro_speech.engine.duration_output import with_duration_output
 from kokoro_speech.engine.float_graph import float_model
 
@@ -96,7 +96,7 @@ def auto_providers() -> list[str]:
     return [*found, CPU]
 
 
-def variants_for(provider: str, config: SpeechConfig, files: ModelFiles) -> list[str]:
+def variants_for(provider: str, config: EngineConfig, files: ModelFiles) -> list[str]:
     """The graphs a provider is tried with: the configured one, or for "auto" the official files present.
 
     The made float32 graph is not among auto's choices for ONNX Runtime: it says what int8 says at normal
@@ -115,7 +115,7 @@ def variants_for(provider: str, config: SpeechConfig, files: ModelFiles) -> list
     return present
 
 
-def candidates(config: SpeechConfig, files: ModelFiles) -> list[Candidate]:
+def candidates(config: EngineConfig, files: ModelFiles) -> list[Candidate]:
     return [
         Candidate(provider, variant)
         for provider in parse_providers(config.backend.providers)
@@ -123,12 +123,12 @@ def candidates(config: SpeechConfig, files: ModelFiles) -> list[Candidate]:
     ]
 
 
-def is_choice(config: SpeechConfig) -> bool:
+def is_choice(config: EngineConfig) -> bool:
     """Whether "auto" leaves something to measure (else the candidates are tried as configured)."""
     return config.model.variant == "auto" or "auto" in config.backend.providers.lower()
 
 
-def graph_path(variant: str, config: SpeechConfig, files: ModelFiles) -> Path:
+def graph_path(variant: str, config: EngineConfig, files: ModelFiles) -> Path:
     """The ONNX file that runs ``variant``, made where it must be, with the durations output where
     word timings are on (falling back to the graph without it, logged)."""
     made = config.model.made_dir
@@ -150,7 +150,7 @@ def graph_path(variant: str, config: SpeechConfig, files: ModelFiles) -> Path:
     return path
 
 
-def prepare(candidate: Candidate, config: SpeechConfig, files: ModelFiles) -> Path:
+def prepare(candidate: Candidate, config: EngineConfig, files: ModelFiles) -> Path:
     """Make what ``candidate`` loads (the graph, and OpenVINO's format of it), without loading it."""
     path = graph_path(candidate.variant, config, files)
     if candidate.provider.startswith(OPENVINO_PREFIX) and config.backend.openvino_convert:
@@ -164,8 +164,9 @@ def precision_of(variant: str) -> str:
     return {"int8": "int8", "fp16": "fp16"}.get(variant, "fp32")
 
 
-def open_backend(candidate: Candidate, config: SpeechConfig, files: ModelFiles) -> Backend:
-    """Load ``candidate``; raises BackendUnavailable (or what the runtime raised) when it cannot run."""
+def open_backend(candidate: Candidate, config: EngineConfig, files: ModelFiles, *, spinning: bool = True) -> Backend:
+    """Load ``candidate``, its idle threads spinning or not; raises BackendUnavailable (or what the runtime
+    raised) when it cannot run."""
     path = graph_path(candidate.variant, config, files)
     if candidate.provider.startswith(OPENVINO_PREFIX):
         return openvino_backend.OpenVinoBackend(
@@ -183,22 +184,21 @@ def open_backend(candidate: Candidate, config: SpeechConfig, files: ModelFiles) 
         provider=candidate.provider,
         variant=candidate.variant,
         precision=precision_of(candidate.variant),
+        spinning=spinning,
     )
 
 
 def load_first(
     order: Iterable[Candidate],
-    config: SpeechConfig,
-    files: ModelFiles,
     check: Callable[[Backend], None],
-    opener: Callable[[Candidate, SpeechConfig, ModelFiles], Backend] = open_backend,
+    opener: Callable[[Candidate], Backend],
 ) -> tuple[Backend, LoadReport]:
     """The first candidate that loads and passes ``check`` (one real run); the rest are reasons."""
     report = LoadReport()
     for candidate in order:
         backend: Backend | None = None
         try:
-            backend = opener(candidate, config, files)
+            backend = opener(candidate)
             check(backend)
         except Exception as error:
             if backend is not None:

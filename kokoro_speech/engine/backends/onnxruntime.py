@@ -9,7 +9,6 @@ import numpy as np
 import onnxruntime as ort
 from numpy.typing import NDArray
 
-from kokoro_speech.config import BackendConfig, OnnxConfig
 from kokoro_speech.engine.backends.base import (
     BackendInfo,
     BackendUnavailable,
@@ -19,6 +18,7 @@ from kokoro_speech.engine.backends.base import (
     model_feed,
     token_input_of,
 )
+from kokoro_speech.engine.config import BackendConfig, OnnxConfig
 from kokoro_speech.engine.duration_output import DURATION_OUTPUT
 
 _OPTIMIZATION = {
@@ -30,7 +30,7 @@ _OPTIMIZATION = {
 CPU = "CPUExecutionProvider"
 
 
-def session_options(config: OnnxConfig) -> ort.SessionOptions:
+def session_options(config: OnnxConfig, spinning: bool) -> ort.SessionOptions:
     options = ort.SessionOptions()
     options.intra_op_num_threads = config.threads()
     options.inter_op_num_threads = config.inter_op_threads
@@ -38,7 +38,7 @@ def session_options(config: OnnxConfig) -> ort.SessionOptions:
     options.enable_cpu_mem_arena = config.enable_mem_arena
     options.enable_mem_pattern = config.enable_mem_pattern
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if config.spinning else "0")
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
     options.log_severity_level = 3
     return options
 
@@ -74,7 +74,15 @@ class OnnxRuntimeBackend:
     """
 
     def __init__(
-        self, path: Path, onnx: OnnxConfig, backend: BackendConfig, *, provider: str, variant: str, precision: str
+        self,
+        path: Path,
+        onnx: OnnxConfig,
+        backend: BackendConfig,
+        *,
+        provider: str,
+        variant: str,
+        precision: str,
+        spinning: bool = True,
     ) -> None:
         self.path = path
         if provider not in ort.get_available_providers():
@@ -83,7 +91,7 @@ class OnnxRuntimeBackend:
         if provider != CPU:
             providers.append((CPU, {}))
         try:
-            self.session = ort.InferenceSession(str(path), session_options(onnx), providers=providers)
+            self.session = ort.InferenceSession(str(path), session_options(onnx, spinning), providers=providers)
         except Exception as error:
             raise BackendUnavailable(f"{provider} could not load the graph: {error}") from error
         if provider not in self.session.get_providers():

@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from kokoro_speech.config import BackendConfig
 from kokoro_speech.engine.backends.base import (
     BackendInfo,
     BackendUnavailable,
@@ -29,6 +28,7 @@ from kokoro_speech.engine.backends.base import (
     model_feed,
     token_input_of,
 )
+from kokoro_speech.engine.config import BackendConfig
 from kokoro_speech.engine.duration_output import DURATION_OUTPUT
 
 IR_SUFFIX = ".openvino.xml"

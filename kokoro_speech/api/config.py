@@ -1,0 +1,104 @@
+"""The HTTP layer's settings: where the routes are, what they accept, who may call them, metrics and the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kokoro_speech.infra.settings import check_above_zero, check_range, env_of, setting
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """Where the OpenAI-compatible routes live and what they accept."""
+
+    prefix: str = setting("/v1", env="KOKORO_SPEECH_API_PREFIX")
+    """Path prefix of the OpenAI-compatible routes."""
+    max_body_bytes: int = setting(65536, env="KOKORO_SPEECH_MAX_BODY_BYTES")
+    """Largest accepted request body; larger bodies get 413."""
+    request_timeout_seconds: float = setting(0.0, env="KOKORO_SPEECH_REQUEST_TIMEOUT_SECONDS")
+    """Longest a speech request may run: past it, its synthesis stops and its lane is freed; before the first
+    byte it is answered 504, after it the stream ends there. 0: no limit."""
+    load_wait_seconds: float = setting(30.0, env="KOKORO_SPEECH_LOAD_WAIT_SECONDS")
+    """How long a request that reaches a worker whose model is still loading waits for it before it is answered
+    503 with Retry-After: a worker that replaces another loads in seconds, and its first callers should not
+    pay for the handover. 0: answer 503 at once."""
+
+    body_timeout_seconds: float = setting(10.0, env="KOKORO_SPEECH_BODY_TIMEOUT_SECONDS")
+    """Longest a client may take to send a request's body once its headers are in; past it the request is
+    answered 408. A slow sender never holds a lane (none is taken before the body is whole), only its
+    connection, and only this long."""
+    send_timeout_seconds: float = setting(30.0, env="KOKORO_SPEECH_SEND_TIMEOUT_SECONDS")
+    """Longest a streaming response waits for its client to take more once the connection's buffers are full;
+    past it the client counts as gone: the stream ends, its synthesis stops and its lane is freed. 0: wait as
+    long as the connection stays open."""
+
+    def __post_init__(self) -> None:
+        check_range(
+            self,
+            positive=("max_body_bytes",),
+            not_negative=("request_timeout_seconds", "load_wait_seconds", "send_timeout_seconds"),
+        )
+        check_above_zero(self, "body_timeout_seconds")
+
+
+@dataclass(frozen=True)
+class AccessConfig:
+    """Who may call the server: API keys, as OpenAI's clients send them (``Authorization: Bearer <key>``)."""
+
+    api_keys: str = setting("", env="KOKORO_SPEECH_API_KEYS")
+    """Accepted keys, comma-separated. With neither keys nor a keys file the server is open to every caller."""
+    api_keys_file: Path | None = setting(None, env="KOKORO_SPEECH_API_KEYS_FILE")
+    """A file of keys, one per line (``key rpm=60 cpm=20000`` sets that key's own limits; ``#`` starts a
+    comment); reread when it changes or the server gets SIGHUP. Set, keys are required even while it is empty."""
+    protect_catalog: bool = setting(False, env="KOKORO_SPEECH_PROTECT_CATALOG")
+    """Require a key for the model and voice lists too; open by default, since clients such as Open WebUI
+    fetch them without one."""
+
+    def key_lines(self) -> list[str]:
+        return [key.strip() for key in self.api_keys.split(",") if key.strip()]
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.key_lines()) or self.api_keys_file is not None
+
+
+@dataclass(frozen=True)
+class RateLimitConfig:
+    """Per caller (API key, or client address where no keys are set), per minute, shared by the workers."""
+
+    requests_per_minute: int = setting(0, env="KOKORO_SPEECH_RATE_LIMIT_REQUESTS_PER_MINUTE")
+    """Requests a caller may make per minute; 0: unlimited."""
+    chars_per_minute: int = setting(0, env="KOKORO_SPEECH_RATE_LIMIT_CHARS_PER_MINUTE")
+    """Input characters a caller may send per minute (OpenAI's "tokens" headers count them); 0: unlimited."""
+    path: Path | None = setting(None, env="KOKORO_SPEECH_RATE_LIMIT_PATH")
+    """SQLite file holding the counts every worker shares; defaults to <cache_dir>/limits.sqlite3."""
+
+    def __post_init__(self) -> None:
+        check_range(self, not_negative=("requests_per_minute", "chars_per_minute"))
+
+
+@dataclass(frozen=True)
+class MetricsConfig:
+    """Prometheus metrics: the sum over every worker of the server, whichever answers the scrape."""
+
+    enabled: bool = setting(True, env="KOKORO_SPEECH_METRICS")
+    """Serve ``GET`` on the metrics path."""
+    path: str = setting("/metrics", env="KOKORO_SPEECH_METRICS_PATH")
+    """Where the metrics are served."""
+    protected: bool = setting(False, env="KOKORO_SPEECH_PROTECT_METRICS")
+    """Require an API key for the metrics (when keys are set)."""
+
+
+@dataclass(frozen=True)
+class PageConfig:
+    """The page people try the server with: type, pick a voice, hear it while it is made, words lit as spoken."""
+
+    enabled: bool = setting(True, env="KOKORO_SPEECH_PAGE")
+    """Serve the page (plain HTML, CSS and JavaScript shipped in the package; nothing fetched from elsewhere)."""
+    path: str = setting("/", env="KOKORO_SPEECH_PAGE_PATH")
+    """Where the page is served; its files are under ``<path>/assets/``."""
+
+    def __post_init__(self) -> None:
+        if not self.path.startswith("/"):
+            raise ValueError(f"{env_of(type(self), 'path')} must start with '/', got {self.path!r}")

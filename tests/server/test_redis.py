@@ -1,0 +1,188 @@
+"""Several servers sharing one Redis (a real `redis-server`): one cache, one set of limits, and an outage
+that costs no request."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import openai
+import pytest
+
+from kokoro_speech.api.access.counters import WindowCounter
+from kokoro_speech.api.access.redis_counter import RedisWindowCounter
+from kokoro_speech.config import RedisConfig
+from kokoro_speech.infra.shared_state import redis_client
+from tests.support import UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
+from tests.support.audio import duration
+from tests.support.metrics import samples, value
+from tests.support.redis_server import RedisServer
+
+SHARED_RPM = 5
+RETRY_S = 1.0
+"""How soon the servers under test try Redis again after it failed."""
+TIMEOUT_S = 1.0
+"""How long they wait on a Redis that does not answer."""
+RESULTS = "kokoro-speech:results:*"
+MODEL, VOICES = "kokoro-v1.0.int8.onnx", "voices-v1.0.bin"
+LIMITS = "kokoro-speech:limits:*"
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()
+
+
+def server_on(home: Path, folder: Path, redis_server: RedisServer, **settings: str) -> Server:
+    """A one-worker server with its own cache directory, sharing ``redis_server``."""
+    folder.mkdir()
+    env = base_env(
+        home,
+        folder,
+        redis_url=redis_server.url,
+        redis_retry_seconds=str(RETRY_S),
+        redis_timeout_seconds=str(TIMEOUT_S),
+        **(UNTUNED_SCHEDULE | settings),
+    )
+    return start_server(env, folder / "server.log", workers=1)
+
+
+def speech(text: str) -> dict[str, str]:
+    return {"model": "tts-1", "voice": "af_heart", "input": text}
+
+
+def test_two_servers_share_one_cache_and_one_set_of_limits(
+    home: Path, tmp_path: Path, redis_server: RedisServer
+) -> None:
+    first = server_on(home, tmp_path / "a", redis_server, rate_limit_requests_per_minute=str(SHARED_RPM))
+    # The other machine downloaded the same release itself: its files are copies, with their own times.
+    copy = tmp_path / "model-copy"
+    copy.mkdir()
+    for name in (MODEL, VOICES):
+        shutil.copy(home / name, copy / name)
+    second = server_on(copy, tmp_path / "b", redis_server, rate_limit_requests_per_minute=str(SHARED_RPM))
+    try:
+        made = first.post("/v1/audio/speech", json=speech("Two servers keep one cache between them."))
+        assert made.status_code == 200 and made.headers["x-cache"] == "MISS"
+        assert made.headers["x-ratelimit-remaining-requests"] == str(SHARED_RPM - 1)
+        wait_for(lambda: redis_server.keys(RESULTS), "the response stored in Redis")
+
+        hit = second.post("/v1/audio/speech", json=speech("Two servers keep one cache between them."))
+        assert hit.status_code == 200 and hit.headers["x-cache"] == "HIT"
+        assert hit.content == made.content and duration(hit.content, "mp3") > 1.0
+        # The other server counted the first request too: one minute, one count, whichever server answers.
+        assert hit.headers["x-ratelimit-remaining-requests"] == str(SHARED_RPM - 2)
+        for server, remaining in ((first, 2), (second, 1), (first, 0)):
+            answer = server.post("/v1/audio/phonemize", json={"input": "Counted once."})
+            assert answer.headers["x-ratelimit-remaining-requests"] == str(remaining)
+        client = openai.OpenAI(base_url=second.url + "/v1", api_key="not-needed", max_retries=0)
+        with pytest.raises(openai.RateLimitError) as refused:
+            client.audio.speech.create(model="tts-1", voice="alloy", input="One too many.")
+        assert refused.value.response.headers["retry-after"]
+        assert refused.value.body["code"] == "rate_limit_exceeded"  # type: ignore[index]
+        assert redis_server.keys(LIMITS) == ["kokoro-speech:limits:address:127.0.0.1:requests"], (
+            "the limits are counted in Redis"
+        )
+        # Neither server keeps a result of its own while Redis answers.
+        assert not _local_results(tmp_path / "a") and not _local_results(tmp_path / "b")
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_a_redis_outage_costs_no_request_and_redis_is_used_again_once_back(
+    home: Path, tmp_path: Path, redis_server: RedisServer
+) -> None:
+    server = server_on(home, tmp_path / "server", redis_server, rate_limit_requests_per_minute="100")
+    try:
+        assert server.post("/v1/audio/speech", json=speech("Before the outage.")).status_code == 200
+        wait_for(lambda: redis_server.keys(RESULTS), "the response stored in Redis")
+
+        # A Redis that hangs (a partition) and then one that is gone: each answer still comes, made here.
+        assert redis_server.process is not None
+        os.kill(redis_server.process.pid, signal.SIGSTOP)
+        hung = server.post("/v1/audio/speech", json=speech("Before the outage."))
+        assert hung.status_code == 200 and hung.headers["x-cache"] == "MISS" and duration(hung.content, "mp3") > 0.5
+        assert "x-ratelimit-remaining-requests" in hung.headers, "the limits hold, counted here"
+        os.kill(redis_server.process.pid, signal.SIGKILL)
+        redis_server.process.wait()
+        during = speech("Said while Redis is away.")
+        made = server.post("/v1/audio/speech", json=during)
+        assert made.status_code == 200 and made.headers["x-cache"] == "MISS"
+        wait_for(lambda: _local_results(tmp_path / "server"), "the response stored in the server's own file")
+        again = server.post("/v1/audio/speech", json=during)
+        assert again.headers["x-cache"] == "HIT" and again.content == made.content
+        assert server.post("/v1/audio/phonemize", json={"input": "Still counted."}).status_code == 200
+        log = server.log.read_text()
+        warnings = [line for line in log.splitlines() if "redis unavailable" in line]
+        assert len(warnings) == 2, warnings  # one per use (cache, limits), not one per request
+        fallbacks = samples(server.get("/metrics").text)
+        assert value(fallbacks, "kokoro_speech_redis_fallbacks_total", use="cache") >= 3
+        assert value(fallbacks, "kokoro_speech_redis_fallbacks_total", use="limits") >= 3
+
+        redis_server.start()  # empty: what it held is gone
+        time.sleep(RETRY_S * 1.5)
+        after = speech("Said once Redis is back.")
+        assert server.post("/v1/audio/speech", json=after).status_code == 200
+        wait_for(lambda: redis_server.keys(RESULTS), "a response stored in Redis again")
+        assert redis_server.keys(LIMITS), "the limits counted in Redis again"
+        assert server.post("/v1/audio/speech", json=after).headers["x-cache"] == "HIT"
+        wait_for(lambda: "redis back" in server.log.read_text(), "the return of Redis in the log")
+    finally:
+        server.stop()
+
+
+def _local_results(folder: Path) -> int:
+    """Entries in a server's own result file."""
+    path = folder / "results.sqlite3"
+    if not path.exists():
+        return 0
+    with sqlite3.connect(path) as conn:
+        try:
+            return int(conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+        except sqlite3.OperationalError:
+            return 0
+
+
+WINDOW_S = 0.5
+"""Short, so that a window's end is seen within the test."""
+STEPS: list[dict[str, tuple[int, int]]] = [
+    {"c:requests": (1, 2), "c:tokens": (30, 50)},
+    {"c:requests": (1, 2), "c:tokens": (30, 50)},  # over on tokens: refused, and the request is not counted
+    {"c:requests": (1, 2), "c:tokens": (20, 50)},  # fits both exactly
+    {"c:requests": (1, 2)},  # over on requests
+    {"other:requests": (1, 1)},  # another caller's own count
+    {"c:tokens": (60, 50)},  # larger than the limit itself
+]
+
+
+async def test_the_redis_counts_follow_the_same_rules_as_the_servers_own(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    client = redis_client(RedisConfig(url=redis_server.url))
+    shared = RedisWindowCounter(client, "kokoro-speech:limits")
+    local = WindowCounter(tmp_path / "limits.sqlite3")
+    try:
+        for _ in range(2):  # the second time round, in windows that started again
+            for wants in STEPS:
+                (shared_ok, shared_counts), (local_ok, local_counts) = [
+                    await counter.take(wants, WINDOW_S) for counter in (shared, local)
+                ]
+                assert shared_ok == local_ok, wants
+                for key in wants:
+                    s, lc = shared_counts[key], local_counts[key]
+                    assert (s.limit, s.used, s.wanted) == (lc.limit, lc.used, lc.wanted), key
+                    assert 0 < s.reset_s <= WINDOW_S and abs(s.reset_s - lc.reset_s) < WINDOW_S / 2, key
+            time.sleep(WINDOW_S * 1.2)
+        # Counts in Redis expire with their window: nothing is left behind.
+        assert not redis_server.keys(LIMITS)
+    finally:
+        local.close()
+        await client.aclose()

@@ -1,0 +1,240 @@
+"""Streaming against a real server process: formats, time to first byte, SSE, disconnects, overload."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import socket
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import av
+import httpx
+import pytest
+
+from tests.support import Server, base_env, start_server, wait_for
+from tests.support.audio import decode, decode_prefix, duration, level_dbfs
+
+PARAGRAPH = (
+    "The old lighthouse stood at the edge of the cliff, its white paint peeling after years of storms. "
+    "Every evening the keeper climbed the spiral stairs, counting each of the one hundred and twelve steps, "
+    "and lit the great lamp that warned ships away from the rocks below. Fishermen in the village said "
+    "they could set their clocks by the first sweep of its beam across the bay. When the keeper finally "
+    "retired, nobody wanted the job, and the council voted to replace him with an automatic light. "
+    "On the last night he stayed until dawn, watching the boats come home one by one, and then he walked "
+    "down the hill without looking back."
+)
+FORMATS = ["mp3", "opus", "aac", "flac", "wav", "pcm"]
+
+
+@pytest.fixture(scope="module")
+def server(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One worker, one lane, a wait queue of one, no result cache: every request runs the model."""
+    tmp = tmp_path_factory.mktemp("one-lane")
+    env = base_env(home, tmp) | {"KOKORO_SPEECH_RESULT_CACHE": "false", "KOKORO_SPEECH_QUEUE_SIZE": "1"}
+    server = start_server(env, tmp / "server.log", "--lanes", "1")
+    yield server
+    server.stop()
+
+
+def stream(server: Server, **fields: object) -> Iterator[tuple[float, bytes]]:
+    """Yield (seconds since the request, piece) as pieces arrive."""
+    body = {"model": "tts-1", "voice": "af_heart", **fields}
+    started = time.perf_counter()
+    with httpx.stream("POST", server.url + "/v1/audio/speech", json=body, timeout=120) as response:
+        assert response.status_code == 200, response.read()
+        for piece in response.iter_raw():
+            yield time.perf_counter() - started, piece
+
+
+@contextmanager
+def busy_stream(server: Server, **fields: object) -> Iterator[None]:
+    """A stream of well over a minute of synthesis on one lane, open and past its first piece."""
+    long_text = " ".join([PARAGRAPH] * 5)
+    with httpx.stream(
+        "POST",
+        server.url + "/v1/audio/speech",
+        timeout=120,
+        json={"model": "tts-1", "voice": "af_heart", "input": long_text, **fields},
+    ) as response:
+        next(response.iter_raw())
+        yield
+
+
+def lanes(server: Server) -> dict[str, int]:
+    return server.get("/ready").json()["lanes"]  # type: ignore[no-any-return]
+
+
+def idle(server: Server) -> bool:
+    current = lanes(server)
+    return current["busy"] == 0 and current["waiting"] == 0
+
+
+def ended(server: Server, path: str, mark: str) -> int:
+    """How many requests to ``path`` the server has finished with ``mark`` in their log line."""
+    return sum(1 for line in server.log.read_text().splitlines() if f"path={path} " in line and mark in line)
+
+
+def leave_during_synthesis(server: Server, body: Mapping[str, object], path: str) -> None:
+    """Send ``body`` whole, wait until a later chunk of it is being synthesized, then leave."""
+    payload = json.dumps(body).encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(payload)}\r\n\r\n"
+    ).encode()
+    started = lanes(server)["runs_started"]
+    with socket.create_connection(("127.0.0.1", int(server.url.rsplit(":", 1)[1]))) as connection:
+        connection.sendall(head + payload)
+        wait_for(lambda: lanes(server)["runs_started"] > started + 1 and lanes(server)["busy"] == 1, "a later chunk")
+
+
+FORMAT_TEXT = "First a short sentence. Then a second one follows it, a little longer than the first, to make chunks."
+
+
+@pytest.fixture(scope="module")
+def pcm_seconds(server: Server) -> float:
+    """How long the formats' text lasts, as raw samples: what every format must decode to."""
+    return duration(b"".join(p for _, p in stream(server, input=FORMAT_TEXT, response_format="pcm")), "pcm")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_is_a_valid_stream(server: Server, pcm_seconds: float, fmt: str) -> None:
+    pieces = [piece for _, piece in stream(server, input=FORMAT_TEXT, response_format=fmt)]
+    assert len(pieces) >= 2, "audio must arrive in pieces, not in one block"
+    whole = b"".join(pieces)
+    # What arrived first already plays: a player can start before the rest is made. Reads cut the stream
+    # anywhere (the first may end inside a frame, or hold only the header), so the first bytes are the
+    # pieces up to the first that completes a frame, and they must be a small part of the whole.
+    received = b""
+    for piece in pieces:
+        received += piece
+        with contextlib.suppress(av.FFmpegError):  # too little yet for the demuxer to find its format
+            if decode_prefix(received, fmt).size:
+                break
+    assert decode_prefix(received, fmt).size > 0
+    assert len(received) < len(whole) / 2, f"the first frame came with {len(received)} of {len(whole)} bytes"
+    samples, rate = decode(whole, fmt)
+    assert 4.0 < len(samples) / rate < 10.0
+    assert level_dbfs(samples) > -35
+    assert abs(len(samples) / rate - pcm_seconds) < 0.12
+
+
+def test_first_bytes_arrive_well_before_the_end_of_a_long_input(server: Server) -> None:
+    # The paragraph's first four sentences: about twenty seconds of speech, several chunks.
+    text = ". ".join(PARAGRAPH.split(". ")[:4]) + "."
+    arrivals = list(stream(server, input=text, response_format="mp3"))
+    first, last = arrivals[0][0], arrivals[-1][0]
+    print(f"\ntime to first byte {first:.2f}s of {last:.2f}s total, {len(arrivals)} pieces")
+    assert first < 0.5 * last
+    assert duration(b"".join(p for _, p in arrivals), "mp3") > 15
+
+
+def test_sse_events(server: Server) -> None:
+    body = {
+        "model": "gpt-4o-mini-tts",
+        "voice": "af_heart",
+        "input": "Server sent events. Two of them at least.",
+        "stream_format": "sse",
+        "response_format": "mp3",
+    }
+    with httpx.stream("POST", server.url + "/v1/audio/speech", json=body, timeout=120) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = [json.loads(line[len("data: ") :]) for line in response.iter_lines() if line.startswith("data: ")]
+    deltas, done = events[:-1], events[-1]
+    assert len(deltas) >= 2 and all(e["type"] == "speech.audio.delta" for e in deltas)
+    audio = b"".join(base64.b64decode(e["audio"]) for e in deltas)
+    seconds = duration(audio, "mp3")
+    assert seconds > 1.5
+    assert done["type"] == "speech.audio.done"
+    usage = done["usage"]
+    assert usage["input_tokens"] > 10
+    assert usage["output_tokens"] == pytest.approx(seconds * 40, rel=0.1)
+    assert usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"]
+
+
+def assert_left_cleanly(server: Server, before: dict[str, int]) -> None:
+    """The chunk in flight when the client left was stopped, nothing after it ran, and the next request runs
+    alone: nothing of the abandoned synthesis goes on in the background."""
+    wait_for(lambda: idle(server), "the lane to come free")
+    after = lanes(server)
+    assert after["runs_stopped"] == before["runs_stopped"] + 1
+    assert after["runs_started"] - before["runs_started"] <= 3
+    started = time.perf_counter()
+    assert duration(b"".join(p for _, p in stream(server, input="Next please.", response_format="wav")), "wav") > 0.3
+    print(f"\nnext request after a disconnect took {time.perf_counter() - started:.2f}s")
+    assert lanes(server)["runs_started"] == after["runs_started"] + 1
+
+
+@pytest.mark.parametrize("stream_format", ["audio", "sse"])
+def test_a_client_that_disconnects_frees_its_lane(server: Server, stream_format: str) -> None:
+    before = lanes(server)
+    left = ended(server, "/v1/audio/speech", "completed=False")
+    with busy_stream(server, stream_format=stream_format):
+        pass
+    # The connection is closed: the chunk in flight must be stopped and no further one started.
+    wait_for(lambda: ended(server, "/v1/audio/speech", "completed=False") > left, "the server's end of the stream")
+    assert_left_cleanly(server, before)
+
+
+def send_together(server: Server, bodies: list[dict[str, object]]) -> list[tuple[int, dict[str, str], bytes]]:
+    """Send every request but its last byte, then all the last bytes at once: they arrive together on any
+    machine. Returns each answer's status, headers and body."""
+    port = int(server.url.rsplit(":", 1)[1])
+    pending: list[tuple[socket.socket, bytes]] = []
+    for body in bodies:
+        payload = json.dumps(body).encode()
+        head = (
+            "POST /v1/audio/speech HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        connection = socket.create_connection(("127.0.0.1", port))
+        connection.sendall(head + payload[:-1])
+        pending.append((connection, payload[-1:]))
+    for connection, last in pending:
+        connection.sendall(last)
+    answers = []
+    for connection, _ in pending:
+        with connection:
+            raw = b""
+            while chunk := connection.recv(65536):
+                raw += chunk
+        head, _, content = raw.partition(b"\r\n\r\n")
+        status_line, *header_lines = head.decode().split("\r\n")
+        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in header_lines)}
+        answers.append((int(status_line.split()[1]), headers, content))
+    return answers
+
+
+def test_overload_is_503_with_retry_after(server: Server) -> None:
+    """Requests arriving together at one lane with a wait queue of one: those beyond it are refused at once."""
+    answers = send_together(server, [{"model": "tts-1", "voice": "af_heart", "input": "Am I refused?"}] * 6)
+    statuses = [status for status, _, _ in answers]
+    refused = [(headers, body) for status, headers, body in answers if status == 503]
+    assert statuses.count(200) >= 1 and len(refused) >= 1, statuses
+    assert all(status in (200, 503) for status in statuses)
+    headers, body = refused[0]
+    error = json.loads(body)["error"]
+    assert error["code"] == "server_overloaded" and error["type"] == "server_error"
+    assert int(headers["retry-after"]) > 0
+    wait_for(lambda: idle(server), "the lane to come free")
+
+
+def test_a_client_that_leaves_a_timestamps_request_frees_its_lane(server: Server) -> None:
+    before = lanes(server)
+    left = ended(server, "/v1/audio/speech/timestamps", "status=499")
+    body = {"model": "tts-1", "voice": "af_heart", "input": " ".join([PARAGRAPH] * 5)}
+    # The answer would take over a minute; the client gives up once the synthesis is under way.
+    leave_during_synthesis(server, body, "/v1/audio/speech/timestamps")
+    wait_for(lambda: ended(server, "/v1/audio/speech/timestamps", "status=499") > left, "the server's end of it")
+    assert_left_cleanly(server, before)
+
+
+def test_timestamps_over_a_real_connection(server: Server) -> None:
+    body = {"model": "tts-1", "voice": "af_heart", "input": "Short and sweet, with word times."}
+    response = httpx.post(server.url + "/v1/audio/speech/timestamps", json=body, timeout=60)
+    assert response.status_code == 200, response.text
+    words = response.json()["words"]
+    assert " ".join(w["word"] for w in words) == body["input"]
