@@ -16,7 +16,6 @@ from collections.abc import Callable
 from kokoro_onnx.tokenizer import Tokenizer
 from phonemizer.backend import EspeakBackend
 
-from kokoro_speech.engine.cjk_numbers import chinese_numbers, japanese_numbers
 from kokoro_speech.engine.languages import Language
 
 # phonemizer warns on every call whose word count changes (it does for "Dr." and "$5"); the
@@ -87,13 +86,11 @@ class Phonemizer:
 
     def _load_dictionary(self, language: Language) -> G2P:
         g2p: G2P
-        figures: Callable[[str], str]
         if language.g2p == "japanese":
             from misaki import ja
 
             japanese = ja.JAG2P()
             g2p = lambda text: str(japanese(text)[0])  # noqa: E731
-            figures = japanese_numbers
         else:
             import jieba
             from misaki import zh
@@ -104,13 +101,12 @@ class Phonemizer:
 
             chinese = zh.ZHG2P()
             g2p = lambda text: str(chinese(text)[0])  # noqa: E731
-            figures = chinese_numbers
 
         def mixed(text: str) -> str:
-            # Figures first: their units ("3km") are Latin letters that would otherwise go to espeak-ng.
-            # The dictionaries pass Latin-script words through as letters: read those with espeak-ng.
+            # The dictionaries pass Latin-script words through as letters: read those with espeak-ng. (Figures
+            # and their units, "3km", were said in words by the normalizer, where its switches allow.)
             said = ""
-            for piece in _LATIN.split(figures(text)):
+            for piece in _LATIN.split(text):
                 if not piece.strip():
                     continue
                 latin = _LATIN.fullmatch(piece) is not None

@@ -1,15 +1,17 @@
 """Text normalization before phonemization: say what is written the way a careful reader would.
 
 Markup and emoji rules run for every language; the English rules (numbers, money, dates,
-units, abbreviations...) for English, and the same classes of rules for Spanish, French,
-Italian, Brazilian Portuguese and Hindi. The result keeps, for every spoken character, the input
-position it came from.
+units, abbreviations...) for English, the same classes of rules for Spanish, French, Italian,
+Brazilian Portuguese and Hindi, and the figures of Chinese and Japanese, all on the one rule
+engine (:mod:`.rules`). The result keeps, for every spoken character, the input position it
+came from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kokoro_speech.normalize.cjk_numbers import cjk_replacements
 from kokoro_speech.normalize.english import english_replacements
 from kokoro_speech.normalize.locales import locale_replacements, say_as
 from kokoro_speech.normalize.markup import markup_replacements
@@ -50,8 +52,11 @@ def normalize_text(
     fixed = [*protected, *(m.span() for m in pronunciations(text)), *((r.start, r.end) for r in given)]
     replacements = [*given, *markup_replacements(text, options, taken=fixed)]
     taken = [*fixed, *((r.start, r.end) for r in replacements)]
-    if language.lower().startswith("en"):
+    code = language.lower()
+    if code.startswith("en"):
         replacements += english_replacements(text, options, taken=taken)
+    elif code in ("zh", "ja"):
+        replacements += cjk_replacements(text, options, code, taken=tuple(taken))
     else:
         replacements += locale_replacements(text, options, language, taken=taken)
     kept = [*given, *_without_overlaps(replacements[len(given) :], fixed)]

@@ -68,8 +68,19 @@ def apply_replacements(text: str, replacements: Sequence[Replacement]) -> Spoken
 
 
 def _joins(left: str, right: str) -> bool:
-    """Whether two characters side by side would read as one word."""
-    return left.isalnum() and right.isalnum()
+    """Whether two characters side by side would read as one word (Chinese and Japanese are written without
+    spaces between words, so a reading beside them needs none)."""
+    return left.isalnum() and right.isalnum() and not (_unspaced(left) or _unspaced(right))
+
+
+def _unspaced(char: str) -> bool:
+    """Kana, CJK ideographs and half-width katakana."""
+    return (
+        "\u3040" <= char <= "\u30ff"
+        or "\u3400" <= char <= "\u9fff"
+        or "\uf900" <= char <= "\ufaff"
+        or ("\uff66" <= char <= "\uff9f")
+    )
 
 
 def _check(text: str, ordered: Sequence[Replacement]) -> None:

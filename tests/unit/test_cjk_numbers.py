@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from kokoro_speech.engine.cjk_numbers import chinese_numbers, japanese_numbers, kanji
 from kokoro_speech.engine.languages import find
 from kokoro_speech.engine.phonemes import Phonemizer
+from kokoro_speech.normalize import NormalizationOptions, normalize_text
+from kokoro_speech.normalize.cjk_numbers import chinese_numbers, japanese_numbers, kanji
+from tests.support.origins import assert_origins_point_back
 
 CHINESE = (
     ("1,000,000", "一百万"),
@@ -60,7 +62,9 @@ def phonemizer() -> Phonemizer:
 
 
 def said(phonemizer: Phonemizer, text: str, language: str) -> str:
-    return phonemizer.phonemize([text], find(language))[0].replace(" ", "")
+    """The sounds of ``text`` as the server reads it: normalized, then through the language's G2P."""
+    spoken = normalize_text(text, NormalizationOptions(), language).text
+    return phonemizer.phonemize([spoken], find(language))[0].replace(" ", "")
 
 
 @pytest.mark.parametrize(("figures", "words"), CHINESE)
@@ -71,6 +75,27 @@ def test_chinese_figures_are_read_as_their_words(phonemizer: Phonemizer, figures
 @pytest.mark.parametrize(("figures", "words"), JAPANESE)
 def test_japanese_figures_are_read_as_their_words(phonemizer: Phonemizer, figures: str, words: str) -> None:
     assert said(phonemizer, figures, "ja") == said(phonemizer, words, "ja"), japanese_numbers(figures)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "off", "kept"),
+    [
+        ("¥1,200と3km", "ja", {"money": False}, "¥1,200"),
+        ("¥1,200と3km", "ja", {"units": False}, "km"),
+        ("10:30に", "ja", {"times": False}, "10:30"),
+        ("3月5日", "ja", {"dates": False}, "月"),
+        ("价格是¥1,200", "zh", {"money": False}, "¥1,200"),
+        ("10:30开会", "zh", {"times": False}, "10:30"),
+        ("1,000,000人", "zh", {"numbers": False}, "1,000,000"),
+    ],
+)
+def test_figures_obey_the_requests_switches_and_point_back_to_what_was_written(
+    text: str, language: str, off: dict[str, bool], kept: str
+) -> None:
+    assert kept not in normalize_text(text, NormalizationOptions(), language).text
+    result = normalize_text(text, NormalizationOptions().overridden(**off), language)
+    assert kept in result.text
+    assert_origins_point_back(text, normalize_text(text, NormalizationOptions(), language))
 
 
 @pytest.mark.parametrize(

@@ -460,10 +460,12 @@ def test_inline_pronunciation_is_left_alone() -> None:
     assert normalize_text(text, DEFAULTS, "en-us").text == "Say [Kokoro](/kˈOkəɹO/) three times"
 
 
-@pytest.mark.parametrize("language", ["ja", "zh"])
-def test_languages_without_rules_get_only_markup_rules(language: str) -> None:
-    text = "**Dr. Smith** paid $19.99 on 5/3/2027 👍"
-    assert spoken(text, language=language) == "Dr. Smith paid $19.99 on 5/3/2027"
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("ja", "Dr. Smith paid 十九点九九ドル on 五/三/二千二十七"), ("zh", "Dr. Smith paid 19.99美元 on 5/3/2027")],
+)
+def test_chinese_and_japanese_get_the_markup_rules_and_read_only_their_own_figures(language: str, said: str) -> None:
+    assert spoken("**Dr. Smith** paid $19.99 on 5/3/2027 👍", language=language) == said
 
 
 def test_british_english_gets_the_english_rules() -> None:

@@ -595,7 +595,7 @@ def test_english_words_in_a_spanish_sentence_are_left_to_spanish_rules() -> None
 
 def test_languages_without_a_table_get_no_locale_rules() -> None:
     assert locale_replacements("Costs 5 €", DEFAULTS, "ja") == []
-    assert spoken("**5 €** 👍", "ja") == "5 €"
+    assert spoken("**5 €** 👍", "ja") == "五 €", "Japanese reads its figures by its own rules"
 
 
 def test_long_numbers_are_read_digit_by_digit() -> None:

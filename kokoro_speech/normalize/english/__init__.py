@@ -1,15 +1,11 @@
 """English rules: rewrite what espeak-ng misreads the way a careful American reader says it.
 
-Rules run in a fixed priority order (``RULES``). Each one finds its matches in the whole input
-and claims the spans that no earlier rule took; a rule that is switched off still claims its
-matches, so its text stays exactly as written and no later rule reads half of it ("$19.99" with
-money off stays "$19.99" rather than becoming "$nineteen point nine nine").
+Rules run in a fixed priority order (``RULES``), by the one rule engine (:mod:`..rules`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from kokoro_speech.normalize.english.abbreviations import (
     ABBREVIATIONS,
@@ -29,7 +25,7 @@ from kokoro_speech.normalize.english.acronyms import (
 from kokoro_speech.normalize.english.addresses import find_addresses
 from kokoro_speech.normalize.english.common import spell, word_set
 from kokoro_speech.normalize.english.dates import MONTH_ABBREVIATIONS, MONTHS, find_dates, say_date
-from kokoro_speech.normalize.english.money import CURRENCIES, SCALES, Currency, find_money, find_percentages, say_money
+from kokoro_speech.normalize.english.money import CURRENCIES, SCALES, find_money, find_percentages, say_money
 from kokoro_speech.normalize.english.numerals import (
     DIGIT_BY_DIGIT,
     FRACTION_DENOMINATORS,
@@ -49,7 +45,8 @@ from kokoro_speech.normalize.english.times import find_times, say_clock
 from kokoro_speech.normalize.english.units import PER_WORDS, UNITS, find_units
 from kokoro_speech.normalize.english.versions import VERSIONED_NAMES, find_versions, say_version
 from kokoro_speech.normalize.options import NormalizationOptions
-from kokoro_speech.normalize.spans import ClaimedSpans, Replacement
+from kokoro_speech.normalize.rules import Finder, Rule, replacements
+from kokoro_speech.normalize.spans import Replacement
 
 # The tables and readers that were public when the rules lived in one module stay importable here.
 __all__ = [
@@ -74,7 +71,6 @@ __all__ = [
     "YEAR_CUES",
     "Abbreviation",
     "Ambiguous",
-    "Currency",
     "Finder",
     "Rule",
     "english_replacements",
@@ -87,28 +83,12 @@ __all__ = [
     "word_set",
 ]
 
-Finder = Callable[[str, NormalizationOptions], Iterator[Replacement]]
-
-
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    enabled: Callable[[NormalizationOptions], bool]
-    find: Finder
-
 
 def english_replacements(
     text: str, options: NormalizationOptions, *, taken: Sequence[tuple[int, int]] = ()
 ) -> list[Replacement]:
     """Sorted, non-overlapping replacements for ``text``; spans in ``taken`` are left alone."""
-    claims = ClaimedSpans(taken)
-    found: list[Replacement] = []
-    for rule in RULES:
-        enabled = rule.enabled(options)
-        for hit in rule.find(text, options):
-            if claims.claim(hit.start, hit.end) and enabled and hit.spoken != text[hit.start : hit.end]:
-                found.append(hit)
-    return sorted(found, key=lambda r: r.start)
+    return replacements(RULES, text, options, taken=taken)
 
 
 # Earlier rules win: an address holds digits and dots; a phone number holds dashes that would

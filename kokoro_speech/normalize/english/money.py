@@ -5,28 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from kokoro_speech.normalize import numbers as nw
+from kokoro_speech.normalize.currencies import Said, currencies_for
 from kokoro_speech.normalize.english.common import AFTER, BEFORE, DASH, INT, NUM, SIGN, say_count, sub_hits
 from kokoro_speech.normalize.options import NormalizationOptions
 from kokoro_speech.normalize.spans import Replacement
 
-
-@dataclass(frozen=True)
-class Currency:
-    unit: str
-    units: str
-    cent: str | None = None
-    cents: str | None = None
-
-
-CURRENCIES = {
-    "$": Currency("dollar", "dollars", "cent", "cents"),
-    "€": Currency("euro", "euros", "cent", "cents"),
-    "£": Currency("pound", "pounds", "penny", "pence"),
-    "¥": Currency("yen", "yen"),
-}
+CURRENCIES = currencies_for("en")
 SCALES = {
     "k": "thousand",
     "K": "thousand",
@@ -41,7 +27,15 @@ SCALES = {
 }
 _SCALE_WORDS = ("thousand", "million", "billion", "trillion")
 _CENT_DIGITS = 2
-_SYMBOL = "[" + re.escape("".join(CURRENCIES)) + "]"
+# A code or a sign that starts with a letter ("USD", "R$") must not end a word; "$" may follow one.
+_SYMBOL = (
+    "(?:"
+    + "|".join(
+        ("(?<!\\w)" if written[0].isalpha() else "") + re.escape(written)
+        for written in sorted(CURRENCIES, key=len, reverse=True)
+    )
+    + ")"
+)
 
 
 def _amount(name: str) -> str:
@@ -53,7 +47,7 @@ def _amount(name: str) -> str:
 
 
 # "-$5": the minus comes before the currency sign.
-_MONEY_SIGN = r"(?:(?<![\w.])[-−](?=[$€£¥]))"
+_MONEY_SIGN = rf"(?:(?<![\w.])[-−](?={_SYMBOL}))"
 _MONEY = re.compile(
     rf"(?P<sign>{_MONEY_SIGN})?(?P<symbol>{_SYMBOL})\s?{_amount('a')}(?:{DASH}(?P<symbol2>{_SYMBOL})?{_amount('b')})?"
 )
@@ -71,20 +65,21 @@ def _has_cents(amount: str) -> bool:
     return "." in amount
 
 
-def say_money(currency: Currency, amount: str, scale: str | None = None) -> str:
+def say_money(currency: Said, amount: str, scale: str | None = None) -> str:
     """ "19.99" -> "nineteen dollars and ninety nine cents"; "2.5", "million" -> "two point five
     million dollars"."""
+    unit, subunit = currency.unit, currency.subunit
     if scale:
-        return f"{nw.decimal(amount)} {scale} {currency.units}"
+        return f"{nw.decimal(amount)} {scale} {unit.plural}"
     whole, _, cents = amount.partition(".")
     whole_value = nw.value(whole or "0")  # None: too long to be one amount, so neither 0 nor 1
-    if cents and (len(cents) != _CENT_DIGITS or currency.cent is None or currency.cents is None):
-        return f"{nw.decimal(amount)} {currency.units}"
-    major = f"{nw.integer(whole or '0')} {currency.unit if whole_value == 1 else currency.units}"
+    if cents and (len(cents) != _CENT_DIGITS or subunit is None):
+        return f"{nw.decimal(amount)} {unit.plural}"
+    major = f"{nw.integer(whole or '0')} {unit.singular if whole_value == 1 else unit.plural}"
     cent_value = int(cents or "0")
-    if cent_value == 0 or currency.cent is None or currency.cents is None:
+    if cent_value == 0 or subunit is None:
         return major
-    minor = f"{nw.cardinal(cent_value)} {currency.cent if cent_value == 1 else currency.cents}"
+    minor = f"{nw.cardinal(cent_value)} {subunit.singular if cent_value == 1 else subunit.plural}"
     return minor if whole_value == 0 else f"{major} and {minor}"
 
 

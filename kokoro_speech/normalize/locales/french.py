@@ -6,15 +6,8 @@ import re
 
 from num2words import num2words
 
-from kokoro_speech.normalize.locales.tables import (
-    Abbreviation,
-    Agreement,
-    ClockTime,
-    Currency,
-    LocaleTable,
-    Noun,
-    NumberWords,
-)
+from kokoro_speech.normalize.currencies import Agreement, Noun, currencies_for
+from kokoro_speech.normalize.locales.tables import Abbreviation, ClockTime, LocaleTable, NumberWords
 
 DIGITS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf")
 SCALE_NOUNS = frozenset({"million", "millions", "milliard", "milliards"})
@@ -60,10 +53,6 @@ def say_time(time: ClockTime) -> str:
     return words
 
 
-_EURO = Currency(Noun("euro", "euros"), Noun("centime", "centimes"))
-_DOLLAR = Currency(Noun("dollar", "dollars"), Noun("cent", "cents"))
-_RUPEE = Currency(Noun("roupie", "roupies", feminine=True), Noun("paisa", "paisas"))
-
 FRENCH = LocaleTable(
     code="fr-fr",
     words=NumberWords(cardinal, ordinal, year, DIGITS),
@@ -81,18 +70,7 @@ FRENCH = LocaleTable(
     scale_of="de",
     elided_scale_of="d'",
     singular_below_two=True,
-    currencies={
-        "€": _EURO,
-        "EUR": _EURO,
-        "$": _DOLLAR,
-        "US$": _DOLLAR,
-        "USD": _DOLLAR,
-        "£": Currency(Noun("livre", "livres", feminine=True), Noun("penny", "pence")),
-        "R$": Currency(Noun("réal", "réais"), Noun("centavo", "centavos")),
-        "₹": _RUPEE,
-        "Rs.": _RUPEE,
-        "¥": Currency(Noun("yen", "yens")),
-    },
+    currencies=currencies_for("fr-fr"),
     months=(
         "janvier",
         "février",

@@ -9,15 +9,8 @@ words for plain numbers too, so that a number sounds the same wherever it stands
 
 from __future__ import annotations
 
-from kokoro_speech.normalize.locales.tables import (
-    Abbreviation,
-    Agreement,
-    ClockTime,
-    Currency,
-    LocaleTable,
-    Noun,
-    NumberWords,
-)
+from kokoro_speech.normalize.currencies import Agreement, Noun, currencies_for
+from kokoro_speech.normalize.locales.tables import Abbreviation, ClockTime, LocaleTable, NumberWords
 
 # 0 to 99, each its own word.
 BELOW_HUNDRED = (
@@ -181,8 +174,6 @@ def say_time(time: ClockTime) -> str:
     return f"{part} {words}"
 
 
-_RUPEE = Currency(Noun("रुपया", "रुपये"), Noun("पैसा", "पैसे"))
-
 HINDI = LocaleTable(
     code="hi",
     words=NumberWords(cardinal, ordinal, year, DIGITS),
@@ -195,17 +186,7 @@ HINDI = LocaleTable(
     minus="माइनस",
     plus="प्लस",
     percent="प्रतिशत",
-    currencies={
-        "₹": _RUPEE,
-        "Rs.": _RUPEE,
-        "Rs": _RUPEE,
-        "रु.": _RUPEE,
-        "INR": _RUPEE,
-        "$": Currency(Noun("डॉलर", "डॉलर"), Noun("सेंट", "सेंट")),
-        "€": Currency(Noun("यूरो", "यूरो"), Noun("सेंट", "सेंट")),
-        "£": Currency(Noun("पाउंड", "पाउंड"), Noun("पेंस", "पेंस")),
-        "¥": Currency(Noun("येन", "येन")),
-    },
+    currencies=currencies_for("hi"),
     months=(
         "जनवरी",
         "फ़रवरी",

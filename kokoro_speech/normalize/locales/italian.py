@@ -6,15 +6,8 @@ import re
 
 from num2words import num2words
 
-from kokoro_speech.normalize.locales.tables import (
-    Abbreviation,
-    Agreement,
-    ClockTime,
-    Currency,
-    LocaleTable,
-    Noun,
-    NumberWords,
-)
+from kokoro_speech.normalize.currencies import Agreement, Noun, currencies_for
+from kokoro_speech.normalize.locales.tables import Abbreviation, ClockTime, LocaleTable, NumberWords
 
 DIGITS = ("zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove")
 SCALE_NOUNS = frozenset({"milione", "milioni", "miliardo", "miliardi"})
@@ -61,10 +54,6 @@ def say_time(time: ClockTime) -> str:
     return words
 
 
-_EURO = Currency(Noun("euro", "euro"), Noun("centesimo", "centesimi"))
-_DOLLAR = Currency(Noun("dollaro", "dollari"), Noun("centesimo", "centesimi"))
-_RUPEE = Currency(Noun("rupia", "rupie", feminine=True), Noun("paisa", "paise"))
-
 ITALIAN = LocaleTable(
     code="it",
     words=NumberWords(cardinal, ordinal, year, DIGITS),
@@ -79,18 +68,7 @@ ITALIAN = LocaleTable(
     money_joiner="e",
     scale_nouns=SCALE_NOUNS,
     scale_of="di",
-    currencies={
-        "€": _EURO,
-        "EUR": _EURO,
-        "$": _DOLLAR,
-        "US$": _DOLLAR,
-        "USD": _DOLLAR,
-        "£": Currency(Noun("sterlina", "sterline", feminine=True), Noun("penny", "pence")),
-        "R$": Currency(Noun("real", "reais"), Noun("centavo", "centavos")),
-        "₹": _RUPEE,
-        "Rs.": _RUPEE,
-        "¥": Currency(Noun("yen", "yen")),
-    },
+    currencies=currencies_for("it"),
     months=(
         "gennaio",
         "febbraio",

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from kokoro_speech.normalize.currencies import Said
 from kokoro_speech.normalize.english.common import sub_hits
 from kokoro_speech.normalize.locales.numbers import (
     AFTER,
@@ -17,7 +18,7 @@ from kokoro_speech.normalize.locales.numbers import (
     say_count,
     shapes,
 )
-from kokoro_speech.normalize.locales.tables import Currency, LocaleTable
+from kokoro_speech.normalize.locales.tables import LocaleTable
 from kokoro_speech.normalize.options import NormalizationOptions
 from kokoro_speech.normalize.spans import Replacement
 
@@ -25,7 +26,7 @@ CENT_DIGITS = 2
 _MONEY_SIGN = r"(?:(?<![\w.,])[-−])"
 
 
-def say_money(table: LocaleTable, currency: Currency, number: WrittenNumber) -> str:
+def say_money(table: LocaleTable, currency: Said, number: WrittenNumber) -> str:
     cents = number.fraction
     subunit = currency.subunit
     if cents is None or len(cents) != CENT_DIGITS or subunit is None:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from kokoro_speech.normalize import numbers as nw
+from kokoro_speech.normalize.currencies import Agreement, Noun
 from kokoro_speech.normalize.english.common import sub_hits
-from kokoro_speech.normalize.locales.tables import Agreement, LocaleTable, Noun
+from kokoro_speech.normalize.locales.tables import LocaleTable
 from kokoro_speech.normalize.options import NormalizationOptions
 from kokoro_speech.normalize.spans import Replacement
 

@@ -6,15 +6,8 @@ import re
 
 from num2words import num2words
 
-from kokoro_speech.normalize.locales.tables import (
-    Abbreviation,
-    Agreement,
-    ClockTime,
-    Currency,
-    LocaleTable,
-    Noun,
-    NumberWords,
-)
+from kokoro_speech.normalize.currencies import Agreement, Noun, currencies_for
+from kokoro_speech.normalize.locales.tables import Abbreviation, ClockTime, LocaleTable, NumberWords
 
 DIGITS = ("zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove")
 # Brazilians say "meia" (half a dozen) for a six in a phone number, where "seis" sounds like "três".
@@ -63,11 +56,6 @@ def say_time(time: ClockTime) -> str:
     return words
 
 
-_EURO = Currency(Noun("euro", "euros"), Noun("centavo", "centavos"))
-_DOLLAR = Currency(Noun("dólar", "dólares"), Noun("centavo", "centavos"))
-_REAL = Currency(Noun("real", "reais"), Noun("centavo", "centavos"))
-_RUPEE = Currency(Noun("rupia", "rupias", feminine=True), Noun("paisa", "paisas"))
-
 PORTUGUESE = LocaleTable(
     code="pt-br",
     words=NumberWords(cardinal, ordinal, year, DIGITS),
@@ -82,19 +70,7 @@ PORTUGUESE = LocaleTable(
     money_joiner="e",
     scale_nouns=SCALE_NOUNS,
     scale_of="de",
-    currencies={
-        "R$": _REAL,
-        "BRL": _REAL,
-        "€": _EURO,
-        "EUR": _EURO,
-        "$": _DOLLAR,
-        "US$": _DOLLAR,
-        "USD": _DOLLAR,
-        "£": Currency(Noun("libra", "libras", feminine=True), Noun("pêni", "pence")),
-        "₹": _RUPEE,
-        "Rs.": _RUPEE,
-        "¥": Currency(Noun("iene", "ienes")),
-    },
+    currencies=currencies_for("pt-br"),
     months=(
         "janeiro",
         "fevereiro",

@@ -6,15 +6,8 @@ import re
 
 from num2words import num2words
 
-from kokoro_speech.normalize.locales.tables import (
-    Abbreviation,
-    Agreement,
-    ClockTime,
-    Currency,
-    LocaleTable,
-    Noun,
-    NumberWords,
-)
+from kokoro_speech.normalize.currencies import Agreement, Noun, currencies_for
+from kokoro_speech.normalize.locales.tables import Abbreviation, ClockTime, LocaleTable, NumberWords
 
 DIGITS = ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve")
 SCALE_NOUNS = frozenset({"millón", "millones", "billón", "billones"})
@@ -95,10 +88,6 @@ def say_time(time: ClockTime) -> str:
     return words
 
 
-_EURO = Currency(Noun("euro", "euros"), Noun("céntimo", "céntimos"))
-_DOLLAR = Currency(Noun("dólar", "dólares"), Noun("centavo", "centavos"))
-_RUPEE = Currency(Noun("rupia", "rupias", feminine=True), Noun("paisa", "paisas", feminine=True))
-
 SPANISH = LocaleTable(
     code="es",
     words=NumberWords(cardinal, ordinal, year, DIGITS),
@@ -113,18 +102,7 @@ SPANISH = LocaleTable(
     money_joiner="con",
     scale_nouns=SCALE_NOUNS,
     scale_of="de",
-    currencies={
-        "€": _EURO,
-        "EUR": _EURO,
-        "$": _DOLLAR,
-        "US$": _DOLLAR,
-        "USD": _DOLLAR,
-        "£": Currency(Noun("libra", "libras", feminine=True), Noun("penique", "peniques")),
-        "R$": Currency(Noun("real", "reales"), Noun("centavo", "centavos")),
-        "₹": _RUPEE,
-        "Rs.": _RUPEE,
-        "¥": Currency(Noun("yen", "yenes")),
-    },
+    currencies=currencies_for("es"),
     months=(
         "enero",
         "febrero",

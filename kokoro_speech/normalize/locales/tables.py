@@ -10,31 +10,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-Agreement = Literal["counting", "masculine", "feminine"]
-"""How a number agrees with what it counts: "uno" when counting, "un euro", "una libra"."""
+from kokoro_speech.normalize.currencies import Agreement, Noun, Said
 
 Meridiem = Literal["am", "pm"]
 Context = Literal["any", "name", "number"]
-
-
-@dataclass(frozen=True)
-class Noun:
-    """A word said after a number, in the singular and the plural."""
-
-    singular: str
-    plural: str
-    feminine: bool = False
-
-    @property
-    def agreement(self) -> Agreement:
-        return "feminine" if self.feminine else "masculine"
-
-
-@dataclass(frozen=True)
-class Currency:
-    unit: Noun
-    subunit: Noun | None = None
-    """Cents and their kin: read for an amount with exactly two decimals."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +75,8 @@ class LocaleTable:
     """``scale_of`` before a vowel, where the language elides it ("d'euros")."""
     singular_below_two: bool = False
     """Whether every amount under two takes the singular ("1,5 kilomètre", "zéro euro")."""
-    currencies: Mapping[str, Currency] = field(default_factory=dict)
+    currencies: Mapping[str, Said] = field(default_factory=dict)
+    """What the language says for each sign or code written beside an amount (see ``currencies``)."""
     month_abbreviations: Mapping[str, int] = field(default_factory=dict)
     date_joiner: str = ""
     """The word between day, month and year ("de" in "5 de marzo de 2027")."""

@@ -1,4 +1,4 @@
-"""Figures in Chinese and Japanese text rewritten the way a native reader says them, before misaki reads them.
+"""Figures in Chinese and Japanese text said the way a native reader says them, before misaki reads them.
 
 misaki's Chinese G2P reads most figures well once group commas are gone; it drops currency signs and Latin
 unit symbols, reads "10:30" as two numbers, and takes "1200日元" for a date. Its Japanese G2P reads each digit
@@ -6,24 +6,45 @@ run apart from the counter after it ("3月" as "san tsuki", "5日" as "go nichi"
 "1,000,000" digit by digit and "3.5" as two numbers. Japanese figures therefore become kanji numerals here
 (which misaki's dictionary reads with their counters), and the counters whose reading changes with the
 number (hours, minutes, months, days of the month) become kana.
+
+Each rewrite is a rule of the one rule engine (:mod:`.rules`), under the request's switch of its kind (money,
+units, percentages, times, dates, numbers), and keeps the origin map word timings rely on.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+from kokoro_speech.normalize.currencies import currencies_for
+from kokoro_speech.normalize.english.common import sub_hits
+from kokoro_speech.normalize.options import NormalizationOptions
+from kokoro_speech.normalize.rules import Rule, replacements
+from kokoro_speech.normalize.spans import Replacement, apply_replacements
+
+_RUN = r"\d+(?:,\d{3}(?!\d))*"
+"""Digits, with the group commas misaki's readers would take for three numbers ("1,000,000")."""
 _GROUP_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-"""A thousands separator; misaki's readers take "1,000,000" for three numbers."""
-_NUMBER = r"\d+(?:\.\d+)?"
-_CURRENCY_FIRST = re.compile(rf"([¥￥$€]) ?({_NUMBER})")
-"""A currency sign before its amount; Chinese and Japanese say the currency after it."""
+_AMOUNT = rf"{_RUN}(?:\.\d+)?"
 _TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-4]):([0-5]\d)(?![\d:])")
 _UNIT_AFTER = r"(?<=\d) ?({units})(?![A-Za-z/])"
 
+
+def _digits(written: str) -> str:
+    return written.replace(",", "")
+
+
+def _currency_first(language: str) -> re.Pattern[str]:
+    """A currency sign or code before its amount; Chinese and Japanese say the currency after it."""
+    signs = "|".join(
+        ("(?<!\\w)" if sign[0].isalpha() else "") + re.escape(sign)
+        for sign in sorted(currencies_for(language), key=len, reverse=True)
+    )
+    return re.compile(rf"(?P<sign>{signs}) ?(?P<amount>{_AMOUNT})")
+
+
 # --- Chinese ---------------------------------------------------------------------------------------------
 
-_ZH_CURRENCY = {"¥": "元", "￥": "元", "$": "美元", "€": "欧元"}
 _ZH_UNITS = {
     "km/h": "公里每小时",
     "km": "公里",
@@ -37,16 +58,6 @@ _ZH_UNITS = {
 _ZH_UNIT = re.compile(_UNIT_AFTER.format(units="|".join(map(re.escape, _ZH_UNITS))))
 # misaki's date rule takes the digits before "日" in "1200日元" for a day of the month.
 _ZH_YEN = re.compile(r"(?<=\d)(?=日[元圆])")
-
-
-def chinese_numbers(text: str) -> str:
-    """Currency, units and clock times as said ("¥1,200" -> "1200元", "10:30" -> "10点30分", "3km" -> "3公里");
-    misaki reads the figures left."""
-    text = _GROUP_COMMA.sub("", text)
-    text = _CURRENCY_FIRST.sub(lambda m: m[2] + _ZH_CURRENCY[m[1]], text)
-    text = _ZH_UNIT.sub(lambda m: _ZH_UNITS[m[1]], text)
-    text = _ZH_YEN.sub(" ", text)
-    return _TIME.sub(_chinese_time, text)
 
 
 def _chinese_time(match: re.Match[str]) -> str:
@@ -64,7 +75,6 @@ _MAN = 10_000
 MAX_KANJI_DIGITS = 4 * len(_KANJI_MAN_GROUPS)
 """Longer digit runs are no quantity anyone reads as one; misaki reads them as it would."""
 
-_JA_CURRENCY = {"¥": "円", "￥": "円", "$": "ドル", "€": "ユーロ"}
 _JA_UNITS = {
     "km/h": "キロメートル毎時",
     "km": "キロメートル",
@@ -84,8 +94,6 @@ _JA_CLOCK = re.compile(r"(?<!\d)(\d{1,2})時(?:(\d{1,2})分)?")
 _JA_MINUTES = re.compile(r"(?<![\d.])(\d{1,2})分(?!の)")
 """Minutes or a duration in minutes; "3分の1" is a fraction, read with ぶん."""
 _JA_MONTH_DAY = re.compile(r"(?<![\d.])(\d{1,2})月(?:(\d{1,2})日)?")
-_JA_DECIMAL = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
-_JA_INTEGER = re.compile(r"(?<![\d.])\d+(?![\d.])")
 
 # Readings that change with the number: a table is clearer than the rules (よじ, しちがつ, はつか...).
 _JA_KANA_TENS = ("", "じゅう", "にじゅう", "さんじゅう", "よんじゅう", "ごじゅう")
@@ -121,20 +129,6 @@ _HOURS_IN_DAY = 24
 _MINUTES_IN_HOUR = 60
 _MONTHS_IN_YEAR = 12
 _DAYS_IN_MONTH = 31
-
-
-def japanese_numbers(text: str) -> str:
-    """Figures as kanji numerals or kana, as said: "1,000,000円" -> "百万円", "3km" -> "三キロメートル",
-    "10:30" -> "じゅうじさんじゅっぷん", "3月5日" -> "さんがつ いつか", "3.5" -> "三点五"."""
-    text = _GROUP_COMMA.sub("", text)
-    text = _CURRENCY_FIRST.sub(lambda m: m[2] + _JA_CURRENCY[m[1]], text)
-    text = _JA_UNIT.sub(lambda m: _JA_UNITS[m[1]], text)
-    text = _TIME.sub(lambda m: _japanese_clock(int(m[1]), int(m[2])), text)
-    text = _JA_CLOCK.sub(_japanese_clock_match, text)
-    text = _JA_MINUTES.sub(_keep_unless(lambda m: _japanese_minutes(int(m[1]))), text)
-    text = _JA_MONTH_DAY.sub(_japanese_date, text)
-    text = _JA_DECIMAL.sub(lambda m: kanji(int(m[1])) + "点" + "".join(_KANJI_DIGITS[int(d)] for d in m[2]), text)
-    return _JA_INTEGER.sub(lambda m: m[0] if _is_code(m[0]) else kanji(int(m[0])), text)
 
 
 def kanji(number: int) -> str:
@@ -184,11 +178,11 @@ def _japanese_clock(hour: int, minutes: int) -> str:
     return _japanese_hour(hour) + (_japanese_minutes(minutes) or "")
 
 
-def _japanese_clock_match(match: re.Match[str]) -> str:
+def _japanese_clock_match(match: re.Match[str]) -> str | None:
     hour = int(match[1])
     minutes = int(match[2]) if match[2] else 0
     if hour > _HOURS_IN_DAY or minutes >= _MINUTES_IN_HOUR:
-        return match[0]
+        return None
     return _japanese_clock(hour, minutes)
 
 
@@ -201,18 +195,111 @@ def _japanese_day(day: int) -> str:
     return _JA_KANA_TENS[tens] + _JA_DAY_UNITS[ones] + "にち"
 
 
-def _japanese_date(match: re.Match[str]) -> str:
+def _japanese_date(match: re.Match[str]) -> str | None:
     month = int(match[1])
     if not 0 < month <= _MONTHS_IN_YEAR:
-        return match[0]
+        return None
     said = _JA_MONTHS[month] + "がつ"
     if match[2]:
         day = int(match[2])
         # Without the space misaki cuts the kana across the two words ("さんがつい つか").
-        said += " " + _japanese_day(day) if 0 < day <= _DAYS_IN_MONTH else match[2] + "日"
+        said += " " + _japanese_day(day) if 0 < day <= _DAYS_IN_MONTH else kanji(day) + "日"
     return said
 
 
-def _keep_unless(said: Callable[[re.Match[str]], str | None]) -> Callable[[re.Match[str]], str]:
-    """A replacement that leaves the match as written where ``said`` has no reading for it."""
-    return lambda match: said(match) or match[0]
+# --- the rules ------------------------------------------------------------------------------------------
+
+_ZH_MONEY = _currency_first("zh")
+_JA_MONEY = _currency_first("ja")
+_ZH_SAID = currencies_for("zh")
+_JA_SAID = currencies_for("ja")
+_JA_PERCENT_UNITS = frozenset({"%", "％"})
+_JA_DECIMAL = re.compile(rf"(?<![\d.])({_RUN})\.(\d+)(?![\d.])")
+_JA_INTEGER = re.compile(rf"(?<![\d.]){_RUN}(?![\d.])")
+
+
+def _zh_money(text: str, options: NormalizationOptions) -> Iterator[Replacement]:
+    yield from sub_hits(_ZH_MONEY, text, lambda m: _digits(m["amount"]) + _ZH_SAID[m["sign"]].unit.singular)
+    yield from sub_hits(_ZH_YEN, text, lambda m: " ")
+
+
+def _zh_units(text: str, options: NormalizationOptions) -> Iterator[Replacement]:
+    yield from sub_hits(_ZH_UNIT, text, lambda m: _ZH_UNITS[m[1]])
+
+
+def _zh_times(text: str, options: NormalizationOptions) -> Iterator[Replacement]:
+    yield from sub_hits(_TIME, text, _chinese_time)
+
+
+def _group_commas(text: str, options: NormalizationOptions) -> Iterator[Replacement]:
+    yield from sub_hits(_GROUP_COMMA, text, lambda m: "")
+
+
+def _japanese_amount(written: str) -> str:
+    """A figure as a kanji numeral; a code (a leading zero, too many digits) as written."""
+    whole, _, fraction = _digits(written).partition(".")
+    if _is_code(whole):
+        return written
+    return kanji(int(whole)) + ("点" + "".join(_KANJI_DIGITS[int(d)] for d in fraction) if fraction else "")
+
+
+def _ja_money(text: str, options: NormalizationOptions) -> Iterator[Replacement]:
+    yield from sub_hits(_JA_MONEY, text, lambda m: _japanese_amount(m["amount"]) + _JA_SAID[m["sign"]].unit.singular)
+
+
+def _ja_units(kind: Callable[[str], bool]) -> Callable[[str, NormalizationOptions], Iterator[Replacement]]:
+    def find(text: str, options: NormalizationOptions) -> Iterator[Replacement]:
+        yield from sub_hits(_JA_UNIT, text, lambda m: _JA_UNITS[m[1]] if kind(m[1]) else None)
+
+    return find
+
+
+def _ja_times(text: str, options: NormalizationOptions) -> Iterator[Replacement]:
+    yield from sub_hits(_TIME, text, lambda m: _japanese_clock(int(m[1]), int(m[2])))
+    yield from sub_hits(_JA_CLOCK, text, _japanese_clock_match)
+    yield from sub_hits(_JA_MINUTES, text, lambda m: _japanese_minutes(int(m[1])))
+
+
+def _ja_dates(text: str, options: NormalizationOptions) -> Iterator[Replacement]:
+    yield from sub_hits(_JA_MONTH_DAY, text, _japanese_date)
+
+
+def _ja_numbers(text: str, options: NormalizationOptions) -> Iterator[Replacement]:
+    yield from sub_hits(_JA_DECIMAL, text, lambda m: _japanese_amount(m[0]))
+    yield from sub_hits(_JA_INTEGER, text, lambda m: _japanese_amount(m[0]))
+
+
+CHINESE_RULES: tuple[Rule, ...] = (
+    Rule("money", lambda o: o.money, _zh_money),
+    Rule("units", lambda o: o.units, _zh_units),
+    Rule("times", lambda o: o.times, _zh_times),
+    Rule("numbers", lambda o: o.numbers, _group_commas),
+)
+JAPANESE_RULES: tuple[Rule, ...] = (
+    Rule("money", lambda o: o.money, _ja_money),
+    Rule("percentages", lambda o: o.percentages, _ja_units(lambda unit: unit in _JA_PERCENT_UNITS)),
+    Rule("units", lambda o: o.units, _ja_units(lambda unit: unit not in _JA_PERCENT_UNITS)),
+    Rule("times", lambda o: o.times, _ja_times),
+    Rule("dates", lambda o: o.dates, _ja_dates),
+    Rule("numbers", lambda o: o.numbers, _ja_numbers),
+)
+RULES = {"zh": CHINESE_RULES, "ja": JAPANESE_RULES}
+
+
+def cjk_replacements(
+    text: str, options: NormalizationOptions, language: str, *, taken: tuple[tuple[int, int], ...] = ()
+) -> list[Replacement]:
+    """Sorted, non-overlapping replacements for Chinese ("zh") or Japanese ("ja") ``text``."""
+    return replacements(RULES.get(language, ()), text, options, taken=taken)
+
+
+def chinese_numbers(text: str) -> str:
+    """Currency, units and clock times as said ("¥1,200" -> "1200元", "10:30" -> "10点30分", "3km" -> "3公里");
+    misaki reads the figures left."""
+    return apply_replacements(text, cjk_replacements(text, NormalizationOptions(), "zh")).text
+
+
+def japanese_numbers(text: str) -> str:
+    """Figures as kanji numerals or kana, as said: "1,000,000円" -> "百万円", "3km" -> "三キロメートル",
+    "10:30" -> "じゅうじさんじゅっぷん", "3月5日" -> "さんがつ いつか", "3.5" -> "三点五"."""
+    return apply_replacements(text, cjk_replacements(text, NormalizationOptions(), "ja")).text
