@@ -1,4 +1,8 @@
-"""Real signals to a real `kokoro-speech serve`: SIGTERM drains, a killed worker is replaced."""
+"""Real signals to a real `kokoro-speech serve`: SIGTERM drains, a killed worker is replaced.
+
+Each stream that must still be under way when the signal, the kill, the time limit or the handover comes has a
+later chunk held on its lane until the test lets it go (``tests.support.faults``): what is checked never
+depends on how fast the machine makes speech."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from tests.support import EVENT_TIMEOUT_S, UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
+from tests.support import EVENT_TIMEOUT_S, UNTUNED_SCHEDULE, Server, base_env, faults, start_server, wait_for
 from tests.support.audio import duration
 from tests.support.streams import SseReader
 
@@ -22,23 +26,30 @@ DRAIN_GRACE_S = 300
 """Long enough for the stream to finish on a slow machine: the test is that it finishes, not how fast."""
 SHORT_GRACE_S = 2
 MID_STREAM_LIMIT_S = 5
-"""Past the first chunk on any CPU (about a second here), long before the end of three times the long text."""
+"""Past a first chunk of one short word on any CPU, while the chunk after it is held."""
 MAX_TRIES_FOR_OTHER_WORKER = 30
 
 
 def server_with(home: Path, tmp: Path, workers: int, **settings: str) -> Server:
     tmp.mkdir(exist_ok=True)
-    env = base_env(home, tmp, **(UNTUNED_SCHEDULE | settings))
+    env = base_env(home, tmp, **(UNTUNED_SCHEDULE | settings)) | faults.environment(hold_dir=tmp)
     return start_server(env, tmp / "server.log", workers=workers)
+
+
+def held(hold: faults.Hold, text: str = LONG) -> str:
+    """``text`` after a first chunk of one word, its first sentence held (too long to join that chunk)."""
+    return f"Listen. And {hold.word} now: {text}"
 
 
 def test_sigterm_lets_the_stream_in_flight_finish_and_refuses_new_requests(home: Path, tmp_path: Path) -> None:
     server = server_with(home, tmp_path, 2, shutdown_grace_seconds=str(DRAIN_GRACE_S))
+    hold = faults.hold(tmp_path)
     try:
-        stream = SseReader(server, LONG).start()
+        stream = SseReader(server, held(hold)).start()
         wait_for(lambda: len(stream.audio) > 0, "the first audio")
         server.process.send_signal(signal.SIGTERM)
         wait_for(lambda: _refused(server), "new connections refused after SIGTERM")
+        hold.release()
         stream.wait()
         assert stream.error is None and stream.done, stream.error
         seconds, level = stream.decoded()
@@ -51,14 +62,14 @@ def test_sigterm_lets_the_stream_in_flight_finish_and_refuses_new_requests(home:
 def test_sigterm_stops_what_is_left_after_the_grace_and_exits_0(home: Path, tmp_path: Path) -> None:
     server = server_with(home, tmp_path, 1, shutdown_grace_seconds=str(SHORT_GRACE_S))
     try:
-        stream = SseReader(server, LONG * 3).start()
+        stream = SseReader(server, held(faults.hold(tmp_path))).start()
         wait_for(lambda: len(stream.audio) > 0, "the first audio")
         signalled = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
         assert server.process.wait(EVENT_TIMEOUT_S) == 0
         stopped_after = time.monotonic() - signalled
         stream.wait()
-        assert not stream.done, "a stream this long cannot have finished within the grace"
+        assert not stream.done, "a stream held on its lane cannot have finished within the grace"
         assert stopped_after < SHORT_GRACE_S + 15, f"stopped {stopped_after:.1f} s after SIGTERM"
     finally:
         server.stop()
@@ -66,8 +77,9 @@ def test_sigterm_stops_what_is_left_after_the_grace_and_exits_0(home: Path, tmp_
 
 def test_a_killed_worker_is_replaced_and_the_other_keeps_streaming(home: Path, tmp_path: Path) -> None:
     server = server_with(home, tmp_path, 2)
+    hold = faults.hold(tmp_path)
     try:
-        victim_stream = SseReader(server, LONG).start()
+        victim_stream = SseReader(server, held(hold)).start()
         victim = victim_stream.worker
         survivor_stream = None
         for _ in range(MAX_TRIES_FOR_OTHER_WORKER):
@@ -93,7 +105,8 @@ def test_a_killed_worker_is_replaced_and_the_other_keeps_streaming(home: Path, t
         assert victim not in pids
 
         # What the dead worker was streaming was not kept as a finished answer.
-        again = SseReader(server, LONG).start().wait()
+        hold.release()
+        again = SseReader(server, held(hold)).start().wait()
         assert again.done and again.response is not None
         assert again.response.headers["x-cache"] == "MISS"
         assert again.decoded()[0] > 8
@@ -124,12 +137,10 @@ def _workers_ready(server: Server) -> int:
 
 
 def test_a_request_past_its_time_limit_is_stopped_and_its_lane_freed(home: Path, tmp_path: Path) -> None:
-    # A first chunk as long as the model takes: it cannot be made within the limit, on any CPU.
-    before = server_with(
-        home, tmp_path / "before", 1, request_timeout_seconds="1", first_chunk_tokens="500", chunk_tokens="500"
-    )
+    # A first chunk held on its lane: it cannot be made within the limit.
+    before = server_with(home, tmp_path / "before", 1, request_timeout_seconds="1")
     try:
-        body = {"model": "tts-1", "voice": "af_heart", "input": LONG * 2}
+        body = {"model": "tts-1", "voice": "af_heart", "input": f"{faults.hold(tmp_path / 'before').word}. {LONG}"}
         late = before.post("/v1/audio/speech", json=body)
         assert late.status_code == 504
         error = late.json()["error"]
@@ -141,8 +152,9 @@ def test_a_request_past_its_time_limit_is_stopped_and_its_lane_freed(home: Path,
         before.stop()
 
     after = server_with(home, tmp_path / "after", 1, request_timeout_seconds=str(MID_STREAM_LIMIT_S))
+    text = held(faults.hold(tmp_path / "after"))
     try:
-        stream = SseReader(after, LONG * 3).start().wait()
+        stream = SseReader(after, text).start().wait()
         assert stream.error is None and not stream.done, "the stream must end early, without done"
         seconds, _ = stream.decoded()
         assert seconds > 0
@@ -151,7 +163,7 @@ def test_a_request_past_its_time_limit_is_stopped_and_its_lane_freed(home: Path,
         nxt = after.post("/v1/audio/speech", json={"model": "tts-1", "voice": "af_heart", "input": "Next, please."})
         assert nxt.status_code == 200 and duration(nxt.content, "mp3") > 0.5
         # The cut answer was not kept as if it were whole.
-        again = SseReader(after, LONG * 3).start().wait()
+        again = SseReader(after, text).start().wait()
         assert again.response is not None and again.response.headers["x-cache"] == "MISS"
     finally:
         after.stop()
@@ -177,17 +189,20 @@ def test_a_worker_due_for_replacement_hands_over_without_dropping_a_request(home
         assert duration(response.content, "mp3") > 0.3
         answered.append(response.headers["x-worker-pid"])
 
+    hold = faults.hold(tmp_path)
     try:
         for _ in range(MAX_REQUESTS - 2):
             ask()
         first = answered[0]
-        stream = SseReader(server, LONG).start()
+        stream = SseReader(server, held(hold)).start()
         assert stream.worker == first
         ask()  # the last of its requests: the worker asks to be replaced while the stream still runs
         deadline = time.monotonic() + EVENT_TIMEOUT_S
         while answered[-1] == first:
             assert time.monotonic() < deadline, "the worker was not replaced after its requests"
             ask()
+        # The old worker still streams while the new one answers.
+        hold.release()
         stream.wait()
         assert stream.error is None and stream.done, stream.error
         seconds, level = stream.decoded()

@@ -1,4 +1,8 @@
-"""Streaming against a real server process: formats, time to first byte, SSE, disconnects, overload."""
+"""Streaming against a real server process: formats, time to first byte, SSE, disconnects, overload.
+
+The server is untuned (its chunks are the same on every machine), and where a test needs a synthesis still
+under way it holds a chunk on its lane until the test lets it go (``tests.support.faults``), so no check
+depends on how fast the machine makes speech."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import av
 import httpx
 import pytest
 
-from tests.support import Server, base_env, start_server, wait_for
+from tests.support import UNTUNED_SCHEDULE, Server, base_env, faults, start_server, wait_for
 from tests.support.audio import decode, decode_prefix, duration, level_dbfs
 
 PARAGRAPH = (
@@ -31,13 +35,25 @@ FORMATS = ["mp3", "opus", "aac", "flac", "wav", "pcm"]
 
 
 @pytest.fixture(scope="module")
-def server(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def holds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("holds")
+
+
+@pytest.fixture(scope="module")
+def server(home: Path, tmp_path_factory: pytest.TempPathFactory, holds: Path) -> Iterator[Server]:
     """One worker, one lane, a wait queue of one, no result cache: every request runs the model."""
     tmp = tmp_path_factory.mktemp("one-lane")
-    env = base_env(home, tmp) | {"KOKORO_SPEECH_RESULT_CACHE": "false", "KOKORO_SPEECH_QUEUE_SIZE": "1"}
+    env = base_env(home, tmp, **UNTUNED_SCHEDULE) | faults.environment(hold_dir=holds)
+    env |= {"KOKORO_SPEECH_RESULT_CACHE": "false", "KOKORO_SPEECH_QUEUE_SIZE": "1"}
     server = start_server(env, tmp / "server.log", "--lanes", "1")
     yield server
     server.stop()
+
+
+def held_text(hold: faults.Hold, sentences: int = 1) -> str:
+    """A first sentence of its own chunk, then ``sentences`` paragraph sentences, the first of them held."""
+    rest = ". ".join(PARAGRAPH.split(". ")[:sentences])
+    return f"A first sentence, said at once. Then {hold.word} waits, and {rest}."
 
 
 def stream(server: Server, **fields: object) -> Iterator[tuple[float, bytes]]:
@@ -51,16 +67,17 @@ def stream(server: Server, **fields: object) -> Iterator[tuple[float, bytes]]:
 
 
 @contextmanager
-def busy_stream(server: Server, **fields: object) -> Iterator[None]:
-    """A stream of well over a minute of synthesis on one lane, open and past its first piece."""
-    long_text = " ".join([PARAGRAPH] * 5)
+def busy_stream(server: Server, hold: faults.Hold, **fields: object) -> Iterator[None]:
+    """A stream open and past its first piece, its second chunk held on the lane."""
     with httpx.stream(
         "POST",
         server.url + "/v1/audio/speech",
         timeout=120,
-        json={"model": "tts-1", "voice": "af_heart", "input": long_text, **fields},
+        json={"model": "tts-1", "voice": "af_heart", "input": held_text(hold, 4), **fields},
     ) as response:
-        next(response.iter_raw())
+        pieces = response.iter_raw()  # kept: a reader dropped closes the response
+        next(pieces)
+        wait_for(lambda: lanes(server)["busy"] == 1, "the second chunk on the lane")
         yield
 
 
@@ -79,7 +96,7 @@ def ended(server: Server, path: str, mark: str) -> int:
 
 
 def leave_during_synthesis(server: Server, body: Mapping[str, object], path: str) -> None:
-    """Send ``body`` whole, wait until a later chunk of it is being synthesized, then leave."""
+    """Send ``body`` whole (its second chunk held), wait until that chunk is on the lane, then leave."""
     payload = json.dumps(body).encode()
     head = (
         f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -122,14 +139,18 @@ def test_each_format_is_a_valid_stream(server: Server, pcm_seconds: float, fmt: 
     assert abs(len(samples) / rate - pcm_seconds) < 0.12
 
 
-def test_first_bytes_arrive_well_before_the_end_of_a_long_input(server: Server) -> None:
-    # The paragraph's first four sentences: about twenty seconds of speech, several chunks.
-    text = ". ".join(PARAGRAPH.split(". ")[:4]) + "."
-    arrivals = list(stream(server, input=text, response_format="mp3"))
-    first, last = arrivals[0][0], arrivals[-1][0]
-    print(f"\ntime to first byte {first:.2f}s of {last:.2f}s total, {len(arrivals)} pieces")
-    assert first < 0.5 * last
-    assert duration(b"".join(p for _, p in arrivals), "mp3") > 15
+def test_first_bytes_arrive_well_before_the_end_of_a_long_input(server: Server, holds: Path) -> None:
+    # About twenty seconds of speech in several chunks; the second is held until the first bytes are in.
+    hold = faults.hold(holds)
+    before = lanes(server)["runs_started"]
+    arrivals = stream(server, input=held_text(hold, 4), response_format="mp3")
+    first, piece = next(arrivals)
+    assert piece and lanes(server)["runs_started"] - before <= 2, "the first bytes came before the rest was made"
+    hold.release()
+    rest = list(arrivals)
+    last = rest[-1][0]
+    print(f"\ntime to first byte {first:.2f}s of {last:.2f}s total (one chunk held), {len(rest) + 1} pieces")
+    assert duration(piece + b"".join(p for _, p in rest), "mp3") > 15
 
 
 def test_sse_events(server: Server) -> None:
@@ -169,19 +190,19 @@ def assert_left_cleanly(server: Server, before: dict[str, int]) -> None:
 
 
 @pytest.mark.parametrize("stream_format", ["audio", "sse"])
-def test_a_client_that_disconnects_frees_its_lane(server: Server, stream_format: str) -> None:
+def test_a_client_that_disconnects_frees_its_lane(server: Server, holds: Path, stream_format: str) -> None:
     before = lanes(server)
     left = ended(server, "/v1/audio/speech", "completed=False")
-    with busy_stream(server, stream_format=stream_format):
+    with busy_stream(server, faults.hold(holds), stream_format=stream_format):
         pass
     # The connection is closed: the chunk in flight must be stopped and no further one started.
     wait_for(lambda: ended(server, "/v1/audio/speech", "completed=False") > left, "the server's end of the stream")
     assert_left_cleanly(server, before)
 
 
-def send_together(server: Server, bodies: list[dict[str, object]]) -> list[tuple[int, dict[str, str], bytes]]:
+def send_together(server: Server, bodies: list[dict[str, object]]) -> list[socket.socket]:
     """Send every request but its last byte, then all the last bytes at once: they arrive together on any
-    machine. Returns each answer's status, headers and body."""
+    machine. Returns the connections, to read the answers from."""
     port = int(server.url.rsplit(":", 1)[1])
     pending: list[tuple[socket.socket, bytes]] = []
     for body in bodies:
@@ -195,8 +216,13 @@ def send_together(server: Server, bodies: list[dict[str, object]]) -> list[tuple
         pending.append((connection, payload[-1:]))
     for connection, last in pending:
         connection.sendall(last)
+    return [connection for connection, _ in pending]
+
+
+def answers_of(connections: list[socket.socket]) -> list[tuple[int, dict[str, str], bytes]]:
+    """Each connection's answer: its status, headers and body."""
     answers = []
-    for connection, _ in pending:
+    for connection in connections:
         with connection:
             raw = b""
             while chunk := connection.recv(65536):
@@ -208,25 +234,37 @@ def send_together(server: Server, bodies: list[dict[str, object]]) -> list[tuple
     return answers
 
 
-def test_overload_is_503_with_retry_after(server: Server) -> None:
-    """Requests arriving together at one lane with a wait queue of one: those beyond it are refused at once."""
-    answers = send_together(server, [{"model": "tts-1", "voice": "af_heart", "input": "Am I refused?"}] * 6)
+def test_overload_is_503_with_retry_after(server: Server, holds: Path) -> None:
+    """Requests arriving at one busy lane with a wait queue of one: those beyond it are refused at once."""
+    hold = faults.hold(holds)
+    refused_before = ended(server, "/v1/audio/speech", "status=503")
+    try:
+        running = send_together(server, [{"model": "tts-1", "voice": "af_heart", "input": f"The lane is {hold.word}."}])
+        wait_for(lambda: lanes(server)["busy"] == 1, "the lane taken")
+        connections = send_together(server, [{"model": "tts-1", "voice": "af_heart", "input": "Am I refused?"}] * 6)
+        wait_for(
+            lambda: (
+                lanes(server)["waiting"] == 1 and ended(server, "/v1/audio/speech", "status=503") == refused_before + 5
+            ),
+            "one request waiting and the other five refused",
+        )
+    finally:
+        hold.release()
+    answers = answers_of(running + connections)
     statuses = [status for status, _, _ in answers]
-    refused = [(headers, body) for status, headers, body in answers if status == 503]
-    assert statuses.count(200) >= 1 and len(refused) >= 1, statuses
-    assert all(status in (200, 503) for status in statuses)
-    headers, body = refused[0]
-    error = json.loads(body)["error"]
+    assert sorted(statuses) == [200, 200] + [503] * 5, statuses
+    headers, content = next((headers, body) for status, headers, body in answers if status == 503)
+    error = json.loads(content)["error"]
     assert error["code"] == "server_overloaded" and error["type"] == "server_error"
     assert int(headers["retry-after"]) > 0
     wait_for(lambda: idle(server), "the lane to come free")
 
 
-def test_a_client_that_leaves_a_timestamps_request_frees_its_lane(server: Server) -> None:
+def test_a_client_that_leaves_a_timestamps_request_frees_its_lane(server: Server, holds: Path) -> None:
     before = lanes(server)
     left = ended(server, "/v1/audio/speech/timestamps", "status=499")
-    body = {"model": "tts-1", "voice": "af_heart", "input": " ".join([PARAGRAPH] * 5)}
-    # The answer would take over a minute; the client gives up once the synthesis is under way.
+    body = {"model": "tts-1", "voice": "af_heart", "input": held_text(faults.hold(holds), 4)}
+    # The client gives up once the synthesis is under way (its second chunk held).
     leave_during_synthesis(server, body, "/v1/audio/speech/timestamps")
     wait_for(lambda: ended(server, "/v1/audio/speech/timestamps", "status=499") > left, "the server's end of it")
     assert_left_cleanly(server, before)

@@ -14,7 +14,10 @@ server's own application, in whose workers the engine checks the words of each c
 from __future__ import annotations
 
 import os
+import random
+import string
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +38,20 @@ class InjectedFault(RuntimeError):
     """A model run that a test asked to fail."""
 
 
-def release(folder: Path, word: str) -> None:
-    """Let the chunks held on ``word`` go on."""
-    (folder / word).touch()
+@dataclass(frozen=True)
+class Hold:
+    """A word that holds the chunk saying it on its lane until released."""
+
+    folder: Path
+    word: str
+
+    def release(self) -> None:
+        (self.folder / self.word).touch()
+
+
+def hold(folder: Path) -> Hold:
+    """A new hold word (letters only, so that no rule of the normalizer reads part of it)."""
+    return Hold(folder, HOLD_PREFIX + "".join(random.choices(string.ascii_lowercase, k=8)))
 
 
 def environment(hold_dir: Path | None = None, fail_word: str | None = None) -> dict[str, str]:
