@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from litestar.exceptions import ImproperlyConfiguredException
 from litestar.testing import TestClient
 
 from kokoro_speech import KokoroSpeechPlugin, SpeechConfig, create_app
+from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.speech.service import SpeechService
-from tests.support import base_env, wait_for, wait_ready
+from tests.support import EVENT_TIMEOUT_S, base_env, wait_for, wait_ready
 from tests.support.audio import duration
 from tests.support.errors import assert_openai_error
 
@@ -78,12 +80,30 @@ def test_unknown_model_lookup(client: TestClient) -> None:
     assert_openai_error(client.get("/v1/models/davinci"), 404, "model", "model_not_found")
 
 
-def test_before_the_model_is_loaded_ready_and_speech_answer_503(app_config: SpeechConfig) -> None:
+@pytest.fixture
+def loading_gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The model's load waits (in its warm-up) until the test sets this: it is still loading for as long as the
+    test needs, on any machine."""
+    gate = threading.Event()
+    warm_up = SpeechEngine.warm_up
+
+    def gated(engine: SpeechEngine) -> float:
+        assert gate.wait(EVENT_TIMEOUT_S), "the test never let the model load"
+        return warm_up(engine)
+
+    monkeypatch.setattr(SpeechEngine, "warm_up", gated)
+    return gate
+
+
+def test_before_the_model_is_loaded_ready_and_speech_answer_503(
+    app_config: SpeechConfig, loading_gate: threading.Event
+) -> None:
     impatient = dataclasses.replace(app_config, api=dataclasses.replace(app_config.api, load_wait_seconds=0))
     with TestClient(create_app(impatient), timeout=120) as fresh:
         ready = fresh.get("/ready")
         speech = fresh.post("/v1/audio/speech", json=GOOD)
         health = fresh.get("/health")
+        loading_gate.set()
         wait_ready(fresh.get)
         after = fresh.get("/ready")
     assert health.status_code == 200
@@ -94,11 +114,15 @@ def test_before_the_model_is_loaded_ready_and_speech_answer_503(app_config: Spee
     assert after.status_code == 200 and after.json()["status"] == "ready"
 
 
-def test_a_request_that_arrives_while_the_model_loads_waits_for_it(app_config: SpeechConfig) -> None:
+def test_a_request_that_arrives_while_the_model_loads_waits_for_it(
+    app_config: SpeechConfig, loading_gate: threading.Event
+) -> None:
     # Long enough for any machine's load: the test is that the request waits, not how long the load takes.
     patient = dataclasses.replace(app_config, api=dataclasses.replace(app_config.api, load_wait_seconds=600))
     with TestClient(create_app(patient), timeout=700) as fresh:
         loading = fresh.get("/ready").json()["status"]
+        # The load goes on a second after the request was sent, which by then waits for it.
+        threading.Timer(1.0, loading_gate.set).start()
         speech = fresh.post("/v1/audio/speech", json=GOOD)
     assert loading == "loading"
     assert speech.status_code == 200 and duration(speech.content, "mp3") > 0.3

@@ -41,7 +41,7 @@ def server(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ser
         "body_timeout_seconds": str(TIMEOUT_S),
         "send_timeout_seconds": str(TIMEOUT_S),
     }
-    env = base_env(home, tmp, **settings) | faults.environment(fail_word=FAULT_WORD)
+    env = base_env(home, tmp, **settings) | faults.environment(hold_dir=tmp, fail_word=FAULT_WORD)
     server = start_server(env, tmp / "server.log")
     yield server
     server.stop()
@@ -201,8 +201,11 @@ def test_a_client_that_stops_reading_loses_its_stream_and_its_lane(server: Serve
 
 
 def test_a_client_that_leaves_while_its_first_chunk_waits_leaves_the_queue_at_once(server: Server) -> None:
-    running = SseReader(server, SENTENCE * 5).start()
+    # The running stream's second chunk holds the only lane until the newcomer has gone.
+    hold = faults.hold(Path(server.log).parent)
+    running = SseReader(server, f"{SENTENCE}Then {hold.word} holds the lane. {SENTENCE}").start()
     wait_for(lambda: len(running.audio) > 0, "the running stream's first audio")
+    wait_for(lambda: _lanes(server)["busy"] == 1, "the second chunk on the lane")
     with _connect(server) as sock:
         body = _speech_body("A request that waits for the only lane.")
         sock.sendall(_request_head(len(body)) + body)
@@ -213,6 +216,7 @@ def test_a_client_that_leaves_while_its_first_chunk_waits_leaves_the_queue_at_on
     assert "first_chunk_ms" not in line, "the newcomer's first chunk must never run"
     lanes = _lanes(server)
     assert lanes["waiting"] == 0
-    assert not running.ended.is_set(), "the running stream is long: it cannot be over yet"
+    assert not running.ended.is_set(), "the running stream is held: it cannot be over yet"
+    hold.release()
     running.wait()
     assert running.done and running.error is None

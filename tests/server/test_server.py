@@ -17,7 +17,17 @@ import openai
 import pytest
 
 from kokoro_speech.infra.system import cpu_count
-from tests.support import EVENT_TIMEOUT_S, REPO, Server, base_env, free_port, start_server, wait_for
+from tests.support import (
+    EVENT_TIMEOUT_S,
+    REPO,
+    UNTUNED_SCHEDULE,
+    Server,
+    base_env,
+    faults,
+    free_port,
+    start_server,
+    wait_for,
+)
 from tests.support.audio import decode, duration, level_dbfs
 
 MAX_TRIES_FOR_OTHER_WORKER = 60
@@ -192,15 +202,23 @@ def test_the_server_divides_the_cores_among_its_workers(two_workers: Server) -> 
 
 @pytest.fixture(scope="module")
 def cached_server(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One worker with the result cache on."""
+    """One worker with the result cache on, untuned (its chunks are the same on every machine), whose chunks a
+    test may hold on the lane (``tests.support.faults``)."""
     tmp = tmp_path_factory.mktemp("one-worker-cached")
-    server = start_server(base_env(home, tmp), tmp / "server.log")
+    env = base_env(home, tmp, **UNTUNED_SCHEDULE) | faults.environment(hold_dir=tmp)
+    server = start_server(env, tmp / "server.log")
     yield server
     server.stop()
 
 
 def speech_body(**fields: object) -> dict[str, object]:
     return {"model": "tts-1", "voice": "af_heart", "input": TEXT, "response_format": "mp3", **fields}
+
+
+def held_body(hold: faults.Hold, **fields: object) -> dict[str, object]:
+    """The text with its second sentence (a later chunk) held on the lane."""
+    first, rest = TEXT.split(". ", 1)
+    return speech_body(input=f"{first}. Then {hold.word}: {rest}", **fields)
 
 
 @dataclass
@@ -212,16 +230,26 @@ class Answer:
     first_piece: threading.Event = field(default_factory=threading.Event)
 
 
-def fetch(server: Server, body: dict[str, object], answer: Answer, leave_after_first: bool = False) -> None:
-    """One request on a connection of its own, recording what came back."""
+def fetch(
+    server: Server, body: dict[str, object], answer: Answer, leave_after_first: threading.Event | None = None
+) -> None:
+    """One request on a connection of its own, recording what came back; with ``leave_after_first``, the client
+    leaves after its first piece, once that event is set."""
     with httpx.stream("POST", server.url + "/v1/audio/speech", json=body, timeout=EVENT_TIMEOUT_S) as response:
         answer.status, answer.pid = response.status_code, response.headers.get("x-worker-pid", "")
         answer.cache = response.headers.get("x-cache", "")
         for piece in response.iter_raw():
             answer.audio += piece
             answer.first_piece.set()
-            if leave_after_first:
+            if leave_after_first is not None:
+                assert leave_after_first.wait(EVENT_TIMEOUT_S)
                 return
+
+
+def leaving_now() -> threading.Event:
+    now = threading.Event()
+    now.set()
+    return now
 
 
 def counters(server: Server) -> dict[str, int]:
@@ -230,50 +258,67 @@ def counters(server: Server) -> dict[str, int]:
 
 
 def test_identical_requests_in_one_worker_are_one_synthesis(cached_server: Server) -> None:
+    hold = faults.hold(Path(cached_server.log).parent)
     # How many runs this text takes, from another voice of the same language (so another cache key).
+    hold.release()
     before = counters(cached_server)
     alone = Answer()
-    fetch(cached_server, speech_body(voice="af_sky"), alone)
+    fetch(cached_server, held_body(hold, voice="af_sky"), alone)
     runs = counters(cached_server)["runs_started"] - before["runs_started"]
     assert runs >= 3, "a text of several chunks"
 
+    hold.renew()
     before = counters(cached_server)
     first, second = Answer(), Answer()
-    leader = threading.Thread(target=fetch, args=(cached_server, speech_body(), first))
+    leader = threading.Thread(target=fetch, args=(cached_server, held_body(hold), first))
     leader.start()
     assert first.first_piece.wait(EVENT_TIMEOUT_S)
-    fetch(cached_server, speech_body(), second)  # while the first is still being made
+    copy = threading.Thread(target=fetch, args=(cached_server, held_body(hold), second))
+    copy.start()  # while the first is still being made: its second chunk is held
+    wait_for(lambda: counters(cached_server)["coalesced"] == before["coalesced"] + 1, "the copy joining the first")
+    hold.release()
     leader.join()
+    copy.join()
     after = counters(cached_server)
     assert (first.status, second.status) == (200, 200) and second.audio == first.audio
     assert duration(first.audio, "mp3") > 5
     assert after["runs_started"] - before["runs_started"] == runs, "made once"
     assert after["coalesced"] == before["coalesced"] + 1
     wait_for(
-        lambda: httpx.post(cached_server.url + "/v1/audio/speech", json=speech_body()).headers["x-cache"] == "HIT",
+        lambda: httpx.post(cached_server.url + "/v1/audio/speech", json=held_body(hold)).headers["x-cache"] == "HIT",
         "the entry",
     )
 
 
 def test_a_copy_goes_on_when_the_first_client_leaves(cached_server: Server) -> None:
-    body = speech_body(voice="af_nicole")
-    first, second = Answer(), Answer()
-    leader = threading.Thread(target=fetch, args=(cached_server, body, first, True))
+    hold = faults.hold(Path(cached_server.log).parent)
+    body = held_body(hold, voice="af_nicole")
+    before = counters(cached_server)
+    first, second, leave = Answer(), Answer(), threading.Event()
+    leader = threading.Thread(target=fetch, args=(cached_server, body, first, leave))
     leader.start()
     assert first.first_piece.wait(EVENT_TIMEOUT_S)
-    leader.join()  # the first client is gone after its first piece
-    fetch(cached_server, body, second)
+    copy = threading.Thread(target=fetch, args=(cached_server, body, second))
+    copy.start()
+    wait_for(lambda: counters(cached_server)["coalesced"] == before["coalesced"] + 1, "the copy joining the first")
+    leave.set()
+    leader.join()  # the first client is gone after its first piece, while its second chunk is held
+    hold.release()
+    copy.join()
     assert second.status == 200 and duration(second.audio, "mp3") > 5
     assert second.audio.startswith(first.audio)
+    assert counters(cached_server)["runs_stopped"] == before["runs_stopped"], "the copy's synthesis went on"
 
 
 def test_a_response_cut_off_by_its_client_is_not_stored(cached_server: Server) -> None:
-    body = speech_body(voice="am_adam")
+    hold = faults.hold(Path(cached_server.log).parent)
+    body = held_body(hold, voice="am_adam")
     before = counters(cached_server)
     cut = Answer()
-    fetch(cached_server, body, cut, leave_after_first=True)
+    fetch(cached_server, body, cut, leave_after_first=leaving_now())
     wait_for(lambda: counters(cached_server)["busy"] == 0, "the abandoned synthesis to stop")
     assert counters(cached_server)["runs_stopped"] == before["runs_stopped"] + 1
+    hold.release()
     whole = Answer()
     fetch(cached_server, body, whole)
     assert whole.cache == "MISS" and duration(whole.audio, "mp3") > 5

@@ -20,6 +20,9 @@ from tests.support import FIGURES
 MINUTES = 3
 QUEUE_SIZE = 2
 LONG_SENTENCES = 4
+HANG_GUARD_S = MINUTES * 60 + 1800
+"""A guard against a hang, not a goal: a machine four times slower than a current server drains its backlog in
+minutes, and a shared one may take longer still."""
 
 
 def test_three_minutes_of_mixed_overload_lose_nothing(home: Path, tmp_path: Path, shared_graphs: Path) -> None:
@@ -43,7 +46,7 @@ def test_three_minutes_of_mixed_overload_lose_nothing(home: Path, tmp_path: Path
         ],
         capture_output=True,
         text=True,
-        timeout=MINUTES * 60 + 600,
+        timeout=HANG_GUARD_S,
     )
     assert out.exists(), run.stdout[-4000:] + run.stderr[-4000:]
     report = json.loads(out.read_text())

@@ -48,6 +48,10 @@ class Hold:
     def release(self) -> None:
         (self.folder / self.word).touch()
 
+    def renew(self) -> None:
+        """Hold the word's chunks again."""
+        (self.folder / self.word).unlink(missing_ok=True)
+
 
 def hold(folder: Path) -> Hold:
     """A new hold word (letters only, so that no rule of the normalizer reads part of it)."""
