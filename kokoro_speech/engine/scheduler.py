@@ -16,7 +16,9 @@ queue, and its lane goes to the newcomer: the newcomer then waits at most about 
 as its own synthesis takes, and the work thrown away is never more than that either. How
 long a job takes is estimated from its cost (phoneme tokens) and the seconds per unit of
 cost measured on finished jobs. A chunk is preempted at most once, so a stream of
-newcomers cannot keep a stream from advancing.
+newcomers cannot keep a stream from advancing. Measured on Zen 4 (the bench's fairness case,
+a short stream's first byte during three long ones against idle): 2.59 without preemption,
+0.97 to 1.14 with it, while the work thrown away stayed under 1% of the lane's time.
 """
 
 from __future__ import annotations

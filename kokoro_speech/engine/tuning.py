@@ -13,7 +13,32 @@ kept in ``tuning.json`` beside the made graphs, per machine (CPU, its instructio
 runtime versions) and model file, so it runs once; `kokoro-speech tune` runs it again and
 prints what it chose and why. Workers that start together take a file lock, so one measures
 and the others read its result. Every setting that is given explicitly wins over its
-measurement (:func:`schedule_for`).
+measurement (:func:`schedule_for`); the choices themselves are declared in
+:mod:`kokoro_speech.engine.schedule`.
+
+What the measurement found, on two cores of an AMD EPYC (ONNX Runtime, the int8 file):
+
+========================  ==============================  ==============================
+choice                    Zen 4 (AVX-512, VNNI, BF16)     Zen 1 (AVX2, 2.0 GHz)
+========================  ==============================  ==============================
+lanes                     1: two at once did 0.985x       1: 0.965x
+spinning                  on: 2.233 s against 2.314 s     off: 9.377 s against 9.115 s
+first chunk               60 phonemes: 0.969 s            60: 4.190 s (the floor)
+later chunks              120                             120: 78.1 ms a phoneme
+preemption                on                              on: a later chunk takes 9.38 s
+stream pace               0.30 (RTF 0.31)                 1.3: no pacing
+========================  ==============================  ==============================
+
+Why one lane: on two cores, two concurrent runs on one 2-thread session did 0.96x (60 phonemes),
+1.15x (80) and 1.09x (120) the work of one at a time, two 1-thread runs 1.08x to 1.33x. A second
+lane raised four clients' throughput from 0.904 to 1.084 of serial kokoro-onnx on Zen 4, but peak
+memory from 626 to 745 MB and the fairness ratio from 1.10 to 1.78 (a newcomer's first chunk shares
+the threads with a running chunk): hence :data:`LANE_GAIN`. With one lane the lane ran for the whole
+of the bench's throughput case and threw away under 1% of its time, so a worker is as fast as the
+model with all of its threads, whose cost per phoneme is flat from 60 to 500 phonemes on a CPU (18 to
+22 ms on Zen 4, 70 to 78 ms on Zen 1). On a GPU-like measurement (a phoneme much cheaper at 240, two
+runs at once clearly ahead, a later chunk well under 0.25 s) the same rules choose two lanes,
+240-phoneme chunks and no preemption; no GPU was measured.
 """
 
 from __future__ import annotations

@@ -6,6 +6,18 @@ the compiled model in one process costs about 2 GB. So the graph is converted on
 OpenVINO's own format (IR) in the cache directory, with fp16 weights, and the workers load
 that: the import's memory is never paid by a serving process. Where the CPU computes in bf16
 (AVX-512 BF16 or AMX), the float graph runs in bf16; that is where this backend pays.
+
+It is the fastest way found to run the model on Zen 4 (a tune measured RTF 0.239 in bf16
+against 0.366 for ONNX Runtime's int8; the bench's long stream 0.84 of kokoro-onnx's time
+against 1.15), and "auto" still does not choose it, for what was measured there: at 2x speed it
+was misheard on 7.1% of the speed test's 196 words where int8 gives 3.1% (the bound is 5%); a
+process running only the model peaked at 800 to 960 MB against int8's 380 to 420 MB (OpenVINO's
+own shape cache of 5000 grew one past 1.3 GB over 32 chunk lengths, hence
+``KOKORO_SPEECH_OPENVINO_SHAPE_CACHE``); and the bench's fairness rose to 2.94, since a stopped
+run cannot be cancelled (below). Two bugs of OpenVINO 2026.4 are worked around: fused subgraphs
+("snippets") now and then failed shape inference in the text encoder's attention while streams
+of different lengths preempted each other (they are off, as fast on Zen 4), and a run after a
+cancelled one failed with the cancelled run's shapes.
 """
 
 from __future__ import annotations
