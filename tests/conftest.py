@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from litestar.testing import TestClient
 
-from kokoro_speech import SpeechConfig, create_app
-from kokoro_speech.bench.recognizer import Recognizer, whisper_model_dir
+from kokoro_speech import SpeechConfig
 from tests.support import FIGURES, GRAPHS, UNTUNED_SCHEDULE, Server, base_env, model_home, start_server, wait_ready
+
+if TYPE_CHECKING:
+    from litestar.testing import TestClient
+
+    from kokoro_speech.bench.recognizer import Recognizer
 
 LEVELS = ("unit", "app", "server", "browser", "hearing")
 HERE = Path(__file__).parent
@@ -54,6 +58,11 @@ def app_config(home: Path, tmp_path_factory: pytest.TempPathFactory) -> SpeechCo
 
 @pytest.fixture(scope="session")
 def client(app_config: SpeechConfig) -> Iterator[TestClient]:
+    # Imported here, as the recognizer below: the unit tests need neither.
+    from litestar.testing import TestClient
+
+    from kokoro_speech import create_app
+
     with TestClient(create_app(app_config), timeout=120) as test_client:
         wait_ready(test_client.get)
         yield test_client
@@ -71,6 +80,8 @@ def two_workers(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 @pytest.fixture(scope="session")
 def recognizer(tmp_path_factory: pytest.TempPathFactory) -> Recognizer:
     """Whisper base, assembled and loaded once for every speech recognition check."""
+    from kokoro_speech.bench.recognizer import Recognizer, whisper_model_dir
+
     return Recognizer(whisper_model_dir(tmp_path_factory.mktemp("asr")))
 
 

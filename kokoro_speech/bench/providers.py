@@ -147,7 +147,8 @@ def _speak(candidate: loading.Candidate, config: SpeechConfig, text: str, connec
 
 
 def _recognizer() -> Any:
-    """A function (text, audio) -> WER, or None where the recognizer is not installed."""
+    """A function (text, audio) -> WER, or None where the recognizer is not installed
+    (``pip install 'kokoro-speech[hearing]'``)."""
     try:
         import tempfile
 
