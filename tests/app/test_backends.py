@@ -1,11 +1,11 @@
-"""Backends, providers and variants on this machine: each named provider that cannot run falls back and
-the model still speaks; OpenVINO runs, stops and times words; "auto" measures once and keeps the ranking."""
+"""Backends, providers and variants on this machine: each named provider that cannot run falls back and the
+model still speaks, a failing check falls back to the next, OpenVINO runs, stops and times words, and the
+variants follow the files present."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,7 @@ from kokoro_speech.engine.config import MODEL_MAX_TOKENS
 from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.engine.languages import find
-from tests.support import UNTUNED_SCHEDULE, Server, base_env, start_server
+from tests.support import UNTUNED_SCHEDULE, base_env
 
 GPU_AND_PLATFORM_PROVIDERS = ["cuda", "rocm", "migraphx", "tensorrt", "coreml", "directml"]
 
@@ -154,11 +154,3 @@ def test_variants_follow_the_files_present(home: Path, tmp_path: Path) -> None:
     )
     with pytest.raises(BackendUnavailable, match="fp16 model file is not present"):
         loading.graph_path("fp16", config, files)
-
-
-@pytest.fixture(scope="module")
-def falling_back(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("falling-back")
-    server = start_server(base_env(home, tmp, providers="cuda,cpu", model_variant="int8"), tmp / "server.log")
-    yield server
-    server.stop()

@@ -1,8 +1,8 @@
 """Pauses and SSML against the real model: every element spoken, breaks measured in the audio, words as written.
 
-Silence is found by the peak of each millisecond (``tests.audio.silences``), so an asked pause is checked to
+Silence is found by the peak of each millisecond (``tests.support.audio.silences``), so an asked pause is checked to
 the 10 ms the API promises. The parser's own cases (every element's marked text, every malformed document) are
-in ``test_ssml.py``; here each element goes through a real request.
+in ``tests/unit/test_ssml.py``; here each element goes through a real request.
 """
 
 from __future__ import annotations

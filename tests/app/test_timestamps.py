@@ -101,33 +101,6 @@ def test_timestamps_need_sse_on_the_speech_route(client: TestClient) -> None:
     assert response.status_code == 400 and response.json()["error"]["param"] == "timestamps"
 
 
-# Over 150 words, so that no single word decides the mean.
-ASR_TEXTS = (
-    "The library opens early on weekdays, and the garden behind it is quiet. "
-    "Children read under the old trees while their parents talk about the weather.",
-    "Yesterday I walked to the market and bought apples, bread and a small bunch of flowers for my mother.",
-    "The train to the coast was late again, so we sat on the platform and watched the pigeons argue over crumbs.",
-    "My grandfather kept bees behind the barn, and every summer he sold jars of honey from a table by the road.",
-    "When the power went out, the whole street came outside with candles and talked until long after midnight.",
-    "She practised the piano every morning before school, even on the coldest days of the winter.",
-    "The small boat drifted slowly across the lake while the fishermen waited for the first bite of the day.",
-    "After the storm, the river rose over its banks and covered the fields with a thin layer of brown water.",
-    "We painted the kitchen a pale yellow colour and hung a new clock above the door.",
-)
-
-
-def _matched(ours: list[tuple[str, float]], theirs: list[tuple[str, float]]) -> list[tuple[float, float]]:
-    """Start times of the words both sides agree on, aligned in order."""
-    import difflib
-
-    matcher = difflib.SequenceMatcher(a=[w for w, _ in ours], b=[w for w, _ in theirs], autojunk=False)
-    pairs: list[tuple[float, float]] = []
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            pairs.append((ours[block.a + k][1], theirs[block.b + k][1]))
-    return pairs
-
-
 def test_a_word_spoken_across_two_chunks_is_one_entry(client: TestClient) -> None:
     # A long amount is spoken as many words, more than the first chunk (60 phonemes) holds: it ends among them.
     text = "$1,234,567.89 was the total after tax and fees were added."

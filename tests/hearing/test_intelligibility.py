@@ -10,15 +10,12 @@ notices a class or a speed that stops being understood, in minutes rather than h
 
 from __future__ import annotations
 
-import pytest
 from litestar.testing import TestClient
 
 from kokoro_speech.bench.recognizer import Errors, Recognizer, word_errors
 from tests.support.audio import decode, level_dbfs
 from tests.support.corpus import CORPUS, SPEED_SENTENCES
 from tests.support.intelligibility import closest, speak_through
-
-pytestmark = pytest.mark.slow
 
 SERVER_WER_GOAL = 0.03
 MIN_SAMPLE_WORDS = 100

@@ -20,8 +20,6 @@ from kokoro_speech.bench.recognizer import Recognizer, word_errors
 from tests.support.corpus_languages import CORPORA, Row
 from tests.support.intelligibility import READERS, speak_through
 
-pytestmark = pytest.mark.slow
-
 SAMPLE_CLASSES = ("plain", "money", "times")
 """One sentence of each, spoken as one passage."""
 HEARD_LANGUAGES = ("es", "fr-fr", "it", "pt-br")

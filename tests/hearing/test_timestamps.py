@@ -1,11 +1,10 @@
-"""Word timestamps against the real model: the durations output, words as written, SSE."""
+"""Word timestamps agree with the recognizer's own word times."""
 
 from __future__ import annotations
 
 import base64
 from typing import Any
 
-import pytest
 from litestar.testing import TestClient
 
 from kokoro_speech.bench.recognizer import Recognizer, normalized
@@ -34,7 +33,6 @@ ASR_TEXTS = (
 )
 
 
-@pytest.mark.slow
 def test_word_times_agree_with_speech_recognition(client: TestClient, recognizer: Recognizer) -> None:
     gaps: list[float] = []
     for text in ASR_TEXTS:

@@ -1,5 +1,5 @@
-"""Backends, providers and variants on this machine: each named provider that cannot run falls back and
-the model still speaks; OpenVINO runs, stops and times words; "auto" measures once and keeps the ranking."""
+"""What runs the model, on real servers and commands: "auto" measures once and `kokoro-speech tune` prints
+its choice, and a server reports what runs the model and what fell back."""
 
 from __future__ import annotations
 
@@ -10,54 +10,13 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from kokoro_speech import SpeechConfig
 from kokoro_speech.engine import assets, tuning
-from kokoro_speech.engine.backends.base import (
-    BackendInfo,
-    ModelOutput,
-    RunControl,
-)
 from kokoro_speech.engine.engine import SpeechEngine
-from kokoro_speech.engine.job import SpeechJob
 from tests.support import REPO, Server, base_env, start_server
 from tests.support.audio import decode, level_dbfs
-
-GPU_AND_PLATFORM_PROVIDERS = ["cuda", "rocm", "migraphx", "tensorrt", "coreml", "directml"]
-
-
-def engine_for(home: Path, cache: Path, **settings: str) -> SpeechEngine:
-    config = SpeechConfig.from_env(base_env(home, cache, result_cache="false", **settings))
-    return SpeechEngine(config.engine, assets.resolve(config.model))
-
-
-def spoken_seconds(engine: SpeechEngine, text: str = "Falling back still speaks.") -> float:
-    _, chunks = engine.speak(SpeechJob(text, "af_heart"))
-    audio = np.concatenate([c.pcm for c in chunks])
-    assert np.sqrt(np.mean(audio**2)) > 0.01
-    return len(audio) / engine.sample_rate
-
-
-class _Failing:
-    """A backend whose every run fails: the check before use must catch it."""
-
-    info = BackendInfo("test", "failing", "int8", "int8")
-    has_durations = False
-    closed = False
-
-    def control(self) -> RunControl:
-        return self
-
-    def stop(self) -> None:
-        pass
-
-    def run(self, *args: object) -> ModelOutput:
-        raise RuntimeError("the warm-up run failed")
-
-    def close(self) -> None:
-        _Failing.closed = True
 
 
 def test_auto_measures_once_and_the_tune_command_prints_its_choice(home: Path, tmp_path: Path) -> None:

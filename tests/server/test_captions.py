@@ -1,5 +1,5 @@
-"""Captions: the cue planner on its own (table and properties), and the files a real server answers, read
-back by the `webvtt-py` and `srt` parsers and checked against the decoded audio."""
+"""Captions a real server answers, read back by the `webvtt-py` and `srt` parsers and checked against the
+decoded audio (the cue planner on its own is ``tests/unit/test_captions.py``)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,8 @@ import json
 import httpx
 import srt
 import webvtt
-from hypothesis import strategies as st
 
 from kokoro_speech.config import CaptionConfig
-from kokoro_speech.engine.timing import SpokenWord
-from kokoro_speech.speech.captions import Cue
 from tests.support import Server
 from tests.support.audio import duration
 
@@ -25,20 +22,6 @@ PARAGRAPH = (
     "Every evening the keeper climbed the spiral stairs, counting each of the one hundred and twelve steps, "
     'and lit the great lamp. Dr. Smith said: "It will outlast us all!" Nobody <ever> argued & nobody left.'
 )
-
-
-def timed(text: str, seconds_per_word: float = 0.4) -> list[SpokenWord]:
-    return [
-        SpokenWord(word, round(i * seconds_per_word, 3), round(i * seconds_per_word + 0.3, 3))
-        for i, word in enumerate(text.split())
-    ]
-
-
-def texts(cues: list[Cue]) -> list[str]:
-    return [" / ".join(cue.lines) for cue in cues]
-
-
-WORD = st.text(st.characters(codec="utf-8", exclude_categories=("Z", "C")), min_size=1, max_size=50)
 
 
 def seconds_of(timestamp: str) -> float:

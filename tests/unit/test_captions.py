@@ -1,13 +1,11 @@
-"""Captions: the cue planner on its own (table and properties), and the files a real server answers, read
-back by the `webvtt-py` and `srt` parsers and checked against the decoded audio."""
+"""Captions: the cue planner on its own, by a table of splits and by properties (the files a real server
+answers are ``tests/server/test_captions.py``)."""
 
 from __future__ import annotations
 
-import html
 import itertools
 
 import pytest
-import webvtt
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,11 +15,6 @@ from kokoro_speech.speech.captions import Cue, captions, columns, plan_cues, ren
 from tests.support.properties import cases
 
 CONFIG = CaptionConfig()
-# Long enough for a sentence cut into cues; a title, a quotation and the characters WebVTT escapes.
-PARAGRAPH = (
-    "Every evening the keeper climbed the spiral stairs, counting each of the one hundred and twelve steps, "
-    'and lit the great lamp. Dr. Smith said: "It will outlast us all!" Nobody <ever> argued & nobody left.'
-)
 
 
 def timed(text: str, seconds_per_word: float = 0.4) -> list[SpokenWord]:
@@ -123,24 +116,3 @@ def test_every_cue_fits_its_lines_and_keeps_every_word_in_order(parts: list[tupl
         assert all(columns(line) <= CONFIG.line_chars or line in alone for line in cue.lines)
         assert 0 <= cue.start < cue.end <= clock
     assert all(a.end <= b.start for a, b in itertools.pairwise(cues))
-
-
-def seconds_of(timestamp: str) -> float:
-    hours, minutes, seconds = timestamp.split(":")
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-
-
-def vtt_cues(parsed: webvtt.WebVTT) -> list[tuple[float, float, str]]:
-    """(start, end, text) of each cue, its text unescaped as a player shows it."""
-    return [(seconds_of(c.start), seconds_of(c.end), html.unescape(c.text)) for c in parsed.captions]
-
-
-def check_cues(starts_ends_texts: list[tuple[float, float, str]], seconds: float, words: list[str]) -> None:
-    assert starts_ends_texts
-    assert " ".join(text.replace("\n", " ") for _, _, text in starts_ends_texts) == " ".join(words)
-    previous_end = 0.0
-    for start, end, text in starts_ends_texts:
-        assert previous_end <= start <= end <= seconds + 0.001, (start, end, seconds)
-        lines = text.split("\n")
-        assert len(lines) <= 2 and all(len(line) <= CONFIG.line_chars for line in lines), lines
-        previous_end = end

@@ -1,15 +1,10 @@
-"""Properties of the text path for any input (Hypothesis): it is read and planned, or refused with a 400; never
-a 500, never a hang, and in time that grows linearly with the input.
-
-The reading and the planner run with espeak-ng and no model (fast, so hundreds of inputs); the HTTP cases run
-the in-process app with the real model: the phonemize route for inputs up to the limit and past it, the speech
-route for short ones (each is spoken).
-"""
+"""Properties of the text path for any input (Hypothesis), with espeak-ng and no model: any text is read and
+planned, and in time that grows linearly with the input (the HTTP routes' properties are
+``tests/app/test_text_properties.py``)."""
 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import pytest
 from hypothesis import example, given
@@ -22,10 +17,8 @@ from kokoro_speech.engine.phonemes import Phonemizer
 from kokoro_speech.engine.reading import read
 from kokoro_speech.engine.timing import chunk_spans
 from kokoro_speech.normalize import NormalizationOptions
-from tests.support.errors import assert_openai_error
 from tests.support.properties import cases
 
-EN = find("en-us")
 LIMIT = SpeechConfig().text.max_input_chars
 # Characters the rules look for (digits and their separators, currency, dates, times, markup, emoji), beside
 # Hypothesis' own choice from all of Unicode: random text alone rarely wakes a rule.
@@ -81,8 +74,3 @@ def test_reading_time_grows_linearly_with_the_input(unit: str, phonemizer: Phone
     repeated = unit * (long // len(unit) + 1)
     ratio = _seconds(repeated[:long], phonemizer) / _seconds(repeated[:short], phonemizer)
     assert ratio < MAX_TIME_RATIO, f"{unit!r}: {GROWTH}x the input took {ratio:.1f}x the time"
-
-
-def _answered(response: Any) -> None:
-    if response.status_code != 200:
-        assert_openai_error(response, 400, param="input")  # the only field that varies
