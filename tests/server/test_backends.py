@@ -15,6 +15,7 @@ import pytest
 from kokoro_speech import SpeechConfig
 from kokoro_speech.engine import assets, tuning
 from kokoro_speech.engine.engine import SpeechEngine
+from kokoro_speech.engine.job import SpeechJob
 from tests.support import REPO, Server, base_env, start_server
 from tests.support.audio import decode, level_dbfs
 
@@ -49,7 +50,10 @@ def test_auto_measures_once_and_the_tune_command_prints_its_choice(home: Path, t
         assert engine.tuning is not None and engine.choice is not None and engine.choice.startswith(chosen[8:])
         assert (engine.backend.info.provider, engine.backend.info.variant) == (best["provider"], best["variant"])
         assert engine.schedule == tuning.schedule_for(tuning.Trial(**best), config.engine)
-        assert engine.config.synthesis.first_chunk_tokens == engine.schedule.first_chunk_tokens > 0
+        # The engine plans as the schedule says: its first chunk no larger than the chosen budget.
+        job = SpeechJob(" ".join(["A sentence of about a dozen words, said again and again."] * 12), "af_heart")
+        plan = engine.plan(job, engine.speaker(job))
+        assert len(plan.chunks) > 1 and len(plan.chunks[0].phonemes) <= engine.schedule.first_chunk_tokens
     finally:
         engine.close()
     # Another list of providers measures only what is new to it: here nothing.
