@@ -30,7 +30,7 @@ from kokoro_speech.engine import assets
 from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.speech.background import BackgroundWork
 from kokoro_speech.speech.service import SpeechService
-from tests.support import EVENT_TIMEOUT_S, base_env, wait_for, wait_ready
+from tests.support import EVENT_TIMEOUT_S, UNTUNED_SCHEDULE, base_env, wait_for, wait_ready
 from tests.support.audio import decode
 
 PARAGRAPH = (
@@ -44,7 +44,7 @@ SPEECH = {"model": "tts-1", "voice": "af_heart", "response_format": "wav"}
 @pytest.fixture(scope="module")
 def cached_config(home: Path, tmp_path_factory: pytest.TempPathFactory) -> SpeechConfig:
     """The result cache on, in a folder of this module's own."""
-    return SpeechConfig.from_env(base_env(home, tmp_path_factory.mktemp("cached")))
+    return SpeechConfig.from_env(base_env(home, tmp_path_factory.mktemp("cached"), **UNTUNED_SCHEDULE))
 
 
 def on_the_event_loop() -> bool:

@@ -17,7 +17,7 @@ from litestar.stores.memory import MemoryStore
 from litestar.testing import TestClient
 
 from kokoro_speech import KokoroSpeechPlugin, SpeechConfig, create_app
-from tests.support import base_env, wait_for, wait_ready
+from tests.support import UNTUNED_SCHEDULE, base_env, wait_for, wait_ready
 from tests.support.audio import decode, duration
 
 BODY = {"model": "tts-1", "voice": "af_heart", "input": "It costs $5 at the shop, Tom.", "response_format": "mp3"}
@@ -31,7 +31,7 @@ def open_client(app: Litestar) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="module")
 def cached(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    config = SpeechConfig.from_env(base_env(home, tmp_path_factory.mktemp("results")))
+    config = SpeechConfig.from_env(base_env(home, tmp_path_factory.mktemp("results"), **UNTUNED_SCHEDULE))
     yield from open_client(create_app(config))
 
 
@@ -105,7 +105,7 @@ def test_a_hit_of_the_timestamps_route_gives_the_same_answer(cached: TestClient)
 
 def test_an_entry_over_its_share_of_the_cache_is_not_stored(home: Path, tmp_path: Path) -> None:
     # 400 kB of cache: an entry may take a quarter of it, 100 kB.
-    config = SpeechConfig.from_env(base_env(home, tmp_path, result_cache_max_bytes="400000"))
+    config = SpeechConfig.from_env(base_env(home, tmp_path, result_cache_max_bytes="400000", **UNTUNED_SCHEDULE))
     for client in open_client(create_app(config)):
         text = "This sentence takes a few seconds to say, so its wave file is far too large for this cache."
         small = {**BODY, "input": text, "response_format": "mp3"}

@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 from kokoro_speech.engine import tuning
-from tests.support import EVENT_TIMEOUT_S, REPO, base_env
+from tests.support import EVENT_TIMEOUT_S, REPO, UNTUNED_SCHEDULE, base_env
 from tests.support.audio import decode, level_dbfs
 
 
 def run_cli(home: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kokoro_speech.server.cli", *args],
-        env=base_env(home, tmp_path),
+        env=base_env(home, tmp_path, **UNTUNED_SCHEDULE),
         capture_output=True,
         text=True,
         timeout=EVENT_TIMEOUT_S,
