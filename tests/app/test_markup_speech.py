@@ -13,34 +13,12 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from tests.support.audio import decode, duration, level_dbfs, silences
+from tests.support.audio import duration, silences
 from tests.support.errors import assert_openai_error
+from tests.support.speech import VOICE, phonemes, speak, timed_words
 
 PAUSE_TOLERANCE = 0.01
 """The API's promise: an asked pause is that long to 10 ms."""
-VOICE = "af_heart"
-
-
-def speak(client: TestClient, text: str, **fields: object) -> tuple[Any, int]:
-    body = {"model": "tts-1", "voice": VOICE, "input": text, "response_format": "wav", **fields}
-    response = client.post("/v1/audio/speech", json=body)
-    assert response.status_code == 200, response.text
-    samples, rate = decode(response.content, "wav")
-    assert level_dbfs(samples) > -35
-    return samples, rate
-
-
-def phonemes(client: TestClient, text: str, **fields: object) -> str:
-    response = client.post("/v1/audio/phonemize", json={"input": text, "voice": VOICE, **fields})
-    assert response.status_code == 200, response.text
-    return str(response.json()["phonemes"])
-
-
-def timed_words(client: TestClient, text: str) -> list[dict[str, Any]]:
-    body = {"model": "tts-1", "voice": VOICE, "input": text, "response_format": "wav"}
-    response = client.post("/v1/audio/speech/timestamps", json=body)
-    assert response.status_code == 200, response.text
-    return list(response.json()["words"])
 
 
 def gap_after(words: list[dict[str, Any]], word: str) -> float:

@@ -15,7 +15,7 @@ from kokoro_speech import create_app
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.duration_output import DURATION_OUTPUT, patched_path, with_duration_output
-from tests.support import wait_ready
+from tests.support import speech, wait_ready
 from tests.support.audio import decode
 from tests.support.errors import assert_openai_error
 
@@ -23,10 +23,8 @@ TEXT = "It costs $7.25 at Elm St. today, and the shop opens at 9:30 a.m. sharp."
 
 
 def timed(client: TestClient, **fields: object) -> Any:
-    body = {"model": "tts-1", "voice": "af_heart", "input": TEXT, "response_format": "wav", **fields}
-    response = client.post("/v1/audio/speech/timestamps", json=body)
-    assert response.status_code == 200, response.text
-    return response.json()
+    """The timestamps route's answer for ``TEXT``, or the ``input`` given."""
+    return speech.timed(client, str(fields.pop("input", TEXT)), **fields)
 
 
 def test_the_patched_model_outputs_durations_and_identical_audio(app_config: SpeechConfig, tmp_path: Path) -> None:

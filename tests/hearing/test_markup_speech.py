@@ -3,36 +3,10 @@ model is ``tests/app/test_markup_speech.py``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar.testing import TestClient
 
 from kokoro_speech.bench.recognizer import Recognizer, word_errors
-from tests.support.audio import decode, level_dbfs
-
-VOICE = "af_heart"
-
-
-def speak(client: TestClient, text: str, **fields: object) -> tuple[Any, int]:
-    body = {"model": "tts-1", "voice": VOICE, "input": text, "response_format": "wav", **fields}
-    response = client.post("/v1/audio/speech", json=body)
-    assert response.status_code == 200, response.text
-    samples, rate = decode(response.content, "wav")
-    assert level_dbfs(samples) > -35
-    return samples, rate
-
-
-def phonemes(client: TestClient, text: str, **fields: object) -> str:
-    response = client.post("/v1/audio/phonemize", json={"input": text, "voice": VOICE, **fields})
-    assert response.status_code == 200, response.text
-    return str(response.json()["phonemes"])
-
-
-def timed_words(client: TestClient, text: str) -> list[dict[str, Any]]:
-    body = {"model": "tts-1", "voice": VOICE, "input": text, "response_format": "wav"}
-    response = client.post("/v1/audio/speech/timestamps", json=body)
-    assert response.status_code == 200, response.text
-    return list(response.json()["words"])
+from tests.support.speech import VOICE, phonemes, timed_words
 
 
 def test_say_as_and_sub_are_read_as_asked_and_heard(client: TestClient, recognizer: Recognizer) -> None:

@@ -8,15 +8,14 @@ from typing import Any
 from litestar.testing import TestClient
 
 from kokoro_speech.bench.recognizer import Recognizer, normalized
+from tests.support import speech
 
 TEXT = "It costs $7.25 at Elm St. today, and the shop opens at 9:30 a.m. sharp."
 
 
 def timed(client: TestClient, **fields: object) -> Any:
-    body = {"model": "tts-1", "voice": "af_heart", "input": TEXT, "response_format": "wav", **fields}
-    response = client.post("/v1/audio/speech/timestamps", json=body)
-    assert response.status_code == 200, response.text
-    return response.json()
+    """The timestamps route's answer for ``TEXT``, or the ``input`` given."""
+    return speech.timed(client, str(fields.pop("input", TEXT)), **fields)
 
 
 ASR_TEXTS = (
