@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from kokoro_speech.normalize.currencies import currencies_for
+from kokoro_speech.normalize.currencies import currencies_for, signs_pattern
 from kokoro_speech.normalize.english.common import sub_hits
 from kokoro_speech.normalize.options import NormalizationOptions
 from kokoro_speech.normalize.rules import Rule, replacements
@@ -36,11 +36,7 @@ def _digits(written: str) -> str:
 
 def _currency_first(language: str) -> re.Pattern[str]:
     """A currency sign or code before its amount; Chinese and Japanese say the currency after it."""
-    signs = "|".join(
-        ("(?<!\\w)" if sign[0].isalpha() else "") + re.escape(sign)
-        for sign in sorted(currencies_for(language), key=len, reverse=True)
-    )
-    return re.compile(rf"(?P<sign>{signs}) ?(?P<amount>{_AMOUNT})")
+    return re.compile(rf"(?P<sign>{signs_pattern(currencies_for(language))}) ?(?P<amount>{_AMOUNT})")
 
 
 # --- Chinese ---------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ Chinese) says so in :data:`LOCAL_SIGNS`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -155,6 +156,19 @@ CURRENCIES: tuple[Currency, ...] = (
 
 LOCAL_SIGNS: Mapping[str, Mapping[str, str]] = {"zh": {"¥": "CNY", "￥": "CNY"}}
 """Signs a language reads as another currency than the table's: in Chinese text ``¥`` is the yuan."""
+
+
+def signs_pattern(written: Iterable[str], *, word_start: bool = True) -> str:
+    """A regular expression for any of ``written``, longest first (so "US$" is not read as "$"). With
+    ``word_start``, a code or sign that starts with a letter ("USD", "R$") must not end a word; "$" may."""
+    return (
+        "(?:"
+        + "|".join(
+            ("(?<!\\w)" if word_start and sign[0].isalpha() else "") + re.escape(sign)
+            for sign in sorted(written, key=len, reverse=True)
+        )
+        + ")"
+    )
 
 
 @cache

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from kokoro_speech.normalize import numbers as nw
-from kokoro_speech.normalize.currencies import Said, currencies_for
+from kokoro_speech.normalize.currencies import Said, currencies_for, signs_pattern
 from kokoro_speech.normalize.english.common import AFTER, BEFORE, DASH, INT, NUM, SIGN, say_count, sub_hits
 from kokoro_speech.normalize.options import NormalizationOptions
 from kokoro_speech.normalize.spans import Replacement
@@ -27,15 +27,7 @@ SCALES = {
 }
 _SCALE_WORDS = ("thousand", "million", "billion", "trillion")
 _CENT_DIGITS = 2
-# A code or a sign that starts with a letter ("USD", "R$") must not end a word; "$" may follow one.
-_SYMBOL = (
-    "(?:"
-    + "|".join(
-        ("(?<!\\w)" if written[0].isalpha() else "") + re.escape(written)
-        for written in sorted(CURRENCIES, key=len, reverse=True)
-    )
-    + ")"
-)
+_SYMBOL = signs_pattern(CURRENCIES)
 
 
 def _amount(name: str) -> str:

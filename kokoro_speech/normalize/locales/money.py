@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from kokoro_speech.normalize.currencies import Said
+from kokoro_speech.normalize.currencies import Said, signs_pattern
 from kokoro_speech.normalize.english.common import sub_hits
 from kokoro_speech.normalize.locales.numbers import (
     AFTER,
@@ -44,7 +44,8 @@ def say_money(table: LocaleTable, currency: Said, number: WrittenNumber) -> str:
 
 @cache
 def _patterns(table: LocaleTable) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    symbols = "|".join(re.escape(s) for s in sorted(table.currencies, key=len, reverse=True))
+    # The sign before an amount gets a lookbehind of its own below, which the sign after one must not have.
+    symbols = signs_pattern(table.currencies, word_start=False)
     number = shapes(table).number
     before = re.compile(rf"(?P<sign>{_MONEY_SIGN})?(?<![\w$])(?P<symbol>{symbols})\s?(?P<amount>{number}){AFTER}")
     after = re.compile(rf"(?P<sign>{SIGN})?{BEFORE}(?P<amount>{number}){AFTER}\s?(?P<symbol>{symbols})(?![\w$€£¥₹])")
