@@ -46,8 +46,6 @@ class Setting:
     env: str
     type: Any
     default: Any
-    doc: str = ""
-    """The docstring written under its field."""
 
 
 @functools.cache
@@ -66,11 +64,10 @@ def _is_group(type_: Any) -> bool:
 def settings_of(cls: type, path: tuple[str, ...] = ()) -> Iterator[Setting]:
     """Every setting of ``cls`` and of its groups, in declaration order."""
     hints = _hints(cls)
-    docs = field_docs(cls)
     for f in dataclasses.fields(cls):
         type_ = hints[f.name]
         if _ENV in f.metadata:
-            yield Setting((*path, f.name), f.metadata[_ENV], type_, _default(f), docs.get(f.name, ""))
+            yield Setting((*path, f.name), f.metadata[_ENV], type_, _default(f))
         elif _is_group(type_):
             yield from settings_of(type_, (*path, f.name))
 

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 from kokoro_speech.config import SpeechConfig
-from kokoro_speech.infra.settings import Setting, as_text, groups_of, settings_of
+from kokoro_speech.infra.settings import Setting, as_text, field_docs, groups_of, settings_of
 from kokoro_speech.server.config import ServeConfig
 from kokoro_speech.server.workers import REPORTS_ENV
 
@@ -45,10 +45,12 @@ def reference() -> str:
                 continue
             title = ".".join(path) or ("serve" if root is ServeConfig else "plugin")
             heading = summary(inspect.getdoc(group) or "")
+            docs = field_docs(group)
             lines = [f"{title}: {heading}" if heading else title]
             for item in own:
                 lines.append(f"  {item.env}={default_text(item)}")
-                lines += textwrap.wrap(summary(item.doc), WIDTH, initial_indent="      ", subsequent_indent="      ")
+                said = summary(docs.get(item.path[-1], ""))
+                lines += textwrap.wrap(said, WIDTH, initial_indent="      ", subsequent_indent="      ")
             blocks.append("\n".join(lines))
     internal = ["not settings:"]
     for name, doc in INTERNAL.items():
