@@ -19,7 +19,7 @@ from litestar.middleware import DefineMiddleware
 
 from kokoro_speech.api import catalog, health, speech
 from kokoro_speech.api.access import ApiKeys
-from kokoro_speech.api.access.auth import ApiKeyAuthentication
+from kokoro_speech.api.access.auth import ApiKeyAuthentication, open_paths
 from kokoro_speech.api.body import checked_json_request
 from kokoro_speech.api.errors import ExceptionHandlers
 from kokoro_speech.api.page.routes import PageSettings, page_routers
@@ -70,14 +70,9 @@ def routers(
 def _authentication(config: SpeechConfig, keys: ApiKeys | None) -> DefineMiddleware | None:
     if keys is None:
         return None
-    prefix = config.api.prefix.rstrip("/")
     # OPTIONS (CORS preflights) pass by Litestar's default; the lists stay open unless closed too.
-    open_paths = (
-        None
-        if config.access.protect_catalog
-        else [f"^{prefix}/models", f"^{prefix}/audio/models$", f"^{prefix}/audio/voices$"]
-    )
-    return DefineMiddleware(ApiKeyAuthentication, keys=keys, exclude=open_paths)
+    exclude = None if config.access.protect_catalog else open_paths(config.api.prefix)
+    return DefineMiddleware(ApiKeyAuthentication, keys=keys, exclude=exclude)
 
 
 def _metrics(config: SpeechConfig, errors: ExceptionHandlers, middleware: Sequence[DefineMiddleware]) -> Router:

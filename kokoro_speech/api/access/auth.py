@@ -6,6 +6,7 @@ request log names it by its id.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Request
@@ -21,6 +22,14 @@ MISSING_KEY = (
     "auth (i.e. Authorization: Bearer YOUR_KEY)."
 )
 WRONG_KEY = "Incorrect API key provided."
+
+
+def open_paths(prefix: str) -> list[str]:
+    """The catalog routes that stay open without a key, as patterns of whole paths: the prefix is taken as
+    written (it may hold ``.`` or other pattern characters), and nothing may follow a route's path, or a
+    longer path (another route, or one yet to come) would slip past the keys."""
+    base = re.escape(prefix.rstrip("/"))
+    return [rf"^{base}/models(?:/[^/]+)?\Z", rf"^{base}/audio/models\Z", rf"^{base}/audio/voices\Z"]
 
 
 def unauthorized(message: str) -> OpenAIError:
