@@ -273,7 +273,11 @@ async def phonemize(
         language = engine.speaker(job).language
     else:
         language = languages.LANGUAGES[0]
-    reading = await engine.read_async(job, language)
+    # Read after every waiting speech request's plan, and refused (503) while too many wait; nothing is sent
+    # before the reading is whole, so the connection is watched meanwhile.
+    reading = await until_disconnected(request, engine.read_async(job, language))
+    if reading is None:
+        raise _client_closed()
     phonemes = " ".join(reading.phoneme_sentences())
     return Response(
         Phonemes(phonemes=phonemes, tokens=engine.phonemizer.tokenize(phonemes), lang=language.code), headers=limits

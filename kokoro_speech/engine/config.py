@@ -154,6 +154,9 @@ class SchedulingConfig:
     clearly more work than one at a time on this machine (measured at first start), else one."""
     text_threads: int = setting(1, env="KOKORO_SPEECH_TEXT_THREADS")
     """Threads of a worker that normalize and phonemize text (phonemizers serialize anyway)."""
+    text_queue_size: int = setting(8, env="KOKORO_SPEECH_TEXT_QUEUE_SIZE")
+    """Requests that may wait for a text thread (speech requests' plans go before phonemize requests); beyond
+    that new ones get 503, so a flood of text cannot stall every listener behind it."""
     queue_size: int = setting(8, env="KOKORO_SPEECH_QUEUE_SIZE")
     """Requests that may wait for a lane beyond those the lanes run, counting a stream in progress (it waits
     again for each later chunk); beyond that new requests get 503 while every lane is busy."""
@@ -164,7 +167,11 @@ class SchedulingConfig:
     """Value of Retry-After on 503 answers."""
 
     def __post_init__(self) -> None:
-        check_range(self, positive=("text_threads", "queue_size"), not_negative=("lanes", "retry_after_seconds"))
+        check_range(
+            self,
+            positive=("text_threads", "text_queue_size", "queue_size"),
+            not_negative=("lanes", "retry_after_seconds"),
+        )
 
 
 @dataclass(frozen=True)

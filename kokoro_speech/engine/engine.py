@@ -23,6 +23,7 @@ from kokoro_speech.engine.languages import Language
 from kokoro_speech.engine.phonemes import Phonemizer
 from kokoro_speech.engine.schedule import Schedule, needs_measuring
 from kokoro_speech.engine.scheduler import Interrupt, JobInterrupted, LaneScheduler, Priority
+from kokoro_speech.engine.text_work import TextPriority, TextWork
 from kokoro_speech.engine.timing import WordSpan, WordTime, chunk_spans, word_times
 from kokoro_speech.engine.voices import ResolvedVoice, VoiceCatalog
 
@@ -129,7 +130,7 @@ class SpeechEngine:
         # runs nor blocks the event loop. Reading text has its own, so a slow one (the first
         # Japanese request loads a dictionary) never holds up the encoding of running streams.
         self.pipeline_executor = ThreadPoolExecutor(max_workers=self.lanes.lanes, thread_name_prefix="kokoro-pipeline")
-        self.text_executor = ThreadPoolExecutor(max_workers=scheduling.text_threads, thread_name_prefix="kokoro-text")
+        self.text_work = TextWork(scheduling.text_threads, scheduling.text_queue_size)
 
     @property
     def sample_rate(self) -> int:
@@ -139,7 +140,7 @@ class SpeechEngine:
         self.lanes.shutdown()
         self.backend.close()
         self.pipeline_executor.shutdown(wait=False, cancel_futures=True)
-        self.text_executor.shutdown(wait=False, cancel_futures=True)
+        self.text_work.close()
 
     def warm_up(self) -> float:
         """One synthesis so the first real request does not pay for lazy initialization."""
@@ -211,12 +212,13 @@ class SpeechEngine:
         return planned
 
     async def read_async(self, job: SpeechJob, language: Language) -> reading.Reading:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.text_executor, self.read, job, language)
+        """The reading of a phonemize request: after every speech request's plan (see :mod:`.text_work`)."""
+        return await self.text_work.run(TextPriority.PHONEMES, self.read, job, language)
 
     async def plan_async(self, job: SpeechJob, speaker: Speaker) -> SpeechPlan:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.text_executor, self.plan, job, speaker)
+        """The plan of a speech request, on a text thread ahead of phonemize requests; raises Overloaded when
+        too many requests already wait for one."""
+        return await self.text_work.run(TextPriority.SPEECH, self.plan, job, speaker)
 
     # --- audio -----------------------------------------------------------------------
     def synthesize_chunk(self, plan: SpeechPlan, index: int, control: RunControl | None = None) -> ChunkAudio:
