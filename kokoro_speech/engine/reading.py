@@ -118,7 +118,7 @@ _USUAL = SentenceStyle()
 
 
 def markup_limits(text: TextConfig) -> SsmlLimits:
-    return SsmlLimits(text.ssml_max_depth, text.ssml_max_elements, text.max_pause_seconds)
+    return SsmlLimits(text.ssml_max_depth, text.ssml_max_elements, text.max_pause_seconds, text.max_total_pause_seconds)
 
 
 DEFAULT_LIMITS = markup_limits(TextConfig())
@@ -151,6 +151,12 @@ def read(
             raise PauseTooLongError(
                 f"A pause of {mark.seconds:g} s is longer than this server allows ({limits.max_pause_seconds:g} s)."
             )
+    asked = sum(mark.seconds for mark in marks)
+    if asked > limits.max_total_pause_seconds:
+        raise PauseTooLongError(
+            f"The pauses of this input ask for {asked:g} s of silence together; this server allows at most "
+            f"{limits.max_total_pause_seconds:g} s in one request."
+        )
     # Markers are silence, not words: blanked (same length, so every position still holds).
     plain = _blank(marked.text, [(m.start, m.end) for m in marks])
     passages = _passages(plain, marks, marked.voicings, language)

@@ -26,10 +26,13 @@ class TextConfig:
     """Most SSML elements in one input; more are refused with a 400."""
     max_pause_seconds: float = setting(10.0, env="KOKORO_SPEECH_MAX_PAUSE_SECONDS")
     """Longest pause one marker or ``<break>`` may ask for; a longer one is refused with a 400."""
+    max_total_pause_seconds: float = setting(60.0, env="KOKORO_SPEECH_MAX_TOTAL_PAUSE_SECONDS")
+    """Most silence the pauses of one input may ask for together; more is refused with a 400 (else a few
+    thousand characters of ``a [pause:10s]`` would ask for an hour of audio)."""
 
     def __post_init__(self) -> None:
         check_range(self, positive=("max_input_chars", "ssml_max_depth", "ssml_max_elements"))
-        check_above_zero(self, "max_pause_seconds")
+        check_above_zero(self, "max_pause_seconds", "max_total_pause_seconds")
 
     def normalization_for(self, normalize: bool | None = None, **switches: object) -> NormalizationOptions:
         """The server's normalization with a request's switches (None: keep the server's setting).

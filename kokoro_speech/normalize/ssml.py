@@ -43,6 +43,8 @@ class SsmlLimits:
     """Most elements in one document, ``<speak>`` included."""
     max_pause_seconds: float
     """Longest ``<break>`` a document may ask for."""
+    max_total_pause_seconds: float = float("inf")
+    """Most silence all the pauses of one input may ask for together (checked where the pauses are read)."""
 
 
 # An SSML document starts with <speak>, perhaps after a byte order mark, an XML declaration and

@@ -10,8 +10,9 @@ import pytest
 
 from kokoro_speech.engine.languages import Language, find
 from kokoro_speech.engine.phonemes import Phonemizer
-from kokoro_speech.engine.reading import Reading, read
+from kokoro_speech.engine.reading import PauseTooLongError, Reading, read
 from kokoro_speech.normalize import NormalizationOptions
+from kokoro_speech.normalize.ssml import SsmlLimits
 
 EN = find("en-us")
 
@@ -112,3 +113,14 @@ def test_japanese_and_chinese_clauses_are_words_of_their_own(phonemizer: Phonemi
     assert reading.words == ["今天天气很好，", "我们去公园散步吧。", "明天见！"]
     assert reading.words[reading.phoneme_words()[0].owner] == "今天天气很好，"
     assert set(owners(reading)) == set(reading.words)
+
+
+def test_pauses_adding_up_past_the_total_limit_are_refused(phonemizer: Phonemizer) -> None:
+    # 4,096 characters of "a [pause:10s] " asked for about 2,900 s of audio before the total was bounded.
+    flood = ("a [pause:10s] " * 300)[:4096]
+    with pytest.raises(PauseTooLongError, match="together"):
+        read(flood, EN, phonemizer, NormalizationOptions())
+    limits = SsmlLimits(32, 2048, max_pause_seconds=10.0, max_total_pause_seconds=30.0)
+    read("a [pause:10s] b [pause:10s] c [pause:10s] d", EN, phonemizer, NormalizationOptions(), limits=limits)
+    with pytest.raises(PauseTooLongError):
+        read("a [pause:10s] b [pause:10s] c [pause:10.5s] d", EN, phonemizer, NormalizationOptions(), limits=limits)
