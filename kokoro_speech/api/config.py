@@ -54,6 +54,15 @@ class AccessConfig:
     protect_catalog: bool = setting(False, env="KOKORO_SPEECH_PROTECT_CATALOG")
     """Require a key for the model and voice lists too; open by default, since clients such as Open WebUI
     fetch them without one."""
+    allowed_hosts: str = setting("", env="KOKORO_SPEECH_ALLOWED_HOSTS")
+    """Names the server answers to (the Host header) besides IP addresses and local names (localhost,
+    *.localhost, *.local, *.internal, this machine's hostname), comma-separated; ``*.example.com`` names a domain's
+    hosts, ``*`` every name. Unset, a server bound to a loopback address refuses other names with 400 (a page on
+    another site that points its name at this machine cannot call it) and one bound elsewhere answers every
+    name."""
+
+    def host_names(self) -> list[str]:
+        return [name.strip() for name in self.allowed_hosts.split(",") if name.strip()]
 
     def key_lines(self) -> list[str]:
         return [key.strip() for key in self.api_keys.split(",") if key.strip()]

@@ -6,9 +6,10 @@ import dataclasses
 import os
 
 from litestar import Litestar
-from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 
+from kokoro_speech.api.access.hosts import HostCheck, host_rule
+from kokoro_speech.api.access.origins import cors_config
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.plugin import KokoroSpeechPlugin
 from kokoro_speech.server.config import ServeConfig
@@ -28,20 +29,25 @@ EXPOSED_HEADERS = [
 
 
 def create_app(config: SpeechConfig | None = None, serve: ServeConfig | None = None) -> Litestar:
-    """The plugin as a whole server: CORS, logging, OpenAPI at /docs, and OpenAI's error shape for every
-    route, unknown ones included."""
+    """The plugin as a whole server: CORS, the names it answers to, logging, OpenAPI at /docs, and OpenAI's
+    error shape for every route, unknown ones included."""
     serve = serve or ServeConfig.from_env()
     config = dataclasses.replace(config or SpeechConfig.from_env(), app_wide_errors=True)
     configure_logging(serve)
     reports = WorkerReports.from_env(os.environ, serve.workers)
     plugin = KokoroSpeechPlugin(config, keys_reload_marker=reports.keys_marker if reports else None)
-    origins = serve.origins()
+    hosts = host_rule(serve.host, config.access.host_names())
     app = Litestar(
         plugins=[plugin],
-        middleware=[RequestBudget(serve.worker_max_requests, reports, config.api.prefix)]
-        if reports and serve.worker_max_requests
-        else [],
-        cors_config=CORSConfig(allow_origins=origins, expose_headers=EXPOSED_HEADERS) if origins else None,
+        middleware=[
+            *([HostCheck(hosts)] if hosts is not None else []),
+            *(
+                [RequestBudget(serve.worker_max_requests, reports, config.api.prefix)]
+                if reports and serve.worker_max_requests
+                else []
+            ),
+        ],
+        cors_config=cors_config(serve.origins(), EXPOSED_HEADERS),
         openapi_config=OpenAPIConfig(title="kokoro-speech", version=__version__, path="/docs"),
     )
     if reports is not None:

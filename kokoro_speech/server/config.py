@@ -30,8 +30,9 @@ class ServeConfig:
     """Port `kokoro-speech serve` binds."""
     workers: int = setting(1, env="KOKORO_SPEECH_WORKERS")
     """Granian worker processes; each loads its own model session and gets cores / workers threads."""
-    cors_origins: str = setting("*", env="KOKORO_SPEECH_CORS_ORIGINS")
-    """Origins browsers may call the server from, comma-separated; empty turns CORS off."""
+    cors_origins: str = setting("", env="KOKORO_SPEECH_CORS_ORIGINS")
+    """Origins whose pages browsers let call the server, comma-separated, besides pages served from this
+    machine (http or https on localhost, 127.0.0.1 or [::1], any port), which always may; ``*``: every origin."""
     log_level: LogLevel = setting("info", env="KOKORO_SPEECH_LOG_LEVEL")
     """Level of the server's log lines."""
     log_json: bool = setting(False, env="KOKORO_SPEECH_LOG_JSON")

@@ -9,8 +9,10 @@ import pytest
 
 from kokoro_speech.api.access import KeysFileError, key_id
 from kokoro_speech.api.access.auth import open_paths
+from kokoro_speech.api.access.hosts import host_rule
 from kokoro_speech.api.access.keys import parse_line
 from kokoro_speech.api.access.limits import duration as reset_duration
+from kokoro_speech.api.access.origins import cors_config
 
 
 def test_a_keys_file_line_is_read_without_ever_echoing_a_key() -> None:
@@ -52,3 +54,33 @@ def test_only_the_catalog_routes_themselves_are_open_without_a_key() -> None:
     # The prefix is a path, not a pattern: its dot matches only a dot.
     assert bypasses_keys("/api.v1/", "/api.v1/audio/voices")
     assert not bypasses_keys("/api.v1", "/apiXv1/audio/voices")
+
+
+def test_a_loopback_server_answers_to_local_names_and_addresses_only() -> None:
+    rule = host_rule("127.0.0.1", [])
+    assert rule is not None
+    for host in ("127.0.0.1:8880", "localhost:8880", "[::1]:8880", "192.168.1.20", "app.localhost", "box.local", ""):
+        assert rule.allows(host), host
+    for host in ("evil.example", "evil.example:8880", "localhost.evil.example", "local"):
+        assert not rule.allows(host), host
+    named = host_rule("::1", ["tts.example.com", "*.corp.example"])
+    assert named is not None and named.allows("tts.example.com:443") and named.allows("a.corp.example")
+    assert not named.allows("corp.example") and not named.allows("evil.example")
+
+
+def test_a_server_bound_elsewhere_answers_every_name_unless_told_which() -> None:
+    assert host_rule("0.0.0.0", []) is None
+    assert host_rule("127.0.0.1", ["*"]) is None
+    told = host_rule("0.0.0.0", ["tts.example.com"])
+    assert told is not None and told.allows("tts.example.com") and not told.allows("evil.example")
+
+
+def test_only_pages_of_this_machine_and_named_origins_may_call_by_default() -> None:
+    loopback = cors_config([], [])
+    for origin in ("http://localhost:3000", "https://127.0.0.1", "http://[::1]:8880", "http://localhost"):
+        assert loopback.is_origin_allowed(origin), origin
+    for origin in ("https://evil.example", "http://localhost.evil.example", "http://127.0.0.1.evil.example:80"):
+        assert not loopback.is_origin_allowed(origin), origin
+    named = cors_config(["https://app.example/"], [])
+    assert named.is_origin_allowed("https://app.example") and not named.is_origin_allowed("https://evil.example")
+    assert cors_config(["*"], []).is_origin_allowed("https://evil.example")

@@ -1,0 +1,36 @@
+"""The HTTP edge of the whole application: which pages a browser lets call it (CORS) and which names it
+answers to (the Host header). The rules themselves are in ``tests/unit/test_access.py``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tests.support.errors import assert_openai_error
+
+if TYPE_CHECKING:
+    from litestar.testing import TestClient
+
+FOREIGN = "https://evil.example"
+LOCAL_PAGE = "http://localhost:3000"
+
+
+def test_a_foreign_page_cannot_read_the_server_but_a_local_one_can(client: TestClient) -> None:
+    refused = client.options(
+        "/v1/audio/speech",
+        headers={
+            "Origin": FOREIGN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert refused.status_code >= 400 and "access-control-allow-origin" not in refused.headers
+    answered = client.get("/v1/models", headers={"Origin": FOREIGN})
+    assert answered.status_code == 200 and "access-control-allow-origin" not in answered.headers
+    local = client.get("/v1/models", headers={"Origin": LOCAL_PAGE})
+    assert local.headers["access-control-allow-origin"] == LOCAL_PAGE
+
+
+def test_a_loopback_server_refuses_a_name_it_does_not_go_by(client: TestClient) -> None:
+    for path in ("/health", "/v1/models"):
+        assert_openai_error(client.get(path, headers={"Host": "evil.example"}), 400, None, "invalid_host")
+        assert client.get(path, headers={"Host": "127.0.0.1:8880"}).status_code == 200
