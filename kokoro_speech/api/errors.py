@@ -23,7 +23,7 @@ from litestar.exceptions import (
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from kokoro_speech.api.request_log import request_id
+from kokoro_speech.api.request_log import loggable, request_id
 from kokoro_speech.engine.engine import NothingToSayError
 from kokoro_speech.engine.languages import UnknownLanguageError
 from kokoro_speech.engine.scheduler import Overloaded
@@ -168,7 +168,7 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         return _response(400, message, param=param, code="invalid_value" if param else "invalid_json")
     if isinstance(exc, NotFoundException | MethodNotAllowedException):
         # Routing fails before any route middleware runs, so the request line is logged here.
-        access_log.info("request", method=request.method, path=request.url.path, status=exc.status_code)
+        access_log.info("request", method=request.method, path=loggable(request.url.path), status=exc.status_code)
     if isinstance(exc, NotFoundException):
         return _response(404, f"Invalid URL ({request.method} {request.url.path})", code="unknown_url")
     if isinstance(exc, MethodNotAllowedException):

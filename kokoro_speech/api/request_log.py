@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+import unicodedata
 import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -26,9 +27,27 @@ from kokoro_speech.speech.response import SpeechOutcome
 
 log = structlog.get_logger("kokoro_speech.api.access")
 
+LOGGED_TEXT_CHARS = 200
+"""Longest text a log line keeps of one field: what a client sends (a voice may be 64 KB, a path as long as the
+server takes) must not make the log a copy of it, and 200 characters hold every real voice blend and error."""
+_UNPRINTABLE = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs"))
+"""Control and format characters (newlines, ANSI escapes, bidi overrides): escaped, so that what a client sent
+can neither start a new log line nor colour, hide or reorder a terminal's text."""
+
 _DESCRIPTION = "kokoro_speech_access_description"
 """Where in the request's scope state the handler leaves its description."""
 _REQUEST_ID = "kokoro_speech_request_id"
+
+
+def loggable(text: str) -> str:
+    """``text`` as a log line may hold it: control characters escaped, at most :data:`LOGGED_TEXT_CHARS`."""
+    kept = "".join(
+        char.encode("unicode_escape").decode("ascii") if unicodedata.category(char) in _UNPRINTABLE else char
+        for char in text[:LOGGED_TEXT_CHARS]
+    )
+    if len(kept) <= LOGGED_TEXT_CHARS and len(text) <= LOGGED_TEXT_CHARS:
+        return kept
+    return f"{kept[:LOGGED_TEXT_CHARS]}...({len(text)} chars)"
 
 
 def request_id(scope: Scope) -> str | None:
@@ -84,20 +103,8 @@ class RequestLogMiddleware(ASGIMiddleware):
     def _finished(self, scope: Scope, started: float, status: int | None, first_byte: float | None) -> None:
         """The request's log line and metrics."""
         ended = time.perf_counter()
-        fields: dict[str, Any] = {
-            "method": scope.get("method"),
-            "path": scope["path"],
-            "status": status,
-            "ttfb_ms": round((first_byte - started) * 1000, 1) if first_byte else None,
-            "total_ms": round((ended - started) * 1000, 1),
-        }
-        key_id = getattr(scope.get("user"), "id", None)
-        if key_id is not None:
-            fields["key"] = key_id
         description: Describes | None = scope.get("state", {}).get(_DESCRIPTION)
-        if description is not None:
-            fields.update(description.log_fields())
-        log.info("request", **fields)
+        log.info("request", **line_fields(scope, status, started, first_byte, ended))
         self.on_edge()
         metrics.observe(
             scope.get("path_template", "unmatched"),
@@ -107,3 +114,23 @@ class RequestLogMiddleware(ASGIMiddleware):
             ended - started,
             description if isinstance(description, SpeechOutcome) else None,
         )
+
+
+def line_fields(
+    scope: Scope, status: int | None, started: float, first_byte: float | None, ended: float
+) -> dict[str, Any]:
+    """The fields of a request's log line, each text made :func:`loggable`."""
+    fields: dict[str, Any] = {
+        "method": scope.get("method"),
+        "path": scope["path"],
+        "status": status,
+        "ttfb_ms": round((first_byte - started) * 1000, 1) if first_byte else None,
+        "total_ms": round((ended - started) * 1000, 1),
+    }
+    key_id = getattr(scope.get("user"), "id", None)
+    if key_id is not None:
+        fields["key"] = key_id
+    description: Describes | None = scope.get("state", {}).get(_DESCRIPTION)
+    if description is not None:
+        fields.update(description.log_fields())
+    return {name: loggable(value) if isinstance(value, str) else value for name, value in fields.items()}
