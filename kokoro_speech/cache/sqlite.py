@@ -34,6 +34,7 @@ import structlog
 from litestar.stores.base import Store
 
 from kokoro_speech.infra import metrics
+from kokoro_speech.infra.private_files import private_sqlite
 
 log = structlog.get_logger("kokoro_speech")
 
@@ -94,7 +95,7 @@ class SQLiteStore(Store):
             metrics.cache_failure("reopen")
             self._disconnect()
         if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite(self.path)
             conn = sqlite3.connect(
                 self.path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
             )

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from kokoro_speech.infra.private_files import private_sqlite
+
 SQLITE_BUSY_TIMEOUT_S = 5.0
 
 _SCHEMA = """
@@ -54,7 +56,7 @@ class WindowCounter:
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite(self.path)
             conn = sqlite3.connect(self.path, timeout=SQLITE_BUSY_TIMEOUT_S, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
