@@ -75,11 +75,34 @@ def test_serve_help_lists_every_variable_the_package_reads_with_its_default(serv
     assert missing == [], missing
 
 
+def quick_start() -> str:
+    """The Quick start section's commands, their comments dropped."""
+    section = README[README.index("## Quick start") : README.index("## Use it")]
+    block = section[section.index("```sh\n") + len("```sh\n") : section.index("\n```", section.index("```sh"))]
+    return "\n".join(re.sub(r"\s+#.*$", "", line) for line in block.splitlines())
+
+
 def test_quick_start_runs_the_command_ci_runs() -> None:
     ci = (REPO / ".ci" / "run").read_text()
-    quick_start = README[README.index("## Quick start") : README.index("## Use it")]
-    test_command = re.search(r"^(python3 -m uv run pytest)\s", quick_start, flags=re.MULTILINE)
+    test_command = re.search(r"^(\S+ run pytest)$", quick_start(), flags=re.MULTILINE)
     assert test_command is not None
     assert re.search(rf"^{re.escape(test_command.group(1))}$", ci, flags=re.MULTILINE)
-    # The step that serves also gets uv, so that a machine with only Python can follow it.
-    assert re.search(r"^python3 -m pip install uv && python3 -m uv run kokoro-speech serve", quick_start, re.MULTILINE)
+
+
+def test_quick_start_gets_uv_with_only_python_and_its_venv_module_as_ci_does() -> None:
+    """No pip in the system's Python (PEP 668 refuses it, or there is none): uv goes into a venv of its own, not
+    into the project's `.venv`, which `uv sync` keeps exact; CI gets it the same way, the same version as the
+    container image."""
+    serve = re.search(
+        r"^(python3 -m venv (\S+) && \2/bin/pip install uv==(\S+)) && (\2/bin/uv) run kokoro-speech serve$",
+        quick_start(),
+        flags=re.MULTILINE,
+    )
+    assert serve is not None, "the step that serves also gets uv, so that a machine with only Python can follow it"
+    get_uv, tools, version, uv = serve.groups()
+    assert tools != ".venv"
+    ci = (REPO / ".ci" / "run").read_text()
+    assert re.search(rf"^{re.escape(get_uv)}$", ci, flags=re.MULTILINE)
+    assert re.search(rf"^{re.escape(uv)} run pytest$", quick_start(), flags=re.MULTILINE)
+    assert f"{tools.removeprefix('./')}/" in (REPO / ".gitignore").read_text().split()
+    assert f"ARG UV_VERSION={version}\n" in (REPO / "deploy" / "Dockerfile").read_text()
