@@ -19,6 +19,10 @@ class ApiConfig:
     request_timeout_seconds: float = setting(0.0, env="KOKORO_SPEECH_REQUEST_TIMEOUT_SECONDS")
     """Longest a speech request may run: past it, its synthesis stops and its lane is freed; before the first
     byte it is answered 504, after it the stream ends there. 0: no limit."""
+    max_audio_seconds: float = setting(1200.0, env="KOKORO_SPEECH_MAX_AUDIO_SECONDS")
+    """Longest audio one response may have: a stream that reaches it ends there (and its synthesis stops).
+    4,096 characters at the slowest speed stay within the default; it bounds what one request can make a
+    worker do, whatever the input holds."""
     load_wait_seconds: float = setting(30.0, env="KOKORO_SPEECH_LOAD_WAIT_SECONDS")
     """How long a request that reaches a worker whose model is still loading waits for it before it is answered
     503 with Retry-After: a worker that replaces another loads in seconds, and its first callers should not
@@ -39,7 +43,7 @@ class ApiConfig:
             positive=("max_body_bytes",),
             not_negative=("request_timeout_seconds", "load_wait_seconds", "send_timeout_seconds"),
         )
-        check_above_zero(self, "body_timeout_seconds")
+        check_above_zero(self, "body_timeout_seconds", "max_audio_seconds")
 
 
 @dataclass(frozen=True)

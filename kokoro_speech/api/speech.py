@@ -25,6 +25,7 @@ from kokoro_speech.api.schemas import MODELS, Normalization, Phonemes, Phonemize
 from kokoro_speech.api.sse import speech_events
 from kokoro_speech.engine import languages
 from kokoro_speech.engine.job import InputType, SpeechJob
+from kokoro_speech.engine.joins import SAMPLE_RATE
 from kokoro_speech.normalize import NormalizationOptions
 from kokoro_speech.normalize.config import TextConfig
 from kokoro_speech.normalize.ssml import is_ssml
@@ -132,6 +133,7 @@ async def _open(
     if speech is None:
         raise _client_closed()
     speech.deadline = deadline
+    speech.max_samples = round(api_config.max_audio_seconds * SAMPLE_RATE)
     return speech, limits
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class ProductionHooks:
     on_complete: Callable[[Production], None] = lambda _: None
     """The last piece is made: the production is whole."""
     on_stop: Callable[[], None] = lambda: None
-    """The production stopped before its end and will never be whole."""
+    """The production stopped before its end, or outgrew what may be kept of it: it will never be stored."""
 
 
 class Production:
@@ -53,11 +54,21 @@ class Production:
         encoder_settings: EncoderSettings,
         executor: Executor,
         hooks: ProductionHooks | None = None,
+        keep_bytes: int = 0,
     ) -> None:
+        """``keep_bytes``: how much of the audio may be kept for the result cache and for identical requests that
+        join later; past it (or with 0) each piece is let go once every reader has it."""
         self.job = job
         self.input_tokens = stream.plan.input_tokens
-        self.pieces: list[AudioPiece] = []
+        self.samples = 0
         self.complete = False
+        self.kept = keep_bytes > 0
+        """Whether every piece is still kept: only then can the whole be stored, or a late reader start."""
+        self._pieces: deque[AudioPiece] = deque()
+        self._first = 0
+        """Index of the oldest piece still kept."""
+        self._kept_bytes = 0
+        self._keep_bytes = keep_bytes
         self.timings: dict[str, float] = {"encode": 0.0}
         self._stream = stream
         self._settings = encoder_settings
@@ -71,27 +82,37 @@ class Production:
         self._finished_stream = False
         self._failure: BaseException | None = None
         self._closed = False
-        self._readers = 0
+        self._readers: set[ProductionReader] = set()
+        self._made = 0
+
+    @property
+    def pieces(self) -> list[AudioPiece]:
+        """Every piece, while all are kept (see :attr:`kept`)."""
+        assert self.kept, "pieces were let go"
+        return list(self._pieces)
+
+    @property
+    def held(self) -> int:
+        """Pieces in memory now."""
+        return len(self._pieces)
 
     @property
     def words(self) -> list[SpokenWord]:
         return [word for piece in self.pieces for word in piece.words]
 
-    @property
-    def samples(self) -> int:
-        return sum(piece.samples for piece in self.pieces)
-
     def reader(self, outcome: SpeechOutcome, media_type: str) -> ProductionReader | None:
-        """A new response over this speech, or None when it was stopped before its end."""
-        if self._closed and not self.complete:
+        """A new response over this speech, or None when it was stopped before its end or its first pieces are
+        no longer kept."""
+        if (self._closed and not self.complete) or (self._first > 0 and not self.kept):
             return None
-        self._readers += 1
+        reader = ProductionReader(self, outcome, media_type)
+        self._readers.add(reader)
         outcome.input_tokens = self.input_tokens
-        return ProductionReader(self, outcome, media_type)
+        return reader
 
     async def piece(self, index: int) -> AudioPiece | None:
         """Piece ``index``, made now if no reader has needed it yet; None past the last one."""
-        while index >= len(self.pieces):
+        while index >= self._made:
             if self.complete:
                 return None
             if self._failure is not None:
@@ -103,13 +124,24 @@ class Production:
                 self._pull.add_done_callback(_retrieve)
             # A reader that gives up must not stop the piece the others wait for.
             await asyncio.shield(self._pull)
-        return self.pieces[index]
+        return self._pieces[index - self._first]
 
-    def release(self) -> None:
+    def passed(self) -> None:
+        """A reader has moved on: pieces every reader has are let go where they are not all kept."""
+        if self.kept:
+            return
+        oldest = min((reader.next_index for reader in self._readers), default=self._made)
+        while self._first < oldest:
+            self._pieces.popleft()
+            self._first += 1
+
+    def release(self, reader: ProductionReader) -> None:
         """A reader is done; the last one to leave before the end stops the synthesis."""
-        self._readers -= 1
-        if self._readers == 0 and not self.complete:
+        self._readers.discard(reader)
+        if not self._readers and not self.complete:
             self.close()
+        else:
+            self.passed()
 
     def close(self) -> None:
         """Stop the synthesis: the chunk in flight is cancelled and no other starts."""
@@ -121,7 +153,7 @@ class Production:
             pull.cancel()
         self._stream.close()
         self._release_encoder()
-        if not self.complete:
+        if not self.complete and self.kept:
             self._hooks.on_stop()
 
     # --- making pieces ---------------------------------------------------------------
@@ -140,12 +172,24 @@ class Production:
             self.close()
             raise
         self._pull = None
-        self.pieces.append(piece)
+        self._keep(piece)
         if self._finished_stream:
             # Whole with its last piece: a reader that leaves now does not lose the entry.
             self.complete = True
             self.timings["inference_wait"] = self._stream.wait_seconds
-            self._hooks.on_complete(self)
+            if self.kept:
+                self._hooks.on_complete(self)
+
+    def _keep(self, piece: AudioPiece) -> None:
+        self._pieces.append(piece)
+        self._made += 1
+        self.samples += piece.samples
+        self._kept_bytes += len(piece.data)
+        if self.kept and self._kept_bytes > self._keep_bytes:
+            # Too long to be stored: nothing is gained by keeping what every reader already has.
+            self.kept = False
+            self._hooks.on_stop()
+        self.passed()
 
     async def _next_piece(self) -> AudioPiece:
         try:
@@ -199,13 +243,15 @@ class ProductionReader(SpeechResponse):
     def __init__(self, production: Production, outcome: SpeechOutcome, media_type: str) -> None:
         super().__init__(outcome, media_type)
         self.production = production
+        self.next_index = 0
+        """The piece this reader takes next."""
         self._closed = False
 
     async def pieces(self) -> AsyncIterator[AudioPiece]:
-        index = 0
         try:
-            while (piece := await self.production.piece(index)) is not None:
-                index += 1
+            while (piece := await self.production.piece(self.next_index)) is not None:
+                self.next_index += 1
+                self.production.passed()
                 self.outcome.audio_samples += piece.samples
                 yield piece
             self.outcome.completed = True
@@ -216,7 +262,7 @@ class ProductionReader(SpeechResponse):
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            self.production.release()
+            self.production.release(self)
 
 
 def _retrieve(task: asyncio.Task[None]) -> None:

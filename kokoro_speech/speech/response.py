@@ -49,6 +49,8 @@ class SpeechOutcome:
     completed: bool = False
     timed_out: bool = False
     """Stopped by the request's time limit."""
+    cut_short: bool = False
+    """Stopped at the longest audio one response may have."""
     failure: str | None = None
     """Why the synthesis failed after the first byte, if it did."""
     timings: dict[str, float] = field(default_factory=dict)
@@ -72,6 +74,7 @@ class SpeechOutcome:
             "coalesced": self.coalesced,
             "completed": self.completed,
             **({"timed_out": True} if self.timed_out else {}),
+            **({"cut_short": True} if self.cut_short else {}),
             **({"failure": self.failure} if self.failure else {}),
             **{f"{name}_ms": round(seconds * 1000, 1) for name, seconds in self.timings.items()},
         }
@@ -95,18 +98,22 @@ class SpeechResponse(ABC):
         self.media_type = media_type
         self.deadline: float | None = None
         """Event loop time after which the response stops (and its synthesis with it): the request's time limit."""
+        self.max_samples: int | None = None
+        """Audio after which the response stops (and its synthesis with it): the longest one response may have."""
 
     @abstractmethod
     def pieces(self) -> AsyncIterator[AudioPiece]:
         """The encoded audio, piece by piece, with the words it says."""
 
     async def pieces_in_time(self) -> AsyncIterator[AudioPiece]:
-        """:meth:`pieces` until they end or the deadline passes; then the work stops and so do they.
+        """:meth:`pieces` until they end, the deadline passes or they reach :attr:`max_samples`; then the work
+        stops and so do they.
 
         A synthesis that fails on the way is logged with its reason and raised as :class:`StreamFailed`: the
         server then cuts the connection, so the client sees an incomplete response, not a short whole one.
         """
         pieces = aiter(self.pieces())
+        made = 0
         while True:
             try:
                 async with asyncio.timeout_at(self.deadline):
@@ -123,6 +130,12 @@ class SpeechResponse(ABC):
                 self.close()
                 raise StreamFailed(self.outcome.failure) from error
             yield piece
+            made += piece.samples
+            if self.max_samples is not None and made >= self.max_samples:
+                self.outcome.cut_short = True
+                log.warning("stream cut at the longest audio one response may have", samples=made)
+                self.close()
+                return
 
     @abstractmethod
     def close(self) -> None:

@@ -151,7 +151,9 @@ class SpeechService:
             stream.close()
             raise
         outcome.timings["first_chunk"] = time.perf_counter() - started
-        production = Production(job, stream, self.audio, self.engine.pipeline_executor, hooks)
+        # Kept whole only while the result cache could still store it (and identical requests join it).
+        keep = self.cache.max_entry_bytes if self.cache is not None else 0
+        production = Production(job, stream, self.audio, self.engine.pipeline_executor, hooks, keep)
         reader = production.reader(outcome, media_type)
         assert reader is not None
         return reader

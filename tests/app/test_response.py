@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,11 @@ from kokoro_speech.api.access.limits import RateLimiter
 from kokoro_speech.api.schemas import SpeechRequest
 from kokoro_speech.audio import encoders
 from kokoro_speech.engine import assets
-from kokoro_speech.engine.engine import SpeechEngine
+from kokoro_speech.engine.engine import SpeechEngine, SynthesisStream
+from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.speech.background import BackgroundWork
+from kokoro_speech.speech.production import Production, ProductionHooks, ProductionReader
+from kokoro_speech.speech.response import AudioPiece, SpeechOutcome
 from kokoro_speech.speech.service import SpeechService
 from tests.support import EVENT_TIMEOUT_S, UNTUNED_SCHEDULE, base_env, wait_for, wait_ready
 from tests.support.audio import decode
@@ -226,3 +229,55 @@ async def test_a_timestamps_handler_that_is_cancelled_stops_its_synthesis(
         await handler
     await until(lambda: lanes.runs_stopped > stopped_before, "the running chunk stopped")
     await until(lambda: lanes.busy == 0 and lanes.waiting == 0, "the lane free")
+
+
+async def _production(service: SpeechService, keep_bytes: int, hooks: ProductionHooks) -> Production:
+    engine = service.engine
+    job = SpeechJob(" ".join([PARAGRAPH] * 2), "af_heart", response_format="wav")
+    stream = SynthesisStream(engine, engine.plan(job, engine.speaker(job)))
+    await stream.start()
+    return Production(job, stream, service.audio, engine.pipeline_executor, hooks, keep_bytes)
+
+
+def _pieces(reader: ProductionReader | None) -> AsyncIterator[AudioPiece]:
+    assert reader is not None
+    return aiter(reader.pieces())
+
+
+async def _take(pieces: AsyncIterator[AudioPiece], count: int | None = None) -> int:
+    taken = 0
+    while count is None or taken < count:
+        if await anext(pieces, None) is None:
+            break
+        taken += 1
+    return taken
+
+
+async def test_a_production_too_long_to_store_keeps_only_what_a_reader_still_needs(
+    engine_service: SpeechService,
+) -> None:
+    ends: list[str] = []
+    hooks = ProductionHooks(on_complete=lambda _: ends.append("complete"), on_stop=lambda: ends.append("stop"))
+    production = await _production(engine_service, 1, hooks)
+    ahead = _pieces(production.reader(SpeechOutcome("af_heart", "wav", 0), "audio/wav"))
+    behind = _pieces(production.reader(SpeechOutcome("af_heart", "wav", 0), "audio/wav"))
+    assert await _take(ahead, 3) == 3
+    assert production.held == 3, "the reader behind still needs every piece"
+    assert await _take(behind, 2) == 2
+    assert production.held == 1
+    made = 3 + await _take(ahead)
+    assert made > 3
+    assert await _take(behind) == made - 2
+    assert production.held == 0, "no piece is kept once every reader has it"
+    assert production.reader(SpeechOutcome("af_heart", "wav", 0), "audio/wav") is None, "a late reader cannot start"
+    assert ends == ["stop"], "told once that it will not be stored, never that it is whole to store"
+
+
+async def test_a_production_the_cache_can_store_keeps_every_piece_for_it(engine_service: SpeechService) -> None:
+    stored: list[Production] = []
+    production = await _production(engine_service, 64 * 1024 * 1024, ProductionHooks(on_complete=stored.append))
+    made = await _take(_pieces(production.reader(SpeechOutcome("af_heart", "wav", 0), "audio/wav")))
+    assert stored == [production]
+    assert production.held == made == len(production.pieces)
+    late = production.reader(SpeechOutcome("af_heart", "wav", 0), "audio/wav")
+    assert await _take(_pieces(late)) == made, "a reader that comes after the end still gets the whole"
