@@ -13,6 +13,7 @@ from kokoro_speech.engine.config import MAX_SPEED, MIN_SPEED
 from kokoro_speech.engine.job import InputType
 from kokoro_speech.engine.schedule import CHOICES, Schedule
 from kokoro_speech.engine.timing import SpokenWord
+from kokoro_speech.engine.voices import MAX_VOICE_SPEC_CHARS
 from kokoro_speech.normalize.options import NormalizationOptions
 from kokoro_speech.speech.captions import CaptionFormat
 
@@ -21,6 +22,20 @@ MODEL_CREATED = 1735689600  # 2025-01-01, release of Kokoro v1.0
 OWNER = "kokoro-speech"
 
 StreamFormat = Literal["audio", "sse"]
+
+# Every free string of a request has a length limit, checked as the body is decoded, before any work: what is
+# done with each (a lookup, a parse) then costs little whatever a client sends.
+MAX_MODEL_CHARS = 64
+"""Longest ``model``: OpenAI's names, dated ones included, are under 32 characters."""
+MAX_LANGUAGE_CHARS = 32
+"""Longest ``lang``: codes and aliases are a few characters (``pt-br``), a full BCP 47 tag a dozen or two."""
+MAX_INSTRUCTIONS_CHARS = 4096
+"""Longest ``instructions`` (ignored here): as long as OpenAI's longest ``input``."""
+
+ModelName = Annotated[str, msgspec.Meta(max_length=MAX_MODEL_CHARS)]
+VoiceSpec = Annotated[str, msgspec.Meta(max_length=MAX_VOICE_SPEC_CHARS)]
+"""A voice id, an OpenAI name or a blend, as long as the blend parser takes (``engine/voices.py``)."""
+LanguageName = Annotated[str, msgspec.Meta(max_length=MAX_LANGUAGE_CHARS)]
 
 
 def _doc(description: str, *examples: object) -> msgspec.Meta:
@@ -31,7 +46,7 @@ def _doc(description: str, *examples: object) -> msgspec.Meta:
 class VoiceRef(msgspec.Struct):
     """OpenAI's object form of a voice: ``{"id": "..."}``."""
 
-    id: str
+    id: VoiceSpec
 
 
 def _normalization_struct() -> type[msgspec.Struct]:
@@ -60,22 +75,27 @@ else:
 class SpeechRequest(msgspec.Struct, kw_only=True):
     """Body of ``POST /v1/audio/speech`` (OpenAI's createSpeech), with optional extension fields."""
 
-    model: Annotated[str, _doc(f"One of {', '.join(MODELS)} (all speak with Kokoro).", "tts-1")]
+    model: Annotated[ModelName, _doc(f"One of {', '.join(MODELS)} (all speak with Kokoro).", "tts-1")]
     input: Annotated[
         str, _doc("The text to speak, up to the server's input limit (4096 characters by default).", "Hello there.")
     ]
     voice: Annotated[
-        str | VoiceRef,
+        VoiceSpec | VoiceRef,
         _doc("A voice of GET /v1/audio/voices, an OpenAI name, or a blend such as `af_bella(2)+af_sky`.", "af_heart"),
     ]
-    instructions: Annotated[str | None, _doc("Accepted for compatibility; it does not change the output.")] = None
+    instructions: Annotated[
+        Annotated[str, msgspec.Meta(max_length=MAX_INSTRUCTIONS_CHARS)] | None,
+        _doc("Accepted for compatibility; it does not change the output."),
+    ] = None
     response_format: AudioFormat = "mp3"
     speed: Annotated[float, msgspec.Meta(ge=MIN_SPEED, le=MAX_SPEED)] = 1.0
     stream_format: Annotated[StreamFormat, _doc("`audio`: the bytes; `sse`: server-sent events of base64 audio.")] = (
         "audio"
     )
     # --- extensions (not in OpenAI's API; OpenAI's SDK sends them through extra_body) ---
-    lang: Annotated[str | None, _doc("Extension: the language to read in (`en-gb`, `ja`, or a Kokoro letter).")] = None
+    lang: Annotated[
+        LanguageName | None, _doc("Extension: the language to read in (`en-gb`, `ja`, or a Kokoro letter).")
+    ] = None
     input_type: Annotated[
         InputType,
         _doc(
@@ -185,8 +205,10 @@ class PhonemizeRequest(msgspec.Struct, kw_only=True):
     """Body of ``POST /v1/audio/phonemize``."""
 
     input: Annotated[str, _doc("The text to phonemize.", "Hello there.")]
-    lang: Annotated[str | None, _doc("Language code or Kokoro letter; default: the voice's, else `en-us`.")] = None
-    voice: Annotated[str | None, _doc("A voice, whose language is used when `lang` is unset.")] = None
+    lang: Annotated[
+        LanguageName | None, _doc("Language code or Kokoro letter; default: the voice's, else `en-us`.")
+    ] = None
+    voice: Annotated[VoiceSpec | None, _doc("A voice, whose language is used when `lang` is unset.")] = None
     normalization: Annotated[
         Normalization | None, _doc("Switches of the text normalizer; unset keeps the server's.")
     ] = None

@@ -15,6 +15,7 @@ from litestar.testing import TestClient
 
 from kokoro_speech import KokoroSpeechPlugin, SpeechConfig, create_app
 from kokoro_speech.engine.engine import SpeechEngine
+from kokoro_speech.engine.voices import MAX_BLEND_VOICES
 from kokoro_speech.speech.service import SpeechService
 from tests.support import EVENT_TIMEOUT_S, base_env, wait_for, wait_ready
 from tests.support.audio import duration
@@ -35,6 +36,14 @@ GOOD = {"model": "tts-1", "input": "Hi.", "voice": "alloy"}
         ({"voice": "darth_vader"}, 400, "voice", "invalid_value"),
         ({"voice": {"id": "nobody"}}, 400, "voice", "invalid_value"),
         ({"voice": ""}, 400, "voice", "invalid_value"),
+        # A blend of 60,000 digits once held a worker for over a minute backtracking; too long, it is refused as
+        # the body is decoded, and every other free string has its limit too.
+        ({"voice": "af_bella(" + "1" * 60_000 + "x)"}, 400, "voice", "invalid_value"),
+        ({"voice": {"id": "af_bella(" + "1" * 60_000 + "x)"}}, 400, "voice.id", "invalid_value"),
+        ({"voice": "+".join(["af_bella"] * (MAX_BLEND_VOICES + 1))}, 400, "voice", "invalid_value"),
+        ({"model": "tts-1" * 1000}, 400, "model", "invalid_value"),
+        ({"lang": "en-" * 1000}, 400, "lang", "invalid_value"),
+        ({"instructions": "Speak softly. " * 1000}, 400, "instructions", "invalid_value"),
         ({"response_format": "ogg"}, 400, "response_format", "invalid_value"),
         ({"speed": 0.1}, 400, "speed", "invalid_value"),
         ({"speed": 4.5}, 400, "speed", "invalid_value"),
@@ -44,6 +53,14 @@ GOOD = {"model": "tts-1", "input": "Hi.", "voice": "alloy"}
 )
 def test_bad_fields(client: TestClient, change: dict, status: int, param: str, code: str) -> None:
     assert_openai_error(client.post("/v1/audio/speech", json={**GOOD, **change}), status, param, code)
+
+
+@pytest.mark.parametrize(
+    ("change", "param"), [({"voice": "af_bella(" + "1" * 60_000 + "x)"}, "voice"), ({"lang": "en-" * 1000}, "lang")]
+)
+def test_the_phonemize_route_refuses_overlong_fields(client: TestClient, change: dict, param: str) -> None:
+    response = client.post("/v1/audio/phonemize", json={"input": "Hi.", **change})
+    assert_openai_error(response, 400, param, "invalid_value")
 
 
 @pytest.mark.parametrize("missing", ["model", "input", "voice"])
