@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import enum
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -25,6 +25,8 @@ from kokoro_speech.engine import assets
 from kokoro_speech.engine.config import EngineConfig, SynthesisConfig
 from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.engine.schedule import Schedule
+from kokoro_speech.engine.text_libraries import text_library_versions
+from kokoro_speech.normalize.config import TextConfig
 from kokoro_speech.speech.background import BackgroundWork
 from kokoro_speech.speech.service import SpeechService
 from kokoro_speech.version import __version__
@@ -150,14 +152,15 @@ class SpeechWorker:
     def _fingerprint(self, files: assets.ModelFiles, engine: SpeechEngine) -> str:
         """What, besides the request, decides a response: model and voices files, what runs the model (graph,
         precision and provider change the audio a little), the settings and measured choices that change the
-        audio, code version, and whether word timings are made (an entry without them cannot answer a request
-        for them).
+        audio, code version, the versions of the text path's libraries, and whether word timings are made (an
+        entry without them cannot answer a request for them).
 
         The files count by their content: servers that each downloaded the same release share a Redis cache,
         and a file's path or time would keep their entries apart."""
         contents = [assets.sha256_of(path) for path in (files.model, files.voices)]
         backend = engine.backend
-        heard = audible(self.engine_config.synthesis, engine.schedule, self.audio)
+        config = self.engine_config
+        heard = audible(config.synthesis, engine.schedule, self.audio, config.text, text_library_versions())
         return fingerprint(__version__, contents, asdict(backend.info), heard, backend.has_durations)
 
     def _failed(self, reason: str) -> None:
@@ -177,11 +180,25 @@ class SpeechWorker:
         return SpeechService(engine, cache, self.background, self.cache_config, self.audio)
 
 
-def audible(synthesis: SynthesisConfig, schedule: Schedule, audio: EncoderSettings) -> dict[str, Any]:
+def audible(
+    synthesis: SynthesisConfig,
+    schedule: Schedule,
+    audio: EncoderSettings,
+    text: TextConfig,
+    libraries: Mapping[str, str | None],
+) -> dict[str, Any]:
     """What changes a response's bytes for the same request, besides the model: the synthesis settings, the
-    measured choices that change the audio and the encoders' settings. A setting that changes the audio
+    measured choices that change the audio, the encoders' settings, the text settings (``max_pause_seconds``
+    caps joined pauses; the rest only refuse or are in the request's own key, and cost at most a cold cache
+    when changed) and the versions of the libraries that read the text. A setting that changes the audio
     belongs in one of these, so no cache key can forget it."""
-    return {"synthesis": asdict(synthesis), "schedule": schedule.audible(), "audio": asdict(audio)}
+    return {
+        "synthesis": asdict(synthesis),
+        "schedule": schedule.audible(),
+        "audio": asdict(audio),
+        "text": asdict(text),
+        "libraries": dict(sorted(libraries.items())),
+    }
 
 
 def _reason(files: assets.ModelFiles, error: Exception) -> str:

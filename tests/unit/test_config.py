@@ -204,7 +204,7 @@ def test_every_setting_that_changes_the_audio_is_in_the_cache_fingerprint() -> N
     base = SpeechConfig()
 
     def digest(config: SpeechConfig) -> str:
-        return fingerprint(audible(config.synthesis, schedule_for(None, config.engine), config.audio))
+        return fingerprint(audible(config.synthesis, schedule_for(None, config.engine), config.audio, config.text, {}))
 
     for group, field_name in (
         ("synthesis", "chunk_tokens"),
@@ -236,7 +236,7 @@ def test_every_setting_that_changes_the_audio_is_in_the_cache_fingerprint() -> N
     measured = schedule_for(None, base.engine)
 
     def heard(schedule: Schedule) -> str:
-        return fingerprint(audible(base.synthesis, schedule, base.audio))
+        return fingerprint(audible(base.synthesis, schedule, base.audio, base.text, {}))
 
     assert heard(dataclasses.replace(measured, stream_rtf=0.45)) != heard(measured)
     assert heard(dataclasses.replace(measured, first_chunk_tokens=90)) != heard(measured)
