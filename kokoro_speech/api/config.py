@@ -65,6 +65,11 @@ class AccessConfig:
     another site that points its name at this machine cannot call it) and one bound elsewhere answers every
     name."""
 
+    key_id_secret: str = setting("", env="KOKORO_SPEECH_KEY_ID_SECRET")
+    """Secret the ids that name keys in logs are made with (an HMAC of the key), so that a log's reader cannot
+    test guesses of a key against its id. Unset: a random one kept in <cache_dir>/key-id.secret (0600), which
+    every worker and restart shares; set it to the same value on servers whose logs should agree."""
+
     def host_names(self) -> list[str]:
         return [name.strip() for name in self.allowed_hosts.split(",") if name.strip()]
 

@@ -17,6 +17,7 @@ from litestar.plugins import InitPlugin
 from litestar.stores.registry import StoreRegistry
 
 from kokoro_speech.api.access import ApiKeys
+from kokoro_speech.api.access.keys import ID_SECRET_FILE, id_secret
 from kokoro_speech.api.errors import exception_handlers
 from kokoro_speech.api.page.routes import taken
 from kokoro_speech.cache.failover import FailoverStore
@@ -84,7 +85,8 @@ class KokoroSpeechPlugin(InitPlugin):
         access = self.config.access
         if not access.enabled:
             return None
-        return ApiKeys(access.key_lines(), access.api_keys_file, self._keys_reload_marker)
+        secret = id_secret(access.key_id_secret, self.config.model.cache_dir / ID_SECRET_FILE)
+        return ApiKeys(access.key_lines(), access.api_keys_file, secret, self._keys_reload_marker)
 
     def _register_store(self, app_config: AppConfig) -> SQLiteStore | FailoverStore | None:
         """Register the plugin's result store unless the application has one under that name."""

@@ -93,11 +93,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _check_keys(config: SpeechConfig) -> None:
     """A keys file that cannot be read stops the start here, with the line at fault, not in every worker."""
     from kokoro_speech.api.access import ApiKeys, KeysFileError
+    from kokoro_speech.api.access.keys import ID_SECRET_FILE, id_secret
 
     if not config.access.enabled:
         return
     try:
-        keys = ApiKeys(config.access.key_lines(), config.access.api_keys_file)
+        secret = id_secret(config.access.key_id_secret, config.model.cache_dir / ID_SECRET_FILE)
+        keys = ApiKeys(config.access.key_lines(), config.access.api_keys_file, secret)
     except (OSError, KeysFileError) as error:
         raise SystemExit(f"kokoro-speech: cannot read the API keys: {error}") from error
     print(f"kokoro-speech: API keys required ({len(keys)} now)", file=sys.stderr, flush=True)

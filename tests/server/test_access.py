@@ -13,6 +13,7 @@ import openai
 import pytest
 
 from kokoro_speech.api.access import key_id
+from kokoro_speech.api.access.keys import ID_SECRET_FILE
 from tests.support import UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
 from tests.support.audio import decode, level_dbfs
 
@@ -108,7 +109,9 @@ def test_the_right_key_is_answered_and_logged_by_its_id_only(guarded: Server) ->
     samples, rate = decode(response.content, "wav")
     assert len(samples) / rate > 1.0 and level_dbfs(samples) > -35
     # The request's log line is written once its response is sent: on a busy machine, after the client has it.
-    wait_for(lambda: f"key={key_id(INLINE_KEY)}" in guarded.log.read_text(), "the request's log line")
+    # Named by an HMAC under the secret the workers share, kept in the server's cache folder.
+    named = key_id(INLINE_KEY, (guarded.log.parent / ID_SECRET_FILE).read_bytes())
+    wait_for(lambda: f"key={named}" in guarded.log.read_text(), "the request's log line")
     log = guarded.log.read_text()
     assert INLINE_KEY not in log and "sk-wrong" not in log
 

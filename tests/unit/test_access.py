@@ -1,27 +1,34 @@
-"""API keys and rate limits without a server: a keys file's lines read without ever echoing a key, and reset
-durations written as OpenAI writes them (the server's side is ``tests/server/test_access.py``)."""
+"""The edge without a server: a keys file's lines read without ever echoing a key, keys' ids, the routes open
+without a key, the names and origins admitted, and reset durations written as OpenAI writes them (the server's
+side is ``tests/server/test_access.py``)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import stat
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from kokoro_speech.api.access import KeysFileError, key_id
 from kokoro_speech.api.access.auth import open_paths
 from kokoro_speech.api.access.hosts import host_rule
-from kokoro_speech.api.access.keys import parse_line
+from kokoro_speech.api.access.keys import ID_SECRET_FILE, KEY_ID_HEX_DIGITS, id_secret, parse_line
 from kokoro_speech.api.access.limits import duration as reset_duration
 from kokoro_speech.api.access.origins import cors_config
 
+ID_SECRET = b"the server's own"
+
 
 def test_a_keys_file_line_is_read_without_ever_echoing_a_key() -> None:
-    key = parse_line("sk-a#b   rpm=5 cpm=700  # alice", "keys.txt line 1")
-    assert key is not None and key.id == key_id("sk-a#b")
+    key = parse_line("sk-a#b   rpm=5 cpm=700  # alice", "keys.txt line 1", ID_SECRET)
+    assert key is not None and key.id == key_id("sk-a#b", ID_SECRET)
     assert (key.requests_per_minute, key.chars_per_minute) == (5, 700)
-    assert parse_line("   # only a comment", "x") is None
+    assert parse_line("   # only a comment", "x", ID_SECRET) is None
     with pytest.raises(KeysFileError) as wrong_order:
-        parse_line("rpm=60 sk-live-secret", "keys.txt line 2")
+        parse_line("rpm=60 sk-live-secret", "keys.txt line 2", ID_SECRET)
     assert "sk-live-secret" not in str(wrong_order.value) and "line 2" in str(wrong_order.value)
 
 
@@ -84,3 +91,23 @@ def test_only_pages_of_this_machine_and_named_origins_may_call_by_default() -> N
     named = cors_config(["https://app.example/"], [])
     assert named.is_origin_allowed("https://app.example") and not named.is_origin_allowed("https://evil.example")
     assert cors_config(["*"], []).is_origin_allowed("https://evil.example")
+
+
+def test_a_keys_id_cannot_be_matched_by_hashing_guesses() -> None:
+    weak = "sk-password1"
+    named = key_id(weak, ID_SECRET)
+    assert len(named) == KEY_ID_HEX_DIGITS
+    assert named != hashlib.sha256(weak.encode()).hexdigest()[:KEY_ID_HEX_DIGITS]
+    assert named != key_id(weak, b"another server's")
+    assert key_id(weak, ID_SECRET) == named
+
+
+def test_every_worker_and_restart_names_a_key_with_the_same_kept_secret(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / ID_SECRET_FILE
+    with ThreadPoolExecutor(max_workers=8) as workers:
+        made = set(workers.map(lambda _: id_secret("", path), range(32)))
+    assert len(made) == 1 and len(next(iter(made))) >= 32
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert sorted(p.name for p in path.parent.iterdir()) == [ID_SECRET_FILE]
+    assert id_secret("", path) in made
+    assert id_secret("set by the operator", path) == b"set by the operator"
