@@ -3,8 +3,9 @@ level markers, and the run's figures.
 
 Tests sit in folders by what they cost: ``unit`` (pure logic: no model files, no network, no subprocess),
 ``app`` (the in-process application with the real model), ``server`` (real server processes, Redis, signals),
-``browser`` (the page in Chromium) and ``hearing`` (speech recognition). Each test is marked with its folder's
-name, so ``pytest -m "not hearing"`` and the like select by cost.
+``browser`` (the page in Chromium), ``hearing`` (speech recognition) and ``container`` (images built and run with
+podman). Each test is marked with its folder's name, so ``pytest -m "not hearing"`` and the like select by cost.
+The container tests take minutes and run only where ``-m`` names them: ``pytest -m container tests/container``.
 """
 
 from __future__ import annotations
@@ -23,15 +24,20 @@ if TYPE_CHECKING:
 
     from kokoro_speech.bench.recognizer import Recognizer
 
-LEVELS = ("unit", "app", "server", "browser", "hearing")
+LEVELS = ("unit", "app", "server", "browser", "hearing", "container")
 HERE = Path(__file__).parent
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         level = item.path.relative_to(HERE).parts[0]
         if level in LEVELS:
             item.add_marker(getattr(pytest.mark, level))
+    if "container" not in config.option.markexpr:
+        left_out = [item for item in items if item.get_closest_marker("container")]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not item.get_closest_marker("container")]
 
 
 @pytest.fixture(scope="session")

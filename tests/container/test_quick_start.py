@@ -1,0 +1,91 @@
+"""The README's quick start, read from the README itself, on a bare Debian 12: python3 and python3-venv only (no
+pip in the system's Python, no compiler, no git, no curl), the repository copied in. The one concession to this
+machine is its CA store, mounted read-only, since PyPI is reached here through a TLS proxy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kokoro_speech.engine.schedule import untuned_environment
+from tests.support import REPO, free_port
+from tests.support.audio import decode, level_dbfs
+from tests.support.containers import (
+    CA_STORE,
+    Container,
+    debian_base,
+    host_env,
+    podman,
+    repository_copy,
+    require_podman,
+    run_detached,
+)
+
+BARE_PACKAGES = ("python3", "python3-venv")
+SOURCE = "/src"
+READY_TIMEOUT_S = 1500
+"""A guard against a hang: the command installs every locked package from PyPI first (minutes)."""
+SPEECH = {"model": "tts-1", "voice": "am_michael", "input": "The quick start works.", "response_format": "mp3"}
+SPEECH_SECONDS = (0.8, 5.0)
+
+
+def quick_start_serve_command() -> str:
+    """The Quick start's command that installs and serves, its comment dropped."""
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## Quick start") : readme.index("## Use it")]
+    (line,) = (line for line in section.splitlines() if "kokoro-speech serve" in line)
+    return re.sub(r"\s+#.*$", "", line)
+
+
+@pytest.fixture(scope="module")
+def bare_debian(tmp_path_factory: pytest.TempPathFactory) -> str:
+    require_podman()
+    return debian_base(BARE_PACKAGES, tmp_path_factory.mktemp("base"))
+
+
+def test_the_base_is_bare(bare_debian: str) -> None:
+    """What the quick start may not count on is absent, so the test below shows it does without."""
+    found = podman(
+        "run",
+        "--rm",
+        bare_debian,
+        "sh",
+        "-c",
+        "for tool in pip pip3 git curl wget gcc cc; do command -v $tool; done; python3 -m pip --version 2>&1; true",
+    )
+    assert "No module named pip" in found and "/" not in found.replace("No module named pip", ""), found
+
+
+@pytest.fixture(scope="module")
+def quick_start(bare_debian: str, home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
+    source = repository_copy(tmp_path_factory.mktemp("repository"))
+    port = free_port()
+    env = {
+        **host_env(),
+        "KOKORO_SPEECH_HOME": "/model",
+        "KOKORO_SPEECH_PORT": str(port),
+        # Not about the first start's measurement, which would cost a minute or two.
+        **untuned_environment(),
+    }
+    volumes = [f"{home}:/model:ro", f"{source}:{SOURCE}"]
+    volumes += [f"{CA_STORE}:{CA_STORE}:ro"] if CA_STORE.is_file() else []
+    command = f"cd {SOURCE} && {quick_start_serve_command()}"
+    container = run_detached(bare_debian, env, volumes, port, "sh", "-c", command)
+    try:
+        container.wait_ready(READY_TIMEOUT_S)
+        yield container
+    finally:
+        container.stop()
+
+
+def test_the_quick_start_serves_speech_on_a_bare_debian(quick_start: Container) -> None:
+    response = httpx.post(f"{quick_start.url}/v1/audio/speech", json=SPEECH, timeout=120)
+    assert response.status_code == httpx.codes.OK, response.text
+    samples, rate = decode(response.content, "mp3")
+    low, high = SPEECH_SECONDS
+    assert low < len(samples) / rate < high
+    assert level_dbfs(samples) > -35
