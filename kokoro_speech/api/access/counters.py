@@ -1,9 +1,11 @@
 """Per-minute counts shared by every worker of a server: one SQLite file, one transaction per request.
 
-A window starts at a caller's first request and lasts ``window_s``; a request is admitted only if
-every count it adds to stays within its limit, and then all of them are added at once, so that
-two workers admitting at the same moment cannot both take the last unit (SQLite's write lock
-orders them).
+The window moves: a request is counted against what the caller used in the ``window_s`` before it,
+each earlier request by its own time, so no ``window_s`` span ever holds more than the limit. (A window
+fixed from a caller's first request let a caller spend its whole limit at one window's end and again
+at the next one's start: twice the limit within a second.) A request is admitted only if every count
+it adds to stays within its limit, and then all of them are added at once, so that two workers
+admitting at the same moment cannot both take the last unit (SQLite's write lock orders them).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,23 +24,53 @@ from kokoro_speech.infra.private_files import private_sqlite
 SQLITE_BUSY_TIMEOUT_S = 5.0
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS windows (
-    key TEXT PRIMARY KEY,
-    started REAL NOT NULL,
-    used INTEGER NOT NULL
+DROP TABLE IF EXISTS windows;
+CREATE TABLE IF NOT EXISTS uses (
+    key TEXT NOT NULL,
+    at REAL NOT NULL,
+    amount INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS windows_started ON windows(started);
+CREATE INDEX IF NOT EXISTS uses_key_at ON uses(key, at);
+CREATE INDEX IF NOT EXISTS uses_at ON uses(at);
 """
+# ``windows`` held an earlier version's fixed windows; their counts mean nothing to a moving window.
+
+Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
 class Count:
-    """One count of one caller: what it has used in its window (this request included if admitted)."""
+    """One count of one caller: what it has used in the window (this request included if admitted), when all
+    of that has left the window, and when ``wanted`` more would fit (0 if it was admitted)."""
 
     limit: int
     used: int
     reset_s: float
     wanted: int
+    retry_s: float = 0.0
+
+
+def count_of(uses: Sequence[tuple[float, int]], now: float, window_s: float, amount: int, limit: int) -> Count:
+    """The count of a caller whose uses in the window are ``uses`` (time, amount; oldest first), asked for
+    ``amount`` more under ``limit``, before it is decided (``used`` is what the window holds now)."""
+    used = sum(part for _, part in uses)
+    reset = max(0.0, uses[-1][0] + window_s - now) if uses else 0.0
+    retry = 0.0
+    if used + amount > limit:
+        # Each use leaves the window ``window_s`` after it was made: wait for as many as must leave.
+        freed = 0
+        retry = reset
+        for at, part in uses:
+            freed += part
+            if used - freed + amount <= limit:
+                retry = max(0.0, at + window_s - now)
+                break
+    return Count(limit, used, reset, amount, retry)
+
+
+def admitted_count(count: Count, now_reset_s: float) -> Count:
+    """``count`` once its request is admitted: the amount is in the window until ``window_s`` from now."""
+    return Count(count.limit, count.used + count.wanted, now_reset_s, count.wanted)
 
 
 class Counter(Protocol):
@@ -49,8 +82,10 @@ class Counter(Protocol):
 
 
 class WindowCounter:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Clock = time.time) -> None:
+        """``clock``: seconds since the epoch, the same in every worker (the tests give their own)."""
         self.path = path
+        self.clock = clock
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
 
@@ -75,34 +110,35 @@ class WindowCounter:
 
     def _take(self, wants: dict[str, tuple[int, int]], window_s: float) -> tuple[bool, dict[str, Count]]:
         conn = self._connect()
-        now = time.time()
+        now = self.clock()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            current: dict[str, tuple[float, int]] = {}
-            for key in wants:
-                row = conn.execute("SELECT started, used FROM windows WHERE key = ?", (key,)).fetchone()
-                current[key] = (now, 0) if row is None or row[0] <= now - window_s else (row[0], row[1])
-            admitted = all(current[key][1] + amount <= limit for key, (amount, limit) in wants.items())
-            if admitted:
-                for key, (amount, _) in wants.items():
-                    started, used = current[key]
-                    current[key] = (started, used + amount)
+            # Uses that have left every window are of no use to anyone.
+            conn.execute("DELETE FROM uses WHERE at <= ?", (now - window_s,))
+            counts = {
+                key: count_of(
                     conn.execute(
-                        "INSERT INTO windows (key, started, used) VALUES (?, ?, ?) "
-                        "ON CONFLICT(key) DO UPDATE SET started = excluded.started, used = excluded.used",
-                        (key, started, used + amount),
-                    )
-            # Windows long over are of no use to anyone.
-            conn.execute("DELETE FROM windows WHERE started < ?", (now - 2 * window_s,))
+                        "SELECT at, amount FROM uses WHERE key = ? AND at > ? ORDER BY at", (key, now - window_s)
+                    ).fetchall(),
+                    now,
+                    window_s,
+                    amount,
+                    limit,
+                )
+                for key, (amount, limit) in wants.items()
+            }
+            admitted = all(count.used + count.wanted <= count.limit for count in counts.values())
+            if admitted:
+                conn.executemany(
+                    "INSERT INTO uses (key, at, amount) VALUES (?, ?, ?)",
+                    [(key, now, amount) for key, (amount, _) in wants.items()],
+                )
+                counts = {key: admitted_count(count, window_s) for key, count in counts.items()}
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        counts = {
-            key: Count(limit, current[key][1], max(0.0, current[key][0] + window_s - now), amount)
-            for key, (amount, limit) in wants.items()
-        }
         return admitted, counts
 
     def close(self) -> None:

@@ -17,7 +17,7 @@ from kokoro_speech.api.config import RateLimitConfig
 from kokoro_speech.api.errors import OpenAIError
 
 WINDOW_S = 60.0
-"""The limits are per minute, as their settings' names say."""
+"""The limits are per minute, as their settings' names say: any 60 seconds, not each minute of the clock."""
 
 _KINDS = {"requests": "requests per minute (RPM)", "tokens": "input characters per minute"}
 
@@ -88,11 +88,11 @@ class RateLimiter:
             raise OpenAIError(
                 429, message, code="rate_limit_exceeded", error_type=kind, headers=answer | {"x-should-retry": "false"}
             )
+        retry = max(count.retry_s for count in by_kind.values() if count.used + count.wanted > count.limit)
         message = (
             f"Rate limit reached for {_KINDS[kind]}: Limit {count.limit}, Used {count.used}, "
-            f"Requested {count.wanted}. Please try again in {duration(count.reset_s)}."
+            f"Requested {count.wanted}. Please try again in {duration(retry)}."
         )
-        retry = max(count.reset_s for count in by_kind.values() if count.used + count.wanted > count.limit)
         answer |= {"Retry-After": str(max(1, math.ceil(retry))), "retry-after-ms": str(max(1, round(retry * 1000)))}
         raise OpenAIError(429, message, code="rate_limit_exceeded", error_type=kind, headers=answer)
 
