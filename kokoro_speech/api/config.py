@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,8 +71,24 @@ class AccessConfig:
     test guesses of a key against its id. Unset: a random one kept in <cache_dir>/key-id.secret (0600), which
     every worker and restart shares; set it to the same value on servers whose logs should agree."""
 
+    trusted_proxies: str = setting("", env="KOKORO_SPEECH_TRUSTED_PROXIES")
+    """Reverse proxies allowed to say who they forward, as addresses or CIDR ranges, comma-separated
+    (``10.0.0.0/8,fd00::/8``). A request from one of them is counted, without keys, against the rightmost address
+    of X-Forwarded-For (or Forwarded) that is not itself a trusted proxy; from any other peer those headers are
+    ignored. Unset: every caller is its connection's address."""
+
     def host_names(self) -> list[str]:
         return [name.strip() for name in self.allowed_hosts.split(",") if name.strip()]
+
+    def __post_init__(self) -> None:
+        for cidr in self.proxy_networks():
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError as error:
+                raise ValueError(f"{env_of(type(self), 'trusted_proxies')}: {error}") from error
+
+    def proxy_networks(self) -> list[str]:
+        return [cidr.strip() for cidr in self.trusted_proxies.split(",") if cidr.strip()]
 
     def key_lines(self) -> list[str]:
         return [key.strip() for key in self.api_keys.split(",") if key.strip()]

@@ -20,6 +20,7 @@ from litestar.middleware import DefineMiddleware
 from kokoro_speech.api import catalog, health, speech
 from kokoro_speech.api.access import ApiKeys
 from kokoro_speech.api.access.auth import ApiKeyAuthentication, open_paths
+from kokoro_speech.api.access.proxies import ForwardedClient, TrustedProxies, networks
 from kokoro_speech.api.body import checked_json_request
 from kokoro_speech.api.errors import ExceptionHandlers
 from kokoro_speech.api.page.routes import PageSettings, page_routers
@@ -40,9 +41,12 @@ def routers(
     """Every router of the plugin; ``on_edge`` is called as each of its requests starts and ends, and the page
     is left out where ``page`` is false (the application serves that path itself)."""
     logged = RequestLogMiddleware(on_edge=on_edge)
-    scoped: dict[str, Any] = {"dependencies": dependencies, "exception_handlers": errors, "middleware": [logged]}
+    proxies = config.access.proxy_networks()
+    # The caller's address is settled first: everything after it (the log, the limits) counts by it.
+    edge = [ForwardedClient(TrustedProxies(networks(proxies))), logged] if proxies else [logged]
+    scoped: dict[str, Any] = {"dependencies": dependencies, "exception_handlers": errors, "middleware": edge}
     auth = _authentication(config, keys)
-    guarded = scoped | {"middleware": [logged, auth]} if auth is not None else scoped
+    guarded = scoped | {"middleware": [*edge, auth]} if auth is not None else scoped
     api = Router(
         path=config.api.prefix,
         route_handlers=[
