@@ -18,6 +18,10 @@ class CacheConfig:
     """SQLite file shared by the workers; defaults to <cache_dir>/results.sqlite3."""
     max_bytes: int = setting(256 * 1024 * 1024, env="KOKORO_SPEECH_RESULT_CACHE_MAX_BYTES")
     """Upper bound of cached audio in bytes; least recently used entries go first."""
+    hit_memory_bytes: int = setting(64 * 1024 * 1024, env="KOKORO_SPEECH_RESULT_CACHE_HIT_MEMORY_BYTES")
+    """Most bytes of cached entries one worker holds at once while it answers hits; more hits wait for one to
+    finish (an entry larger than this is answered alone). Bounds memory when many clients replay long
+    responses at once."""
     ttl_seconds: int = setting(7 * 24 * 3600, env="KOKORO_SPEECH_RESULT_CACHE_TTL_SECONDS")
     """How long a cached response lives."""
     store: str = setting("kokoro_speech_results", env="KOKORO_SPEECH_RESULT_CACHE_STORE")
@@ -32,7 +36,7 @@ class CacheConfig:
     """How long shutdown waits for finished responses to be written to the cache."""
 
     def __post_init__(self) -> None:
-        check_range(self, positive=("max_bytes", "ttl_seconds"), not_negative=("drain_seconds",))
+        check_range(self, positive=("max_bytes", "hit_memory_bytes", "ttl_seconds"), not_negative=("drain_seconds",))
         if self.claim_seconds <= 0 or self.claim_poll_seconds <= 0:
             raise ValueError(
                 "KOKORO_SPEECH_RESULT_CACHE_CLAIM_SECONDS and KOKORO_SPEECH_RESULT_CACHE_CLAIM_POLL_SECONDS must be "

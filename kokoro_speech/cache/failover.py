@@ -17,8 +17,15 @@ from kokoro_speech.cache.sqlite import SQLiteStore
 from kokoro_speech.infra.shared_state import Failover
 
 
+class SizedRedisStore(RedisStore):
+    """Litestar's Redis store, which can also tell an entry's size without reading it."""
+
+    async def size_of(self, key: str) -> int | None:
+        return int(await self._redis.strlen(self._make_key(key))) or None
+
+
 class FailoverStore(Store):
-    def __init__(self, shared: RedisStore, local: SQLiteStore, failover: Failover) -> None:
+    def __init__(self, shared: SizedRedisStore, local: SQLiteStore, failover: Failover) -> None:
         self.shared = shared
         self.local = local
         self.failover = failover
@@ -36,6 +43,9 @@ class FailoverStore(Store):
 
     async def delete_all(self) -> None:
         await self.failover.run(self.shared.delete_all, self.local.delete_all)
+
+    async def size_of(self, key: str) -> int | None:
+        return await self.failover.run(lambda: self.shared.size_of(key), lambda: self.local.size_of(key))
 
     async def exists(self, key: str) -> bool:
         return await self.failover.run(lambda: self.shared.exists(key), lambda: self.local.exists(key))

@@ -4,18 +4,23 @@ Entries live in a Litestar :class:`~litestar.stores.base.Store`. The cache only 
 work: a store that fails or holds something unreadable is treated as a miss, never as a
 failed request, and reported once per episode (:class:`~kokoro_speech.cache.health.StoreHealth`).
 Packing an entry (joining up to tens of MiB and msgpack) and unpacking a hit run on a thread,
-not on the event loop.
+not on the event loop. A hit holds the entry it read until its client has it all: hits are
+admitted within a worker's :class:`~kokoro_speech.cache.budget.MemoryBudget`, by the entry's size
+asked of the store before the entry is read.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import weakref
+from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 from litestar.stores.base import Store
 
+from kokoro_speech.cache.budget import MemoryBudget
 from kokoro_speech.cache.health import StoreHealth
 from kokoro_speech.engine.timing import SpokenWord
 
@@ -33,6 +38,34 @@ class CachedSpeech(msgspec.Struct, array_like=True):
     input_tokens: int
     audio_samples: int
     words: list[SpokenWord] = msgspec.field(default_factory=list)
+
+
+class StoredSpeech(msgspec.Struct, array_like=True):
+    """An entry as read back: its audio a view of the bytes the store gave, not a second copy of them."""
+
+    audio: memoryview
+    input_tokens: int
+    audio_samples: int
+    words: list[SpokenWord] = msgspec.field(default_factory=list)
+
+
+class Hit:
+    """An entry read for a response, and the share of the memory budget it holds until :meth:`release`."""
+
+    def __init__(self, entry: StoredSpeech, release: Callable[[], None] = lambda: None) -> None:
+        self.entry = entry
+        # A response that is dropped without being closed still gives its share back.
+        self._finalizer = weakref.finalize(self, release)
+
+    def release(self) -> None:
+        self._finalizer()
+
+
+@runtime_checkable
+class SizedStore(Protocol):
+    """A store that can tell an entry's size without reading it (see :class:`SQLiteStore`)."""
+
+    async def size_of(self, key: str) -> int | None: ...
 
 
 @runtime_checkable
@@ -54,13 +87,16 @@ def _pack(parts: list[bytes], input_tokens: int, audio_samples: int, words: list
     return msgspec.msgpack.encode(CachedSpeech(b"".join(parts), input_tokens, audio_samples, words))
 
 
-def _unpack(raw: bytes) -> CachedSpeech:
-    return msgspec.msgpack.decode(raw, type=CachedSpeech)
+def _unpack(raw: bytes) -> StoredSpeech:
+    return msgspec.msgpack.decode(raw, type=StoredSpeech)
 
 
 class ResultCache:
-    def __init__(self, store: Store, ttl_seconds: int, max_entry_bytes: int, fingerprint: str) -> None:
+    def __init__(
+        self, store: Store, ttl_seconds: int, max_entry_bytes: int, fingerprint: str, budget: MemoryBudget
+    ) -> None:
         self.store = store
+        self.budget = budget
         self.ttl_seconds = ttl_seconds
         self.max_entry_bytes = max_entry_bytes
         self._fingerprint = fingerprint
@@ -73,7 +109,33 @@ class ResultCache:
         parts = (KEY_VERSION, self._fingerprint, sorted(request.items()))
         return "speech:" + hashlib.sha256(msgspec.json.encode(parts)).hexdigest()
 
-    async def get(self, key: str) -> CachedSpeech | None:
+    async def hit(self, key: str) -> Hit | None:
+        """The entry of ``key`` once the memory it takes fits in the budget; None on a miss."""
+        size = await self._size(key)
+        if size is None:
+            return None
+        taken = await self.budget.acquire(size)
+        try:
+            entry = await self.get(key)
+        except BaseException:
+            self.budget.release(taken)
+            raise
+        if entry is None:
+            self.budget.release(taken)
+            return None
+        return Hit(entry, lambda: self.budget.release(taken))
+
+    async def _size(self, key: str) -> int | None:
+        """The stored size of ``key`` (the largest an entry may be where the store cannot tell); None: a miss."""
+        if not isinstance(self.store, SizedStore):
+            return self.max_entry_bytes
+        try:
+            return await self.store.size_of(key)
+        except Exception as error:
+            self.health.failed("read", error)
+            return None
+
+    async def get(self, key: str) -> StoredSpeech | None:
         try:
             raw = await self.store.get(key)
             entry = None if raw is None else await asyncio.to_thread(_unpack, raw)

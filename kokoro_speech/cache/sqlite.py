@@ -209,6 +209,12 @@ class SQLiteStore(Store):
             with contextlib.suppress(sqlite3.OperationalError):
                 self._write(lambda _: None, wait=False)
 
+    def _size_of(self, key: str) -> int | None:
+        row = self._connect().execute("SELECT size, expires_at FROM entries WHERE key = ?", (key,)).fetchone()
+        if row is None or (row[1] is not None and row[1] <= time.time()):
+            return None
+        return int(row[0])
+
     def _expires_in(self, key: str) -> int | None:
         row = self._connect().execute("SELECT expires_at FROM entries WHERE key = ?", (key,)).fetchone()
         if row is None or row[0] is None:
@@ -272,6 +278,10 @@ class SQLiteStore(Store):
 
     async def total_bytes(self) -> int:
         return await self._call(self._total_bytes)
+
+    async def size_of(self, key: str) -> int | None:
+        """The size of ``key``'s value, without reading it; None where there is none."""
+        return await self._call(self._size_of, key)
 
     # --- claims ------------------------------------------------------------------------
     async def claim(self, key: str, owner: str, seconds: float) -> bool:

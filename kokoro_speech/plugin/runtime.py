@@ -13,12 +13,11 @@ from typing import Any
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.stores.redis import RedisStore
 
 from kokoro_speech.api.access.counters import Counter, WindowCounter
 from kokoro_speech.api.access.limits import RateLimiter
 from kokoro_speech.api.access.redis_counter import FailoverCounter, RedisWindowCounter
-from kokoro_speech.cache.failover import FailoverStore
+from kokoro_speech.cache.failover import FailoverStore, SizedRedisStore
 from kokoro_speech.cache.sqlite import SQLiteStore
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
@@ -26,6 +25,7 @@ from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.infra import metrics
 from kokoro_speech.infra.shared_state import Failover, redis_client
 from kokoro_speech.speech.service import SpeechService
+from kokoro_speech.speech.shared_schedule import SharedSchedule
 from kokoro_speech.speech.worker import SpeechWorker
 
 Provider = Callable[[State], Awaitable[Any]]
@@ -36,12 +36,13 @@ _OWN = ("worker", "service", "limiter", "api_config", "text_config", "caption_co
 class SpeechRuntime:
     def __init__(self, config: SpeechConfig) -> None:
         self.config = config
-        self.worker = SpeechWorker(config.engine, config.audio, config.cache)
-        self.owned_store: SQLiteStore | FailoverStore | None = None
-        """The result store the plugin created (and so closes); None when the app brought its own."""
         redis = config.redis
         self.redis = redis_client(redis) if redis.enabled else None
-        """The client of the Redis that servers share (cache and limits), if one is configured."""
+        """The client of the Redis that servers share (cache, limits, the schedule), if one is configured."""
+        schedule = SharedSchedule(self.redis, redis.prefix) if self.redis is not None else None
+        self.worker = SpeechWorker(config.engine, config.audio, config.cache, schedule)
+        self.owned_store: SQLiteStore | FailoverStore | None = None
+        """The result store the plugin created (and so closes); None when the app brought its own."""
         local = WindowCounter(config.limits_db)
         counter: Counter = local
         if self.redis is not None:
@@ -61,7 +62,7 @@ class SpeechRuntime:
         local = SQLiteStore(self.config.results_db, self.config.cache.max_bytes)
         if self.redis is None:
             return local
-        shared = RedisStore(self.redis, namespace=f"{self.config.redis.prefix}:results")
+        shared = SizedRedisStore(self.redis, namespace=f"{self.config.redis.prefix}:results")
         return FailoverStore(shared, local, Failover("cache", self.config.redis.retry_seconds))
 
     def copy_metrics(self) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable
 from typing import TypeVar
 
 from kokoro_speech.cache.health import StoreHealth
-from kokoro_speech.cache.results import CachedSpeech, ClaimingStore, ResultCache
+from kokoro_speech.cache.results import ClaimingStore, ResultCache, StoredSpeech
 
 T = TypeVar("T")
 
@@ -63,7 +63,7 @@ class Claim:
         await quietly(self.store.release(self.key, self.owner), None, self.health)
 
 
-async def claim_or_wait(claim: Claim, cache: ResultCache, poll_seconds: float) -> CachedSpeech | None:
+async def claim_or_wait(claim: Claim, cache: ResultCache, poll_seconds: float) -> StoredSpeech | None:
     """None once ``claim`` is held: make the response. The entry, when another worker held the claim and
     stored what it made."""
     while not await claim.take():

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from kokoro_speech.cache.results import CachedSpeech
+from kokoro_speech.cache.results import Hit
 from kokoro_speech.engine.joins import SAMPLE_RATE
 from kokoro_speech.engine.timing import SAMPLES_PER_FRAME, SpokenWord
 
@@ -169,20 +169,26 @@ class SpeechResponse(ABC):
 class CachedResponse(SpeechResponse):
     """A response answered from a stored entry."""
 
-    def __init__(self, outcome: SpeechOutcome, media_type: str, entry: CachedSpeech) -> None:
+    def __init__(self, outcome: SpeechOutcome, media_type: str, hit: Hit) -> None:
         super().__init__(outcome, media_type)
-        self._entry = entry
+        self._hit = hit
+        entry = hit.entry
         outcome.cache_hit = True
         outcome.input_tokens = entry.input_tokens
         outcome.audio_samples = entry.audio_samples
 
     async def pieces(self) -> AsyncIterator[AudioPiece]:
-        data = self._entry.audio
-        words = self._entry.words
-        for start in range(0, len(data), HIT_PIECE_BYTES):
-            yield AudioPiece(data[start : start + HIT_PIECE_BYTES], words)
-            words = []
-        self.outcome.completed = True
+        entry = self._hit.entry
+        data, words = memoryview(entry.audio), entry.words
+        try:
+            for start in range(0, len(data), HIT_PIECE_BYTES):
+                yield AudioPiece(bytes(data[start : start + HIT_PIECE_BYTES]), words)
+                words = []
+            self.outcome.completed = True
+        finally:
+            data.release()
+            self.close()
 
     def close(self) -> None:
-        """A hit runs no work that could be left behind."""
+        """A hit runs no work that could be left behind; the memory it holds is given back."""
+        self._hit.release()

@@ -18,7 +18,7 @@ import time
 
 from kokoro_speech.audio.formats import FORMATS, EncoderSettings
 from kokoro_speech.cache.config import CacheConfig
-from kokoro_speech.cache.results import CachedSpeech, ResultCache
+from kokoro_speech.cache.results import Hit, ResultCache, StoredSpeech
 from kokoro_speech.engine.engine import Speaker, SpeechEngine, SynthesisStream
 from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.speech.background import BackgroundWork
@@ -26,7 +26,7 @@ from kokoro_speech.speech.claims import Claim, claim_or_wait
 from kokoro_speech.speech.production import Production, ProductionHooks, ProductionReader
 from kokoro_speech.speech.response import CachedResponse, SpeechOutcome, SpeechResponse
 
-Answer = Production | CachedSpeech | None
+Answer = Production | StoredSpeech | None
 """What a request being made gives those that wait for it: the production to read, the entry another
 worker stored, or None when it ended without either (then they look again)."""
 
@@ -64,10 +64,10 @@ class SpeechService:
         key = self._key(job, speaker)
         while True:
             started = time.perf_counter()
-            entry = await self.cache.get(key)
+            hit = await self.cache.hit(key)
             outcome.timings["cache_lookup"] = time.perf_counter() - started
-            if entry is not None:
-                return CachedResponse(outcome, media_type, entry)
+            if hit is not None:
+                return CachedResponse(outcome, media_type, hit)
             making = self._making.get(key)
             if making is None:
                 return await self._lead(job, speaker, key, outcome, media_type)
@@ -91,8 +91,8 @@ class SpeechService:
         """A response from what another request made or is making; None when it stopped before its end."""
         if answer is None:
             return None
-        if isinstance(answer, CachedSpeech):
-            response: SpeechResponse | None = CachedResponse(outcome, media_type, answer)
+        if isinstance(answer, StoredSpeech):
+            response: SpeechResponse | None = CachedResponse(outcome, media_type, Hit(answer))
         else:
             # Finished, it is answered like a hit while its entry is being written.
             finished = answer.complete

@@ -19,6 +19,7 @@ import structlog
 from litestar.stores.base import Store
 
 from kokoro_speech.audio.formats import EncoderSettings
+from kokoro_speech.cache.budget import MemoryBudget
 from kokoro_speech.cache.config import CacheConfig
 from kokoro_speech.cache.results import MAX_ENTRY_SHARE, ResultCache, fingerprint
 from kokoro_speech.engine import assets
@@ -29,6 +30,7 @@ from kokoro_speech.engine.text_libraries import text_library_versions
 from kokoro_speech.normalize.config import TextConfig
 from kokoro_speech.speech.background import BackgroundWork
 from kokoro_speech.speech.service import SpeechService
+from kokoro_speech.speech.shared_schedule import SharedSchedule
 from kokoro_speech.version import __version__
 
 log = structlog.get_logger("kokoro_speech")
@@ -49,8 +51,16 @@ class ModelLoadFailed(RuntimeError):
 
 
 class SpeechWorker:
-    def __init__(self, engine: EngineConfig, audio: EncoderSettings, cache: CacheConfig) -> None:
+    def __init__(
+        self,
+        engine: EngineConfig,
+        audio: EncoderSettings,
+        cache: CacheConfig,
+        shared_schedule: SharedSchedule | None = None,
+    ) -> None:
+        """``shared_schedule``: where servers sharing a result cache agree on the choices that change the audio."""
         self.engine_config = engine
+        self.shared_schedule = shared_schedule
         self.audio = audio
         self.cache_config = cache
         self.service: SpeechService | None = None
@@ -119,6 +129,8 @@ class SpeechWorker:
         try:
             engine = await asyncio.to_thread(SpeechEngine, self.engine_config, files)
             warmup = await asyncio.to_thread(engine.warm_up) if self.engine_config.model.warmup else 0.0
+            if store is not None and self.shared_schedule is not None:
+                engine.schedule = await self.shared_schedule.agree(self.engine_config, engine.schedule, files)
             # Reading the files through for their digest takes a moment: not on the event loop.
             key = await asyncio.to_thread(self._fingerprint, files, engine) if store is not None else ""
             self.service = self._service(engine, store, key)
@@ -176,7 +188,8 @@ class SpeechWorker:
         cache = None
         if store is not None:
             limit = self.cache_config.max_bytes // MAX_ENTRY_SHARE
-            cache = ResultCache(store, self.cache_config.ttl_seconds, limit, fingerprint)
+            budget = MemoryBudget(self.cache_config.hit_memory_bytes)
+            cache = ResultCache(store, self.cache_config.ttl_seconds, limit, fingerprint, budget)
         return SpeechService(engine, cache, self.background, self.cache_config, self.audio)
 
 
