@@ -20,6 +20,10 @@ class ApiConfig:
     request_timeout_seconds: float = setting(0.0, env="KOKORO_SPEECH_REQUEST_TIMEOUT_SECONDS")
     """Longest a speech request may run: past it, its synthesis stops and its lane is freed; before the first
     byte it is answered 504, after it the stream ends there. 0: no limit."""
+    cache_per_key: bool = setting(True, env="KOKORO_SPEECH_CACHE_PER_KEY")
+    """Where API keys are on, keep each key's cached responses (and identical requests in flight) apart:
+    otherwise one key could learn what another had synthesized, from ``X-Cache`` or from how fast a guessed
+    text comes back. Off, every key shares every entry (more hits, for a team that trusts each other)."""
     max_audio_seconds: float = setting(1200.0, env="KOKORO_SPEECH_MAX_AUDIO_SECONDS")
     """Longest audio one response may have: a stream that reaches it ends there (and its synthesis stops).
     4,096 characters at the slowest speed stay within the default; it bounds what one request can make a

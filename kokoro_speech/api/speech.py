@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -112,6 +113,10 @@ async def _open(
     text_config: TextConfig,
 ) -> tuple[SpeechResponse, dict[str, str]]:
     job = checked_job(data, text_config)
+    key = request.scope.get("user")
+    if isinstance(key, ApiKey) and api_config.cache_per_key:
+        # The key's digest, the same on every server sharing the cache (its id in the logs is per deployment).
+        job = dataclasses.replace(job, owner=key.digest.hex())
     outcome = SpeechOutcome(voice=job.voice, response_format=job.response_format, input_chars=len(job.text))
     request_log.describe(request, outcome)
     limits = await admit(limiter, request, len(job.text))

@@ -28,3 +28,6 @@ class SpeechJob:
     """A language overriding the voice's, by code or letter."""
     input_type: InputType = "text"
     normalization: NormalizationOptions = field(default_factory=NormalizationOptions)
+    owner: str = ""
+    """Whose results it may share: empty for everyone, else the caller whose own they are (an API key's id
+    where keys keep their results apart), part of its result cache key."""

@@ -116,6 +116,19 @@ def test_the_right_key_is_answered_and_logged_by_its_id_only(guarded: Server) ->
     assert INLINE_KEY not in log and "sk-wrong" not in log
 
 
+def test_one_key_cannot_learn_what_another_key_had_synthesized(guarded: Server) -> None:
+    guessed = SPEECH | {"input": "The quarterly figures are confidential until Friday.", "response_format": "wav"}
+    made = guarded.post("/v1/audio/speech", json=guessed, headers=bearer(INLINE_KEY))
+    assert made.status_code == 200 and made.headers["x-cache"] == "MISS"
+    wait_for(
+        lambda: guarded.post("/v1/audio/speech", json=guessed, headers=bearer(INLINE_KEY)).headers["x-cache"] == "HIT",
+        "the first key's response stored",
+    )
+    other = guarded.post("/v1/audio/speech", json=guessed, headers=bearer(SECOND_KEY))
+    assert other.status_code == 200
+    assert other.headers["x-cache"] == "MISS", "answered from another key's entry: its text was learned"
+
+
 def test_the_sdk_raises_authentication_error_and_works_with_a_key(guarded: Server) -> None:
     with pytest.raises(openai.AuthenticationError) as refused:
         sdk(guarded, "sk-not-a-key").audio.speech.create(model="tts-1", voice="alloy", input="No entry.")
