@@ -68,6 +68,7 @@ def test_a_blend_weight_of_many_digits_is_read_in_linear_time() -> None:
         " ***a",
         " ___a",
         "a **",
+        "<!--",  # HTML comments that never close
     ],
 )
 def test_markdown_is_stripped_in_linear_time(piece: str) -> None:
