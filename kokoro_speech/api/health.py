@@ -1,13 +1,43 @@
-"""GET /health (the process answers) and GET /ready (the model is loaded and warm)."""
+"""GET /health (the process answers) and GET /ready (the model is loaded and warm).
+
+A probe needs only the status and its code, and that much ``/ready`` tells anyone. What the server runs on
+(runtime, provider, fallbacks and their error text), how busy it is, and why a load failed, it tells only a
+caller who may know: one with a valid key where keys are on, or one on this machine where they are off, as
+Kubernetes' own ``/readyz`` keeps its detail to callers it trusts and Prometheus-style servers keep theirs
+behind the same guard as their API.
+"""
 
 from __future__ import annotations
 
-from litestar import MediaType, Response, get
+import ipaddress
+from typing import Any
+
+from litestar import MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
+from kokoro_speech.api.access import ApiKeys
 from kokoro_speech.api.schemas import CacheStats, Health, Lanes, ModelRunner, run_schedule
 from kokoro_speech.speech.worker import SpeechWorker, WorkerState
+
+
+def is_local(request: Request[Any, Any, Any]) -> bool:
+    """Whether the caller is on this machine: a loopback address, or a connection with no network address at
+    all (a Unix socket, an application called in process)."""
+    host = request.client.host if request.client else None
+    if host is None:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+def may_see_details(request: Request[Any, Any, Any], keys: ApiKeys | None) -> bool:
+    if keys is None:
+        return is_local(request)
+    scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and bool(presented.strip()) and keys.find(presented.strip()) is not None
 
 
 @get("/health", summary="Liveness", media_type=MediaType.TEXT, description="`OK` while the process answers.")
@@ -21,12 +51,23 @@ async def health() -> str:
     "/ready",
     summary="Readiness",
     responses={
-        500: ResponseSpec(Health, description="The model failed to load; `detail` says why.", generate_examples=False),
+        500: ResponseSpec(
+            Health,
+            description="The model failed to load; `detail` says why (to a caller who may see details).",
+            generate_examples=False,
+        ),
         503: ResponseSpec(Health, description="The model is still loading.", generate_examples=False),
     },
+    description="The status for anyone; the model, lanes and cache to a caller with a valid key (keys on) or "
+    "on this machine (keys off).",
 )
-async def ready(worker: NamedDependency[SpeechWorker]) -> Response[Health]:
+async def ready(
+    worker: NamedDependency[SpeechWorker], request: Request[Any, Any, Any], access_keys: NamedDependency[ApiKeys | None]
+) -> Response[Health]:
     service = worker.service
+    details = may_see_details(request, access_keys)
+    if service is not None and not details:
+        return Response(Health(status="ready"))
     if service is not None:
         lanes = service.engine.lanes
         stats = Lanes(
@@ -54,7 +95,10 @@ async def ready(worker: NamedDependency[SpeechWorker]) -> Response[Health]:
         return Response(Health(status="ready", model=model, lanes=stats, cache=cache))
     if worker.state is WorkerState.FAILED:
         # Permanent: no Retry-After, so probes and clients stop retrying.
-        return Response(Health(status="failed", detail=worker.failure, code="model_load_failed"), status_code=500)
+        return Response(
+            Health(status="failed", detail=worker.failure if details else None, code="model_load_failed"),
+            status_code=500,
+        )
     return Response(
         Health(status="loading"),
         status_code=503,

@@ -63,7 +63,9 @@ def routers(
         tags=["speech"],
         **guarded,
     )
-    made = [api, Router(path="/", route_handlers=[health.health, health.ready], tags=["health"], **scoped)]
+    # /ready shows its details to callers with a valid key: it reads the keys, but does not require one.
+    probes = scoped | {"dependencies": dependencies | {"access_keys": Provide(lambda: keys, sync_to_thread=False)}}
+    made = [api, Router(path="/", route_handlers=[health.health, health.ready], tags=["health"], **probes)]
     if config.metrics.enabled:
         made.append(_metrics(config, errors, [auth] if auth is not None and config.metrics.protected else []))
     if page and config.page.enabled:

@@ -34,3 +34,9 @@ def test_a_loopback_server_refuses_a_name_it_does_not_go_by(client: TestClient) 
     for path in ("/health", "/v1/models"):
         assert_openai_error(client.get(path, headers={"Host": "evil.example"}), 400, None, "invalid_host")
         assert client.get(path, headers={"Host": "127.0.0.1:8880"}).status_code == 200
+
+
+def test_ready_tells_a_caller_on_this_machine_what_it_runs(client: TestClient) -> None:
+    # The test client is in the same process: on this machine, so it sees the details (keys are off).
+    ready = client.get("/ready").json()
+    assert ready["status"] == "ready" and {"model", "lanes"} <= set(ready)

@@ -149,6 +149,14 @@ def test_probes_and_lists_stay_open(guarded: Server) -> None:
     assert preflight.status_code in (200, 204)
 
 
+def test_ready_tells_its_details_only_to_a_key_holder_when_keys_are_on(guarded: Server) -> None:
+    for headers in ({}, bearer("sk-wrong")):
+        answer = guarded.get("/ready", headers=headers)
+        assert answer.status_code == 200 and answer.json() == {"status": "ready"}, headers
+    detailed = guarded.get("/ready", headers=bearer(INLINE_KEY)).json()
+    assert detailed["status"] == "ready" and {"model", "lanes"} <= set(detailed)
+
+
 def test_an_open_server_ignores_authorization_undefined(two_workers: Server) -> None:
     response = two_workers.post("/v1/audio/phonemize", json={"input": "Open."}, headers={"Authorization": "undefined"})
     assert response.status_code == 200

@@ -9,15 +9,18 @@ import re
 import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
+from litestar import Request
 
-from kokoro_speech.api.access import KeysFileError, key_id
+from kokoro_speech.api.access import ApiKeys, KeysFileError, key_id
 from kokoro_speech.api.access.auth import open_paths
 from kokoro_speech.api.access.hosts import host_rule
 from kokoro_speech.api.access.keys import ID_SECRET_FILE, KEY_ID_HEX_DIGITS, id_secret, parse_line
 from kokoro_speech.api.access.limits import duration as reset_duration
 from kokoro_speech.api.access.origins import cors_config
+from kokoro_speech.api.health import may_see_details
 
 ID_SECRET = b"the server's own"
 
@@ -111,3 +114,20 @@ def test_every_worker_and_restart_names_a_key_with_the_same_kept_secret(tmp_path
     assert sorted(p.name for p in path.parent.iterdir()) == [ID_SECRET_FILE]
     assert id_secret("", path) in made
     assert id_secret("set by the operator", path) == b"set by the operator"
+
+
+def request_from(peer: str | None, authorization: str | None = None) -> Request[Any, Any, Any]:
+    headers = [(b"authorization", authorization.encode())] if authorization else []
+    scope = {"type": "http", "method": "GET", "path": "/ready", "headers": headers, "query_string": b""}
+    return Request({**scope, "client": (peer, 1234) if peer else None})  # type: ignore[arg-type]
+
+
+def test_ready_details_go_to_this_machine_when_keys_are_off_and_to_key_holders_when_on() -> None:
+    for local in ("127.0.0.1", "::1", None, "testclient"):
+        assert may_see_details(request_from(local), None), local
+    for remote in ("10.0.0.5", "203.0.113.9", "2001:db8::1"):
+        assert not may_see_details(request_from(remote), None), remote
+    keys = ApiKeys(["sk-holder"], None, ID_SECRET)
+    assert may_see_details(request_from("203.0.113.9", "Bearer sk-holder"), keys)
+    for peer, authorization in (("127.0.0.1", None), ("127.0.0.1", "Bearer sk-wrong"), ("10.0.0.5", "Basic x")):
+        assert not may_see_details(request_from(peer, authorization), keys), (peer, authorization)
