@@ -3,18 +3,60 @@ a route can answer, the audio and event-stream bodies of speech, and the text of
 
 Litestar documents a handler's success type and, for a body it validates, its own validation error; the
 errors this server sends are OpenAI's (``api/errors.py``), and its speech is bytes whose type depends on the
-request. Clients generated from the document, and fuzzers that hold the server to it, need both said.
+request. Clients generated from the document, and fuzzers that hold the server to it, need both said. It also
+makes the docs page (Swagger UI) from files served by the server itself.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 import msgspec
+from litestar import Router
+from litestar.openapi import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
+from litestar.static_files import create_static_files_router
 
 from kokoro_speech.audio.formats import FORMATS
+
+DOCS_ASSETS = "assets"
+"""Where under the docs path Swagger UI's own files are served. The docs page shares the API's origin, where
+the page people try the server with keeps its API key in localStorage, so every script it runs is served from
+here (from the swagger-ui-py package), never from a CDN that could change what it sends."""
+SWAGGER_UI_PACKAGE = "swagger_ui"
+
+
+def swagger_ui_files() -> Path:
+    """The folder of Swagger UI's distribution files in the swagger-ui-py package (found, not imported: its
+    own code serves other frameworks)."""
+    spec = importlib.util.find_spec(SWAGGER_UI_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the swagger-ui-py package is missing: reinstall kokoro-speech")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+def docs_config(title: str, version: str, path: str) -> OpenAPIConfig:
+    """The OpenAPI document at ``<path>/openapi.json`` and Swagger UI at ``path``, every file of it local."""
+    assets = f"{path.rstrip('/')}/{DOCS_ASSETS}"
+    swagger = SwaggerRenderPlugin(
+        js_url=f"{assets}/swagger-ui-bundle.js",
+        css_url=f"{assets}/swagger-ui.css",
+        standalone_preset_js_url=f"{assets}/swagger-ui-standalone-preset.js",
+        favicon=f"<link rel='icon' type='image/png' href='{assets}/favicon-32x32.png'>",
+        path="/",
+    )
+    return OpenAPIConfig(title=title, version=version, path=path, render_plugins=[swagger])
+
+
+def docs_assets(path: str) -> Router:
+    """Swagger UI's files, served under ``<path>/assets``."""
+    return create_static_files_router(
+        path=f"{path.rstrip('/')}/{DOCS_ASSETS}", directories=[swagger_ui_files()], include_in_schema=False
+    )
 
 
 class ErrorDetail(msgspec.Struct):

@@ -6,10 +6,10 @@ import dataclasses
 import os
 
 from litestar import Litestar
-from litestar.openapi import OpenAPIConfig
 
 from kokoro_speech.api.access.hosts import HostCheck, host_rule
 from kokoro_speech.api.access.origins import cors_config
+from kokoro_speech.api.openapi import docs_assets, docs_config
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.plugin import KokoroSpeechPlugin
 from kokoro_speech.server.config import ServeConfig
@@ -26,6 +26,7 @@ EXPOSED_HEADERS = [
     *(f"x-ratelimit-{what}-{kind}" for what in ("limit", "remaining", "reset") for kind in ("requests", "tokens")),
 ]
 """The headers a browser's script may read: besides the audio, what tells it to wait and for how long."""
+DOCS_PATH = "/docs"
 
 
 def create_app(config: SpeechConfig | None = None, serve: ServeConfig | None = None) -> Litestar:
@@ -48,7 +49,8 @@ def create_app(config: SpeechConfig | None = None, serve: ServeConfig | None = N
             ),
         ],
         cors_config=cors_config(serve.origins(), EXPOSED_HEADERS),
-        openapi_config=OpenAPIConfig(title="kokoro-speech", version=__version__, path="/docs"),
+        route_handlers=[docs_assets(DOCS_PATH)],
+        openapi_config=docs_config("kokoro-speech", __version__, DOCS_PATH),
     )
     if reports is not None:
         plugin.runtime.worker.on_failure(reports.failed)

@@ -3,6 +3,7 @@ answers to (the Host header). The rules themselves are in ``tests/unit/test_acce
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from tests.support.errors import assert_openai_error
@@ -40,3 +41,16 @@ def test_ready_tells_a_caller_on_this_machine_what_it_runs(client: TestClient) -
     # The test client is in the same process: on this machine, so it sees the details (keys are off).
     ready = client.get("/ready").json()
     assert ready["status"] == "ready" and {"model", "lanes"} <= set(ready)
+
+
+def test_the_docs_page_runs_only_files_the_server_serves_itself(client: TestClient) -> None:
+    # The docs share the origin where the page keeps its API key: no script from elsewhere may run there.
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
+    referenced = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", docs.text)
+    assert any(ref.endswith(".js") for ref in referenced), referenced
+    for ref in referenced:
+        assert ref.startswith("/") and not ref.startswith("//"), ref
+        assert client.get(ref).status_code == 200, ref
+    assert client.get("/docs/openapi.json").json()["info"]["title"] == "kokoro-speech"
+    assert client.get("/").status_code == 200  # the page keeps its own path
