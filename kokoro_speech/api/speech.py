@@ -319,7 +319,7 @@ def _client_closed() -> OpenAIError:
     return OpenAIError(CLIENT_CLOSED_REQUEST, "The client closed the request.", code="client_closed_request")
 
 
-def _base64(audio: bytes) -> str:
+def _base64(audio: bytes | bytearray) -> str:
     return base64.b64encode(audio).decode()
 
 

@@ -82,7 +82,8 @@ class SpeechOutcome:
 
 @dataclass(frozen=True)
 class WholeSpeech:
-    audio: bytes
+    audio: bytearray
+    """As collected: copying it into ``bytes`` would hold the whole audio twice."""
     words: list[SpokenWord]
 
 
@@ -156,7 +157,7 @@ class SpeechResponse(ABC):
         async for piece in self.pieces_in_time():
             audio += piece.data
             words += piece.words
-        return WholeSpeech(bytes(audio), words)
+        return WholeSpeech(audio, words)
 
     def usage(self) -> dict[str, int]:
         return {
