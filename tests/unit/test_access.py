@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import socket
 import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -73,6 +74,7 @@ def test_a_loopback_server_answers_to_local_names_and_addresses_only() -> None:
         assert rule.allows(host), host
     for host in ("evil.example", "evil.example:8880", "localhost.evil.example", "local"):
         assert not rule.allows(host), host
+    assert rule.allows(f"{socket.gethostname()}:8880")  # the machine's own name
     named = host_rule("::1", ["tts.example.com", "*.corp.example"])
     assert named is not None and named.allows("tts.example.com:443") and named.allows("a.corp.example")
     assert not named.allows("corp.example") and not named.allows("evil.example")

@@ -59,12 +59,12 @@ class HostRule:
     """The names a server answers to beyond IP addresses and local names: exact, or ``*.example.com``."""
 
     named: tuple[str, ...] = ()
+    hostname: str = ""
+    """This machine's own name."""
 
     def allows(self, header: str) -> bool:
         host = split_host(header)
-        if not host or is_ip(host) or host in LOCAL_NAMES or host.endswith(LOCAL_SUFFIXES):
-            return True
-        if host == socket.gethostname().lower():
+        if not host or is_ip(host) or host in LOCAL_NAMES or host.endswith(LOCAL_SUFFIXES) or host == self.hostname:
             return True
         return any(host == name or (name.startswith("*.") and host.endswith(name[1:])) for name in self.named)
 
@@ -74,7 +74,7 @@ def host_rule(bind_host: str, allowed: Sequence[str]) -> HostRule | None:
     names = tuple(split_host(name) if not name.startswith("*.") else name.lower() for name in allowed)
     if EVERY_HOST in names or (not names and not is_loopback(bind_host)):
         return None
-    return HostRule(names)
+    return HostRule(names, socket.gethostname().lower())
 
 
 class HostCheck(ASGIMiddleware):
