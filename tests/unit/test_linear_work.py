@@ -15,6 +15,7 @@ import pytest
 
 from kokoro_speech.engine.reading import _SENTENCE_END
 from kokoro_speech.engine.voices import UnknownVoiceError, blend_terms
+from kokoro_speech.normalize.english.addresses import _EMAIL
 from kokoro_speech.normalize.markup import markup_replacements
 from kokoro_speech.normalize.options import NormalizationOptions
 
@@ -80,3 +81,8 @@ def test_markdown_is_stripped_in_linear_time(piece: str) -> None:
 def test_the_end_of_a_sentence_is_found_in_linear_time(piece: str) -> None:
     # Once 120 ms on 4,095 "!" before a letter: the run of marks was scanned again from each of its marks.
     assert growth(_SENTENCE_END.search, lambda size: repeated(piece)(size) + "x", 512) < LINEAR_BOUND
+
+
+def test_an_email_address_is_found_in_linear_time() -> None:
+    # Each figure after a "%" once started a scan of the rest of the run for an "@".
+    assert growth(lambda text: list(_EMAIL.finditer(text)), repeated("1%"), 512) < LINEAR_BOUND

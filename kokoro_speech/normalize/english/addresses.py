@@ -17,7 +17,9 @@ _TLDS = (
 )
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _PATH_CHARS = r"[^\s<>\"'\[\](){}]"
-_EMAIL = re.compile(rf"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@{_LABEL}(?:\.{_LABEL})*\.[A-Za-z]{{2,}}(?![\w-])")
+# An address starts where a run of the characters of its first part starts (none of them before it): started
+# within such a run (after a "%"), each start scanned the rest of the run again, which is quadratic.
+_EMAIL = re.compile(rf"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@{_LABEL}(?:\.{_LABEL})*\.[A-Za-z]{{2,}}(?![\w-])")
 _URL = re.compile(
     rf"(?<![\w.])(?:(?:https?|ftp)://|www\.){_PATH_CHARS}+"
     rf"|(?<![\w.@/-])(?:{_LABEL}\.)+(?:{_TLDS})(?![\w-])(?:/{_PATH_CHARS}*)?"
