@@ -123,7 +123,7 @@ class Measure:
     def wait_idle(self) -> None:
         deadline = time.monotonic() + HTTP_TIMEOUT_S
         while time.monotonic() < deadline:
-            lanes = self.server.get("/ready").json().get("lanes", {})
+            lanes = self.server.get("/ready", headers=self.headers).json().get("lanes", {})
             if lanes.get("busy") == 0 and lanes.get("waiting") == 0:
                 return
             time.sleep(IDLE_POLL_S)
@@ -244,7 +244,7 @@ def server_throughput(m: Measure, texts: list[str]) -> tuple[float, float, int, 
                 done_chars[index] += len(text)
                 done_audio[index] += len(pcm) / PCM_BYTES_PER_SECOND
 
-    before = m.server.get("/ready").json()["lanes"]
+    before = m.server.get("/ready", headers=m.headers).json()["lanes"]
     with PeakRss(m.server) as rss:
         started = time.perf_counter()
         threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
@@ -255,7 +255,7 @@ def server_throughput(m: Measure, texts: list[str]) -> tuple[float, float, int, 
         wall = time.perf_counter() - started
     if errors:
         raise errors[0]
-    after = m.server.get("/ready").json()["lanes"]
+    after = m.server.get("/ready", headers=m.headers).json()["lanes"]
     use = LaneUse(
         wall, after["run_seconds"] - before["run_seconds"], after["discarded_seconds"] - before["discarded_seconds"]
     )

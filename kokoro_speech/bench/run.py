@@ -117,7 +117,7 @@ def run(
         )
         server = start_server(env, Path(tmp) / "server-1.log", workers=workers)
         startup = {f"workers={workers}": server.ready_after_s}
-        runner = server.get("/ready").json().get("model", {})
+        runner = server.get("/ready", headers=headers).json().get("model", {})  # the details need the key
         info["model_runner"] = runner
         bf16 = runner.get("precision") == "bf16"
         print(
