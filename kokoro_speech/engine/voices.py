@@ -79,12 +79,21 @@ class ResolvedVoice:
     spec: str
     """Normalized name of what was asked for (a Kokoro id or a normalized blend); part of the cache key."""
     language: Language
-    style: Style
+    packs: tuple[Style, ...]
+    """The voice packs it mixes: one for a single voice."""
+    weights: tuple[float, ...] = (1.0,)
+    """Each pack's weight, summing to one."""
 
     def style_for(self, tokens: int) -> NDArray[np.float32]:
-        """Kokoro picks the style row by input length: n tokens use row n - 1."""
-        row: NDArray[np.float32] = self.style[min(max(tokens, 1), MODEL_MAX_TOKENS) - 1]
-        return row
+        """Kokoro picks the style row by input length: n tokens use row n - 1. A blend mixes only that row, on
+        the thread that runs the model: mixing whole packs when the voice is resolved took 0.7 ms of the event
+        loop for sixteen voices, and half a megabyte for each blend kept."""
+        index = min(max(tokens, 1), MODEL_MAX_TOKENS) - 1
+        if len(self.packs) == 1:
+            row: NDArray[np.float32] = self.packs[0][index]
+            return row
+        mixed = sum(pack[index] * np.float32(weight) for pack, weight in zip(self.packs, self.weights, strict=True))
+        return np.asarray(mixed, dtype=np.float32)
 
 
 class VoiceCatalog:
@@ -121,15 +130,15 @@ class VoiceCatalog:
         weights = self.parse(voice)
         if len(weights) == 1:
             (voice_id,) = weights
-            return ResolvedVoice(voice_id, self._infos[voice_id].language, self._styles[voice_id])
+            return ResolvedVoice(voice_id, self._infos[voice_id].language, (self._styles[voice_id],))
         spec = "+".join(f"{vid}({weight:g})" for vid, weight in weights.items())
         with self._blend_lock:
             cached = self._blends.get(spec)
             if cached is not None:
                 self._blends.move_to_end(spec)
                 return cached
-        style = sum(self._styles[vid] * np.float32(weight) for vid, weight in weights.items())
-        blended = ResolvedVoice(spec, self._infos[next(iter(weights))].language, np.asarray(style, dtype=np.float32))
+        packs = tuple(self._styles[vid] for vid in weights)
+        blended = ResolvedVoice(spec, self._infos[next(iter(weights))].language, packs, tuple(weights.values()))
         with self._blend_lock:
             self._blends[spec] = blended
             while len(self._blends) > self._blend_cache_size:

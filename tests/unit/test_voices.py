@@ -25,7 +25,7 @@ def test_weights_are_normalized_and_the_first_voice_sets_the_language(catalog: V
     assert catalog.parse("af_a+bm_b") == {"af_a": 0.5, "bm_b": 0.5}
     blend = catalog.resolve("bm_b(1) + af_a(3)")
     assert blend.spec == "bm_b(0.25)+af_a(0.75)" and blend.language.code == "en-gb"
-    assert np.allclose(blend.style, 0.25 * 4.0 + 0.75 * 1.0)
+    assert np.allclose(blend.style_for(10), 0.25 * 4.0 + 0.75 * 1.0)
 
 
 def test_a_weight_too_small_to_matter_is_dropped_and_the_rest_renormalized(catalog: VoiceCatalog) -> None:
@@ -74,3 +74,14 @@ def test_the_largest_blend_allowed_is_read(catalog: VoiceCatalog) -> None:
     spec = " + ".join([" af_a ( 1.5e0 ) ", "bm_b(.5)"] * (MAX_BLEND_VOICES // 2))
     assert catalog.parse(spec) == {"af_a": 0.75, "bm_b": 0.25}
     assert blend_terms("af_a+bm_b(2)") == [("af_a", None), ("bm_b", "2")]
+
+
+def test_a_blend_is_mixed_one_row_at_a_time_not_when_it_is_resolved() -> None:
+    # Resolving runs on the event loop: it shares the voices' packs, and each chunk mixes the one row it uses.
+    first = np.arange(510 * 256, dtype=np.float32).reshape(510, 1, 256)
+    catalog = VoiceCatalog({"af_a": first, "bm_b": np.ones((510, 1, 256), dtype=np.float32)})
+    blend = catalog.resolve("af_a(3)+bm_b(1)")
+    assert blend.packs[0] is first
+    whole = first * np.float32(0.75) + np.float32(1.0) * np.float32(0.25)
+    for tokens in (1, 77, 510, 600):
+        assert np.array_equal(blend.style_for(tokens), whole[min(tokens, 510) - 1])
