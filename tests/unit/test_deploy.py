@@ -197,6 +197,8 @@ def test_the_kubernetes_pods_run_locked_down_on_pinned_images() -> None:
     volumes = {volume["name"]: volume for volume in server["volumes"]}
     mounts = {mount["mountPath"]: volumes[mount["name"]] for mount in container["volumeMounts"]}
     assert "emptyDir" in mounts["/tmp"], "a read-only root file system, and a place for temporary files"
+    # The server's threads follow its CPU quota (infra/system.py): without a limit, one per core of the node.
+    assert container["resources"]["limits"]["cpu"] == container["resources"]["requests"]["cpu"]
 
 
 def test_the_kubernetes_secret_ships_nothing_usable(tmp_path: Path) -> None:
