@@ -55,7 +55,8 @@ class UnknownVoiceError(ValueError):
 _VOICE_NAME = re.compile(r"[A-Za-z0-9_\-]++")
 _WEIGHT = re.compile(r"[-+]?+(?:[0-9]++(?:\.[0-9]++)?+|\.[0-9]++)(?:[eE][-+]?+[0-9]++)?+")
 MAX_BLEND_VOICES = 16
-"""Most terms in one blend: blends people make mix two to four voices; each term adds a voice pack to the mix."""
+"""Most terms in one blend: blends people make mix two to four voices; each term is one more row to mix for every
+chunk."""
 MAX_VOICE_SPEC_CHARS = 1024
 """Longest voice or blend spec: sixteen terms such as ``af_nicole(0.3333)`` take under 300 characters, the rest
 is room for spaces."""
