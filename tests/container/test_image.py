@@ -5,6 +5,7 @@ threads follow the container's CPU quota."""
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,15 @@ import pytest
 from kokoro_speech.engine.schedule import untuned_environment
 from tests.support import REPO, free_port
 from tests.support.audio import decode, level_dbfs
-from tests.support.containers import CA_STORE, Container, debian_base, podman, require_podman, run_detached
+from tests.support.containers import (
+    CA_STORE,
+    PODMAN,
+    Container,
+    debian_base,
+    podman,
+    require_podman,
+    run_detached,
+)
 
 DOCKERFILE = REPO / "deploy" / "Dockerfile"
 IMAGE = "localhost/kokoro-speech-test-image"
@@ -37,6 +46,9 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> str:
     base = debian_base(BASE_PACKAGES, tmp_path_factory.mktemp("base"))
     # This machine reaches PyPI through a TLS proxy whose CA is in its store: the image's documented way in.
     secret = [f"--secret=id=ca-certificates,src={CA_STORE}"] if CA_STORE.is_file() else []
+    before = subprocess.run(
+        [*PODMAN, "image", "inspect", "--format={{.Id}}", IMAGE], capture_output=True, text=True, check=False
+    )
     podman(
         "build",
         "--network=host",
@@ -47,6 +59,9 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> str:
         f"--tag={IMAGE}",
         str(REPO),
     )
+    # The image the tag named before, if this build replaced it: reruns do not pile up untagged images.
+    if before.returncode == 0 and before.stdout.strip() not in podman("image", "inspect", "--format={{.Id}}", IMAGE):
+        subprocess.run([*PODMAN, "rmi", before.stdout.strip()], capture_output=True, check=False)
     return IMAGE
 
 

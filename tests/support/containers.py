@@ -163,9 +163,9 @@ class Container:
             pytest.fail(f"the container stopped before it was ready:\n{self.logs()[-8000:]}")
 
     def stop(self) -> None:
-        subprocess.run(
-            [*PODMAN, "rm", "--force", "--time", str(STOP_GRACE_S), self.id], capture_output=True, check=False
-        )
+        """Stop and remove it, with the anonymous volumes the image's VOLUME made (named ones stay)."""
+        remove = [*PODMAN, "rm", "--force", "--volumes", "--time", str(STOP_GRACE_S), self.id]
+        subprocess.run(remove, capture_output=True, check=False)
 
 
 def run_detached(image: str, env: Mapping[str, str], volumes: Sequence[str], port: int, *command: str) -> Container:
