@@ -153,10 +153,12 @@ class SchedulingConfig:
     """Chunks synthesized at once in one worker, sharing its threads; 0: two where two runs at once did
     clearly more work than one at a time on this machine (measured at first start), else one."""
     text_threads: int = setting(1, env="KOKORO_SPEECH_TEXT_THREADS")
-    """Threads of a worker that normalize and phonemize text (phonemizers serialize anyway)."""
+    """Threads of a worker that normalize and phonemize text, for speech requests and as many again for
+    phonemize requests (so that a listener's plan never waits behind one); phonemizers serialize anyway."""
     text_queue_size: int = setting(8, env="KOKORO_SPEECH_TEXT_QUEUE_SIZE")
-    """Requests that may wait for a text thread (speech requests' plans go before phonemize requests); beyond
-    that new ones get 503, so a flood of text cannot stall every listener behind it."""
+    """Requests of each kind (speech, phonemize) that may wait for a text thread; beyond that new ones of that
+    kind get 503, so a flood of text cannot stall listeners nor grow memory, and phonemize requests never turn
+    a listener away."""
     queue_size: int = setting(8, env="KOKORO_SPEECH_QUEUE_SIZE")
     """Requests that may wait for a lane beyond those the lanes run, counting a stream in progress (it waits
     again for each later chunk); beyond that new requests get 503 while every lane is busy."""

@@ -23,7 +23,7 @@ from kokoro_speech.engine.languages import Language
 from kokoro_speech.engine.phonemes import Phonemizer
 from kokoro_speech.engine.schedule import Schedule, needs_measuring
 from kokoro_speech.engine.scheduler import Interrupt, JobInterrupted, LaneScheduler, Priority
-from kokoro_speech.engine.text_work import TextPriority, TextWork
+from kokoro_speech.engine.text_work import TextWork
 from kokoro_speech.engine.timing import WordSpan, WordTime, chunk_spans, word_times
 from kokoro_speech.engine.voices import ResolvedVoice, VoiceCatalog
 
@@ -130,7 +130,15 @@ class SpeechEngine:
         # runs nor blocks the event loop. Reading text has its own, so a slow one (the first
         # Japanese request loads a dictionary) never holds up the encoding of running streams.
         self.pipeline_executor = ThreadPoolExecutor(max_workers=self.lanes.lanes, thread_name_prefix="kokoro-pipeline")
-        self.text_work = TextWork(scheduling.text_threads, scheduling.text_queue_size)
+        self.awaiting_first_audio = 0
+        """Requests between their plan and their first chunk: phonemize requests wait while there are any."""
+        self.plan_work = TextWork("plan", scheduling.text_threads, scheduling.text_queue_size)
+        self.phonemize_work = TextWork(
+            "phonemize",
+            scheduling.text_threads,
+            scheduling.text_queue_size,
+            defer=lambda: self.awaiting_first_audio > 0,
+        )
 
     @property
     def sample_rate(self) -> int:
@@ -140,7 +148,8 @@ class SpeechEngine:
         self.lanes.shutdown()
         self.backend.close()
         self.pipeline_executor.shutdown(wait=False, cancel_futures=True)
-        self.text_work.close()
+        self.plan_work.close()
+        self.phonemize_work.close()
 
     def warm_up(self) -> float:
         """One synthesis so the first real request does not pay for lazy initialization."""
@@ -212,13 +221,14 @@ class SpeechEngine:
         return planned
 
     async def read_async(self, job: SpeechJob, language: Language) -> reading.Reading:
-        """The reading of a phonemize request: after every speech request's plan (see :mod:`.text_work`)."""
-        return await self.text_work.run(TextPriority.PHONEMES, self.read, job, language)
+        """The reading of a phonemize request, on threads of their own that wait while a listener waits for its
+        first audio (see :mod:`.text_work`); raises Overloaded when too many already wait."""
+        return await self.phonemize_work.run(self.read, job, language)
 
     async def plan_async(self, job: SpeechJob, speaker: Speaker) -> SpeechPlan:
-        """The plan of a speech request, on a text thread ahead of phonemize requests; raises Overloaded when
-        too many requests already wait for one."""
-        return await self.text_work.run(TextPriority.SPEECH, self.plan, job, speaker)
+        """The plan of a speech request, on the speech requests' own text threads; raises Overloaded when too
+        many already wait for one."""
+        return await self.plan_work.run(self.plan, job, speaker)
 
     # --- audio -----------------------------------------------------------------------
     def synthesize_chunk(self, plan: SpeechPlan, index: int, control: RunControl | None = None) -> ChunkAudio:

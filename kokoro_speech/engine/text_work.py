@@ -1,59 +1,53 @@
-"""The worker's text threads: who reads text next, and who is turned away.
+"""Threads that read text, with a bounded queue: who waits, and who is turned away.
 
-Normalizing and phonemizing is CPU work in Python (a long Chinese input takes a few hundred ms),
-and a worker has few threads for it. Two kinds of requests need them: a speech request, whose
-listener waits for its plan before the first chunk can start, and a phonemize request, which
-only wants the phonemes. Speech goes first; within a kind, first come first served. Waiting
-is bounded: when ``queue_size`` jobs already wait, the next is refused with
-:class:`~kokoro_speech.engine.scheduler.Overloaded` at once (a 503), so a flood of text
-cannot stall every listener behind it, nor grow memory. A job whose caller gave up before it
-started leaves the queue unrun.
+Normalizing and phonemizing is CPU work in Python (4,000 characters of Chinese take about 0.3 s, and
+the first Chinese request of a worker a second more while its dictionary loads). Two kinds of
+requests need it: a speech request, whose listener waits for its plan before the first chunk can
+start, and a phonemize request, which only wants the phonemes. Each kind has threads of its own, so
+a listener's plan never waits behind a phonemize request in progress (the phonemizers' own locks
+keep what is not thread-safe apart), and while a listener waits for its first audio no phonemize
+job starts, so its first chunk has the cores. Waiting is bounded for each kind: when ``queue_size``
+jobs already wait, the next is refused with :class:`~kokoro_speech.engine.scheduler.Overloaded` at
+once (a 503), so a flood of text neither stalls listeners nor grows memory. A job whose caller gave
+up before it started leaves the queue unrun.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import itertools
 import queue
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import IntEnum
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from kokoro_speech.engine.scheduler import Overloaded
 
 T = TypeVar("T")
 
-
-class TextPriority(IntEnum):
-    SPEECH = 0
-    """A speech request's plan: a listener waits for its first audio."""
-    PHONEMES = 1
-    """A phonemize request: text only."""
+DEFER_POLL_SECONDS = 0.005
+"""How often a deferred job looks again: short beside a first chunk (hundreds of ms)."""
 
 
-@dataclass(order=True)
+@dataclass(frozen=True)
 class _Job:
-    priority: int
-    order: int
-    work: Callable[[], Any] = field(compare=False)
-    future: concurrent.futures.Future[Any] = field(compare=False)
-
-
-_STOP = _Job(len(TextPriority), -1, lambda: None, concurrent.futures.Future())
+    work: Callable[[], Any]
+    future: concurrent.futures.Future[Any]
 
 
 class TextWork:
-    def __init__(self, threads: int, queue_size: int) -> None:
+    def __init__(self, kind: str, threads: int, queue_size: int, defer: Callable[[], bool] = lambda: False) -> None:
+        """``kind`` names the work in refusals and thread names; ``defer``: whether a job should not start now."""
+        self.kind = kind
         self.queue_size = queue_size
-        self._queue: queue.PriorityQueue[_Job] = queue.PriorityQueue()
-        self._order = itertools.count()
+        self._defer = defer
+        self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._lock = threading.Lock()
         self._waiting = 0
         self._threads = [
-            threading.Thread(target=self._serve, name=f"kokoro-text-{n}", daemon=True) for n in range(threads)
+            threading.Thread(target=self._serve, name=f"kokoro-{kind}-{n}", daemon=True) for n in range(threads)
         ]
         for thread in self._threads:
             thread.start()
@@ -63,14 +57,14 @@ class TextWork:
         """Jobs queued and not yet started."""
         return self._waiting
 
-    async def run(self, priority: TextPriority, work: Callable[..., T], *args: Any) -> T:
-        """``work(*args)`` on a text thread; raises Overloaded when ``queue_size`` jobs already wait."""
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)`` on one of these threads; raises Overloaded when ``queue_size`` jobs already wait."""
         with self._lock:
             if self._waiting >= self.queue_size:
-                raise Overloaded(f"{self._waiting} text jobs already waiting for this worker's text threads")
+                raise Overloaded(f"{self._waiting} {self.kind} jobs already waiting for this worker's text threads")
             self._waiting += 1
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
-        self._queue.put(_Job(priority, next(self._order), lambda: work(*args), future))
+        self._queue.put(_Job(lambda: work(*args), future))
         try:
             return await asyncio.wrap_future(future)
         finally:
@@ -81,10 +75,12 @@ class TextWork:
 
     def close(self) -> None:
         for _ in self._threads:
-            self._queue.put(_STOP)
+            self._queue.put(None)
 
     def _serve(self) -> None:
-        while (job := self._queue.get()) is not _STOP:
+        while (job := self._queue.get()) is not None:
+            while self._defer() and not job.future.cancelled():
+                time.sleep(DEFER_POLL_SECONDS)
             with self._lock:
                 if job.future.cancelled():
                     continue

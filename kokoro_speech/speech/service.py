@@ -142,17 +142,21 @@ class SpeechService:
         """Plan the job, make its first chunk, and return the first reader of its production."""
         # Refuse at once when overloaded, before spending text processing on the request.
         self.engine.lanes.check_admission()
-        started = time.perf_counter()
-        plan = await self.engine.plan_async(job, speaker)
-        outcome.timings["text"] = time.perf_counter() - started
-        stream = SynthesisStream(self.engine, plan)
-        started = time.perf_counter()
+        self.engine.awaiting_first_audio += 1
         try:
-            await stream.start()
-        except BaseException:
-            stream.close()
-            raise
-        outcome.timings["first_chunk"] = time.perf_counter() - started
+            started = time.perf_counter()
+            plan = await self.engine.plan_async(job, speaker)
+            outcome.timings["text"] = time.perf_counter() - started
+            stream = SynthesisStream(self.engine, plan)
+            started = time.perf_counter()
+            try:
+                await stream.start()
+            except BaseException:
+                stream.close()
+                raise
+            outcome.timings["first_chunk"] = time.perf_counter() - started
+        finally:
+            self.engine.awaiting_first_audio -= 1
         # Kept whole only while the result cache could still store it (and identical requests join it).
         keep = self.cache.max_entry_bytes if self.cache is not None else 0
         production = Production(job, stream, self.audio, self.engine.pipeline_executor, hooks, keep)
