@@ -10,18 +10,17 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from kokoro_speech.engine.schedule import untuned_environment
 from tests.support import REPO, free_port
-from tests.support.audio import decode, level_dbfs
 from tests.support.containers import (
     CA_STORE,
     PODMAN,
     Container,
     debian_base,
     podman,
+    ready,
     require_podman,
     run_detached,
 )
@@ -79,20 +78,12 @@ def served(image: str, home: Path) -> Iterator[Container]:
     port = free_port()
     # Not about the first start's measurement, which would cost a minute or two.
     container = run_detached(image, _env(port) | untuned_environment(), [f"{home}:/model:ro"], port)
-    try:
-        container.wait_ready(READY_TIMEOUT_S)
+    with ready(container, READY_TIMEOUT_S):
         yield container
-    finally:
-        container.stop()
 
 
 def test_the_image_speaks(served: Container) -> None:
-    response = httpx.post(f"{served.url}/v1/audio/speech", json=SPEECH, timeout=120)
-    assert response.status_code == httpx.codes.OK, response.text
-    samples, rate = decode(response.content, "wav")
-    low, high = SPEECH_SECONDS
-    assert low < len(samples) / rate < high
-    assert level_dbfs(samples) > -35
+    served.speaks(SPEECH, SPEECH_SECONDS)
     # The result cache went to the volume, which the image made the server's own.
     assert "results.sqlite3" in served.exec("ls", "/cache").split()
 
@@ -116,12 +107,9 @@ def test_the_first_start_measurement_stays_in_the_cache_volume(image: str, home:
         for start, measures in (("first", True), ("second", False)):
             port = free_port()
             container = run_detached(image, _env(port), [f"{home}:/model:ro", f"{volume}:/cache"], port)
-            try:
-                container.wait_ready(MEASURED_READY_TIMEOUT_S)
+            with ready(container, MEASURED_READY_TIMEOUT_S):
                 assert (MEASURING in container.logs()) is measures, f"the {start} start"
                 assert "tuning.json" in container.exec("ls", "/cache/models").split()
-            finally:
-                container.stop()
     finally:
         podman("volume", "rm", "--force", volume)
 

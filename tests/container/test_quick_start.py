@@ -8,18 +8,17 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from kokoro_speech.engine.schedule import untuned_environment
 from tests.support import REPO, free_port
-from tests.support.audio import decode, level_dbfs
 from tests.support.containers import (
     CA_STORE,
     Container,
     debian_base,
     host_env,
     podman,
+    ready,
     repository_copy,
     require_podman,
     run_detached,
@@ -70,17 +69,9 @@ def quick_start(bare_debian: str, home: Path, tmp_path_factory: pytest.TempPathF
     volumes += [f"{CA_STORE}:{CA_STORE}:ro"] if CA_STORE.is_file() else []
     command = f"cd {SOURCE} && {quick_start_serve_command()}"
     container = run_detached(bare_debian, env, volumes, port, "sh", "-c", command)
-    try:
-        container.wait_ready(READY_TIMEOUT_S)
+    with ready(container, READY_TIMEOUT_S):
         yield container
-    finally:
-        container.stop()
 
 
 def test_the_quick_start_serves_speech_on_a_bare_debian(quick_start: Container) -> None:
-    response = httpx.post(f"{quick_start.url}/v1/audio/speech", json=SPEECH, timeout=120)
-    assert response.status_code == httpx.codes.OK, response.text
-    samples, rate = decode(response.content, "mp3")
-    low, high = SPEECH_SECONDS
-    assert low < len(samples) / rate < high
-    assert level_dbfs(samples) > -35
+    quick_start.speaks(SPEECH, SPEECH_SECONDS)

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import httpx
 import pytest
 
 from tests.support import REPO, wait_for
+from tests.support.audio import decode, level_dbfs
 
 PODMAN = ("podman", "--runtime", "runc")
 """podman with runc: its default runtime cannot start containers on this kind of host."""
@@ -41,6 +43,8 @@ BASE_TAG = "localhost/kokoro-speech-test-debian"
 COMMAND_TIMEOUT_S = 1800
 """A guard against a hung podman or mmdebstrap (an install from scratch takes minutes), not a goal."""
 STOP_GRACE_S = 10
+SPEECH_MIN_DBFS = -35
+"""Speech is louder than this; a silent or broken answer is not."""
 
 
 def require_podman() -> None:
@@ -162,6 +166,15 @@ class Container:
         if stopped:
             pytest.fail(f"the container stopped before it was ready:\n{self.logs()[-8000:]}")
 
+    def speaks(self, speech: Mapping[str, str], seconds: tuple[float, float]) -> None:
+        """One speech request answers audio that decodes, lasts within ``seconds`` and is heard, not silent."""
+        response = httpx.post(f"{self.url}/v1/audio/speech", json=dict(speech), timeout=120)
+        assert response.status_code == httpx.codes.OK, response.text
+        samples, rate = decode(response.content, speech["response_format"])
+        low, high = seconds
+        assert low < len(samples) / rate < high
+        assert level_dbfs(samples) > SPEECH_MIN_DBFS
+
     def stop(self) -> None:
         """Stop and remove it, with the anonymous volumes the image's VOLUME made (named ones stay)."""
         remove = [*PODMAN, "rm", "--force", "--volumes", "--time", str(STOP_GRACE_S), self.id]
@@ -174,6 +187,16 @@ def run_detached(image: str, env: Mapping[str, str], volumes: Sequence[str], por
     args += [f"--volume={volume}" for volume in volumes]
     container_id = podman(*args, image, *command).strip()
     return Container(container_id, f"http://127.0.0.1:{port}")
+
+
+@contextmanager
+def ready(container: Container, timeout: float) -> Iterator[Container]:
+    """``container`` once it answers /ready, stopped and removed afterwards whatever happened."""
+    try:
+        container.wait_ready(timeout)
+        yield container
+    finally:
+        container.stop()
 
 
 def repository_copy(dest: Path) -> Path:
