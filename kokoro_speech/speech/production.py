@@ -67,7 +67,7 @@ class Production:
         self._pieces: deque[AudioPiece] = deque()
         self._first = 0
         """Index of the oldest piece still kept."""
-        self._kept_bytes = 0
+        self._made_bytes = 0
         self._keep_bytes = keep_bytes
         self.timings: dict[str, float] = {"encode": 0.0}
         self._stream = stream
@@ -83,13 +83,17 @@ class Production:
         self._failure: BaseException | None = None
         self._closed = False
         self._readers: set[ProductionReader] = set()
-        self._made = 0
 
     @property
     def pieces(self) -> list[AudioPiece]:
         """Every piece, while all are kept (see :attr:`kept`)."""
         assert self.kept, "pieces were let go"
         return list(self._pieces)
+
+    @property
+    def _made(self) -> int:
+        """Pieces made so far: those let go and those still held."""
+        return self._first + len(self._pieces)
 
     @property
     def held(self) -> int:
@@ -182,10 +186,9 @@ class Production:
 
     def _keep(self, piece: AudioPiece) -> None:
         self._pieces.append(piece)
-        self._made += 1
         self.samples += piece.samples
-        self._kept_bytes += len(piece.data)
-        if self.kept and self._kept_bytes > self._keep_bytes:
+        self._made_bytes += len(piece.data)
+        if self.kept and self._made_bytes > self._keep_bytes:
             # Too long to be stored: nothing is gained by keeping what every reader already has.
             self.kept = False
             self._hooks.on_stop()
