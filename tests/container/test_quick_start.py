@@ -4,14 +4,13 @@ machine is its CA store, mounted read-only, since PyPI is reached here through a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kokoro_speech.engine.schedule import untuned_environment
-from tests.support import REPO, free_port
+from tests.support import free_port
 from tests.support.containers import (
     CA_STORE,
     Container,
@@ -23,6 +22,7 @@ from tests.support.containers import (
     require_podman,
     run_detached,
 )
+from tests.support.readme import quick_start_serve_command
 
 BARE_PACKAGES = ("python3", "python3-venv")
 SOURCE = "/src"
@@ -30,14 +30,6 @@ READY_TIMEOUT_S = 1500
 """A guard against a hang: the command installs every locked package from PyPI first (minutes)."""
 SPEECH = {"model": "tts-1", "voice": "am_michael", "input": "The quick start works.", "response_format": "mp3"}
 SPEECH_SECONDS = (0.8, 5.0)
-
-
-def quick_start_serve_command() -> str:
-    """The Quick start's command that installs and serves, its comment dropped."""
-    readme = (REPO / "README.md").read_text()
-    section = readme[readme.index("## Quick start") : readme.index("## Use it")]
-    (line,) = (line for line in section.splitlines() if "kokoro-speech serve" in line)
-    return re.sub(r"\s+#.*$", "", line)
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support import REPO, wait_for
+from tests.support import REPO, wait_ready
 from tests.support.audio import decode, level_dbfs
 
 PODMAN = ("podman", "--runtime", "runc")
@@ -149,21 +149,13 @@ class Container:
 
     def wait_ready(self, timeout: float) -> None:
         """Return once /ready answers 200; fail with the container's log if it stops or never gets there."""
-        stopped = False
-
-        def settled() -> bool:
-            nonlocal stopped
-            stopped = not self.running()
-            try:
-                return stopped or httpx.get(f"{self.url}/ready", timeout=5).status_code == httpx.codes.OK
-            except httpx.TransportError:
-                return False
-
         try:
-            wait_for(settled, "/ready answering 200", timeout=timeout)
-        except pytest.fail.Exception as failed:
-            pytest.fail(f"{failed}\n{self.logs()[-8000:]}")
-        if stopped:
+            wait_ready(lambda path: httpx.get(self.url + path, timeout=5), timeout=timeout, alive=self._alive)
+        except TimeoutError as error:
+            pytest.fail(f"{error}\n{self.logs()[-8000:]}")
+
+    def _alive(self) -> None:
+        if not self.running():
             pytest.fail(f"the container stopped before it was ready:\n{self.logs()[-8000:]}")
 
     def speaks(self, speech: Mapping[str, str], seconds: tuple[float, float]) -> None:

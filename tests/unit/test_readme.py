@@ -13,8 +13,8 @@ from kokoro_speech.infra.settings import ENV_PREFIX, as_text, settings_of
 from kokoro_speech.server import cli
 from kokoro_speech.server.config import ServeConfig
 from tests.support import REPO
+from tests.support.readme import README, quick_start
 
-README = (REPO / "README.md").read_text()
 MAX_LINES = 500
 """A newcomer reads it in a few minutes; the complete settings reference is `serve --help`."""
 QUICK_START_WITHIN = 60
@@ -73,13 +73,6 @@ def test_serve_help_lists_every_variable_the_package_reads_with_its_default(serv
     assert in_code, "the package names its variables"
     missing = sorted(name for name in in_code if f"  {name}" not in listed)
     assert missing == [], missing
-
-
-def quick_start() -> str:
-    """The Quick start section's commands, their comments dropped."""
-    section = README[README.index("## Quick start") : README.index("## Use it")]
-    block = section[section.index("```sh\n") + len("```sh\n") : section.index("\n```", section.index("```sh"))]
-    return "\n".join(re.sub(r"\s+#.*$", "", line) for line in block.splitlines())
 
 
 def test_quick_start_runs_the_command_ci_runs() -> None:
