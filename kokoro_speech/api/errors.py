@@ -22,6 +22,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Receive, Scope, Send
 
 from kokoro_speech.api.request_log import loggable, request_id
 from kokoro_speech.engine.engine import NothingToSayError
@@ -156,6 +157,12 @@ def exception_handlers(retry_after_seconds: int) -> ExceptionHandlers:
         return _response(refusal.status, message, param=refusal.param, code=refusal.code, headers=headers)
 
     return {Exception: handle, HTTPException: handle}
+
+
+async def answer_error(scope: Scope, receive: Receive, send: Send, error: OpenAIError) -> None:
+    """Answer ``error`` from a middleware, outside any route, as a route's handlers would."""
+    request: Request[Any, Any, Any] = Request(scope, receive, send)
+    await handle_exception(request, error).to_asgi_response(app=None, request=request)(scope, receive, send)
 
 
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:

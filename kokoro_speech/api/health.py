@@ -17,6 +17,7 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
 from kokoro_speech.api.access import ApiKeys
+from kokoro_speech.api.access.auth import presented_key
 from kokoro_speech.api.schemas import CacheStats, Health, Lanes, ModelRunner, run_schedule
 from kokoro_speech.speech.worker import SpeechWorker, WorkerState
 
@@ -36,8 +37,8 @@ def is_local(request: Request[Any, Any, Any]) -> bool:
 def may_see_details(request: Request[Any, Any, Any], keys: ApiKeys | None) -> bool:
     if keys is None:
         return is_local(request)
-    scheme, _, presented = request.headers.get("authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and bool(presented.strip()) and keys.find(presented.strip()) is not None
+    presented = presented_key(request.headers)
+    return presented is not None and keys.find(presented) is not None
 
 
 @get("/health", summary="Liveness", media_type=MediaType.TEXT, description="`OK` while the process answers.")

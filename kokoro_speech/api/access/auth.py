@@ -7,15 +7,14 @@ request log names it by its id.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
 
-from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from kokoro_speech.api.access.keys import ApiKeys
-from kokoro_speech.api.errors import OpenAIError, handle_exception
+from kokoro_speech.api.errors import OpenAIError, answer_error
 
 MISSING_KEY = (
     "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer "
@@ -30,6 +29,13 @@ def open_paths(prefix: str) -> list[str]:
     longer path (another route, or one yet to come) would slip past the keys."""
     base = re.escape(prefix.rstrip("/"))
     return [rf"^{base}/models(?:/[^/]+)?\Z", rf"^{base}/audio/models\Z", rf"^{base}/audio/voices\Z"]
+
+
+def presented_key(headers: Mapping[str, str]) -> str | None:
+    """The key a caller sends as OpenAI's clients do (``Authorization: Bearer <key>``); None without one."""
+    scheme, _, presented = headers.get("authorization", "").partition(" ")
+    presented = presented.strip()
+    return presented if scheme.lower() == "bearer" and presented else None
 
 
 def unauthorized(message: str) -> OpenAIError:
@@ -51,14 +57,11 @@ class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
         except OpenAIError as error:
             if error.code != "invalid_api_key":
                 raise
-            request: Request[Any, Any, Any] = Request(scope, receive, send)
-            response = handle_exception(request, error).to_asgi_response(app=None, request=request)
-            await response(scope, receive, send)
+            await answer_error(scope, receive, send, error)
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:  # type: ignore[type-arg]
-        scheme, _, presented = connection.headers.get("authorization", "").partition(" ")
-        presented = presented.strip()
-        if scheme.lower() != "bearer" or not presented:
+        presented = presented_key(connection.headers)
+        if presented is None:
             raise unauthorized(MISSING_KEY)
         key = self.keys.find(presented)
         if key is None:

@@ -12,16 +12,15 @@ some.
 from __future__ import annotations
 
 import ipaddress
-import json
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, HTTPResponseStartEvent, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
-from kokoro_speech.api.errors import error_body
+from kokoro_speech.api.errors import OpenAIError, answer_error
 
 LOCAL_NAMES = ("localhost",)
 LOCAL_SUFFIXES = (".localhost", ".local", ".internal")
@@ -90,11 +89,4 @@ class HostCheck(ASGIMiddleware):
         if self.rule.allows(host.decode("latin-1")):
             await next_app(scope, receive, send)
             return
-        body = json.dumps(error_body(REFUSED, "invalid_request_error", None, "invalid_host")).encode()
-        start: HTTPResponseStartEvent = {
-            "type": "http.response.start",
-            "status": REFUSED_STATUS,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-        await send(start)
-        await send({"type": "http.response.body", "body": body, "more_body": False})
+        await answer_error(scope, receive, send, OpenAIError(REFUSED_STATUS, REFUSED, code="invalid_host"))
