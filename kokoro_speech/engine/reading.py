@@ -153,7 +153,7 @@ def read(
             raise PauseTooLongError(
                 f"A pause of {mark.seconds:g} s is longer than this server allows ({limits.max_pause_seconds:g} s)."
             )
-    asked = sum(mark.seconds for mark in marks)
+    asked = sum(mark.seconds for mark in marks) - marked.rest_seconds
     if asked > limits.max_total_pause_seconds:
         raise PauseTooLongError(
             f"The pauses of this input ask for {asked:g} s of silence together; this server allows at most "

@@ -48,3 +48,6 @@ class MarkedText:
     say_as: tuple[SayAs, ...] = ()
     voicings: tuple[Voicing, ...] = ()
     """Disjoint, in order; a nested element's settings are already combined with its parent's."""
+    rest_seconds: float = 0.0
+    """Silence among the text's pause markers that the markup places itself (the rest after each paragraph),
+    not asked for by a pause or a ``<break>``."""

@@ -44,7 +44,8 @@ class SsmlLimits:
     max_pause_seconds: float
     """Longest ``<break>`` a document may ask for."""
     max_total_pause_seconds: float = float("inf")
-    """Most silence all the pauses of one input may ask for together (checked where the pauses are read)."""
+    """Most silence the pauses and breaks of one input may ask for together, the paragraphs' own rests not
+    counted (checked where the pauses are read)."""
 
 
 # An SSML document starts with <speak>, perhaps after a byte order mark, an XML declaration and
@@ -202,6 +203,8 @@ class _Output:
         self._gap = _Gap.NONE
         self._rest = ""
         """A paragraph's pause marker, written after the sentence end, before the next words."""
+        self.rests = 0
+        """Paragraph pause markers written."""
         self._pieces: list[tuple[int, int, _Voice]] = []
 
     def separate(self, gap: _Gap, rest: str = "") -> None:
@@ -216,6 +219,7 @@ class _Output:
         elif self.length and self._gap == _Gap.SENTENCE:
             # The reader ends a sentence at a line break.
             self._append(f"\n{self._rest} " if self._rest else "\n")
+            self.rests += bool(self._rest)
         self._gap, self._rest = _Gap.NONE, ""
         start = self.length
         self._append(words)
@@ -274,7 +278,8 @@ class _Reader:
         """Open elements inside one whose text is not read."""
         self._phoneme: _Phoneme | None = None
         self._say_as: list[SayAs] = []
-        self._paragraph_rest = _pause_text(min(_BREAK_STRENGTH_SECONDS[_PARAGRAPH_STRENGTH], limits.max_pause_seconds))
+        self._paragraph_rest_seconds = min(_BREAK_STRENGTH_SECONDS[_PARAGRAPH_STRENGTH], limits.max_pause_seconds)
+        self._paragraph_rest = _pause_text(self._paragraph_rest_seconds)
         self.locate: Callable[[], str] = lambda: ""
         """Where the parser is, as `` at line L, column C``."""
 
@@ -283,7 +288,8 @@ class _Reader:
 
     def marked(self) -> MarkedText:
         say_as = sorted(self._say_as, key=lambda s: (s.start, -s.end))
-        return MarkedText(self._output.text(), tuple(say_as), self._output.voicings())
+        rests = self._output.rests * self._paragraph_rest_seconds
+        return MarkedText(self._output.text(), tuple(say_as), self._output.voicings(), rests)
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         self._elements += 1

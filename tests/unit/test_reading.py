@@ -124,3 +124,12 @@ def test_pauses_adding_up_past_the_total_limit_are_refused(phonemizer: Phonemize
     read("a [pause:10s] b [pause:10s] c [pause:10s] d", EN, phonemizer, NormalizationOptions(), limits=limits)
     with pytest.raises(PauseTooLongError):
         read("a [pause:10s] b [pause:10s] c [pause:10.5s] d", EN, phonemizer, NormalizationOptions(), limits=limits)
+
+
+def test_the_rests_of_many_ssml_paragraphs_are_not_pauses_asked_for(phonemizer: Phonemizer) -> None:
+    # 299 rests of 0.5 s after paragraphs: 149.5 s that no pause or break asks for.
+    paragraphs = "<speak>" + "<p>Hi.</p>" * 300 + "</speak>"
+    read(paragraphs, EN, phonemizer, NormalizationOptions(), input_type="ssml")
+    breaks = "<speak>" + '<p>Hi.<break time="10s"/></p>' * 7 + "</speak>"
+    with pytest.raises(PauseTooLongError, match="together"):
+        read(breaks, EN, phonemizer, NormalizationOptions(), input_type="ssml")

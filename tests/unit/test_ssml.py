@@ -374,7 +374,7 @@ def test_an_empty_language_is_the_requests() -> None:
 def test_language_on_paragraphs_and_spans_cover_markers() -> None:
     document = '<p xml:lang="es">Uno <break time="1s"/> dos</p><p>three</p>'
     assert read(document) == MarkedText(
-        "Uno [pause:1000ms] dos\n[pause:500ms] three", voicings=(Voicing(0, 22, language="es"),)
+        "Uno [pause:1000ms] dos\n[pause:500ms] three", voicings=(Voicing(0, 22, language="es"),), rest_seconds=0.5
     )
 
 
