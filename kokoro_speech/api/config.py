@@ -6,7 +6,7 @@ import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 
-from kokoro_speech.infra.settings import check_above_zero, check_range, env_of, setting
+from kokoro_speech.infra.settings import check_above_zero, check_range, comma_list, env_of, setting
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class AccessConfig:
     ignored. Unset: every caller is its connection's address."""
 
     def host_names(self) -> list[str]:
-        return [name.strip() for name in self.allowed_hosts.split(",") if name.strip()]
+        return comma_list(self.allowed_hosts)
 
     def __post_init__(self) -> None:
         for cidr in self.proxy_networks():
@@ -92,10 +92,10 @@ class AccessConfig:
                 raise ValueError(f"{env_of(type(self), 'trusted_proxies')}: {error}") from error
 
     def proxy_networks(self) -> list[str]:
-        return [cidr.strip() for cidr in self.trusted_proxies.split(",") if cidr.strip()]
+        return comma_list(self.trusted_proxies)
 
     def key_lines(self) -> list[str]:
-        return [key.strip() for key in self.api_keys.split(",") if key.strip()]
+        return comma_list(self.api_keys)
 
     @property
     def enabled(self) -> bool:

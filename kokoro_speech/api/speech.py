@@ -95,11 +95,16 @@ def _normalization(config: TextConfig, override: Normalization | None) -> Normal
     return config.normalization_for(**overrides)
 
 
+def caller_key(request: Request[Any, Any, Any]) -> ApiKey | None:
+    """The API key the caller was authenticated with, where keys are on."""
+    key = request.scope.get("user")
+    return key if isinstance(key, ApiKey) else None
+
+
 async def admit(limiter: RateLimiter, request: Request[Any, Any, Any], chars: int) -> dict[str, str]:
     """Count the request against its caller's limits (its API key, else its address): the rate limit headers
     to answer with, or a 429 before any work starts."""
-    key = request.scope.get("user")
-    key = key if isinstance(key, ApiKey) else None
+    key = caller_key(request)
     caller = f"key:{key.id}" if key else f"address:{request.client.host if request.client else 'unknown'}"
     return await limiter.admit(caller, key, chars)
 
@@ -113,8 +118,8 @@ async def _open(
     text_config: TextConfig,
 ) -> tuple[SpeechResponse, dict[str, str]]:
     job = checked_job(data, text_config)
-    key = request.scope.get("user")
-    if isinstance(key, ApiKey) and api_config.cache_per_key:
+    key = caller_key(request)
+    if key is not None and api_config.cache_per_key:
         # The key's digest, the same on every server sharing the cache (its id in the logs is per deployment).
         job = dataclasses.replace(job, owner=key.digest.hex())
     outcome = SpeechOutcome(voice=job.voice, response_format=job.response_format, input_chars=len(job.text))

@@ -159,6 +159,11 @@ def check_range(config: object, *, positive: tuple[str, ...] = (), not_negative:
             raise ValueError(f"{env_of(type(config), name)} must not be negative, got {getattr(config, name)}")
 
 
+def comma_list(text: str) -> list[str]:
+    """The items of a comma-separated setting, trimmed, empty ones left out."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
 def check_above_zero(config: object, *names: str) -> None:
     """Refuse zero or negative values of ``names``, naming the variable that set each."""
     for name in names:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kokoro_speech.infra import settings
-from kokoro_speech.infra.settings import check_above_zero, check_range, setting
+from kokoro_speech.infra.settings import check_above_zero, check_range, comma_list, setting
 from kokoro_speech.infra.system import cpu_count
 
 LogLevel = Literal["debug", "info", "warning", "error"]
@@ -76,7 +76,7 @@ class ServeConfig:
         return settings.to_env(self)
 
     def origins(self) -> list[str]:
-        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+        return comma_list(self.cors_origins)
 
     def threads_per_worker(self) -> int:
         """Each worker's share of the cores, for workers this server starts itself."""
