@@ -58,11 +58,6 @@ class ModelConfig:
     Cast), made an output for word timings; this name holds for the official v1.0 exports."""
     warmup: bool = setting(True, env="KOKORO_SPEECH_WARMUP")
     """Run one short synthesis before reporting ready."""
-    voice_blend_cache_size: int = setting(64, env="KOKORO_SPEECH_VOICE_BLEND_CACHE_SIZE")
-    """Blended voices (``af_bella(2)+af_sky(1)``) kept ready, by their normalized spec."""
-
-    def __post_init__(self) -> None:
-        check_range(self, positive=("voice_blend_cache_size",))
 
     @property
     def made_dir(self) -> Path:

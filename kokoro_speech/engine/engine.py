@@ -119,7 +119,7 @@ class SpeechEngine:
     def __init__(self, config: EngineConfig, files: ModelFiles) -> None:
         self.config = config
         self.files = files
-        self.voices = VoiceCatalog.load(files.voices, config.model.voice_blend_cache_size)
+        self.voices = VoiceCatalog.load(files.voices)
         loaded = load_backend(config, files, self.voices)
         self.backend, self.load_report, self.tuning = loaded.backend, loaded.report, loaded.measured
         self.choice, self.schedule = loaded.choice, loaded.schedule

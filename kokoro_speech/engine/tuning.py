@@ -461,7 +461,7 @@ def _run_trial(candidate: Candidate, config: EngineConfig, files: ModelFiles) ->
     started = time.perf_counter()
     backend = open_backend(candidate, config, files, spinning=True)
     load_s = time.perf_counter() - started
-    voice = VoiceCatalog.load(files.voices, 1).resolve("af_heart")
+    voice = VoiceCatalog.load(files.voices).resolve("af_heart")
     phonemizer = Phonemizer()
     text_tokens = phonemizer.tokenize(phonemizer.phonemize([TRIAL_TEXT], find("en-us"))[0])
     style = voice.style_for

@@ -8,8 +8,6 @@ its language is the first voice's.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,21 +98,18 @@ class ResolvedVoice:
 class VoiceCatalog:
     """All voices of one voices file, looked up by Kokoro id, OpenAI name or blend spec."""
 
-    def __init__(self, styles: dict[str, Style], blend_cache_size: int = 64) -> None:
+    def __init__(self, styles: dict[str, Style]) -> None:
         self._styles = styles
         aliases: dict[str, list[str]] = {}
         for alias, target in OPENAI_VOICES.items():
             aliases.setdefault(target, []).append(alias)
         self._infos = {vid: _info(vid, tuple(aliases.get(vid, ()))) for vid in sorted(styles)}
-        self._blends: OrderedDict[str, ResolvedVoice] = OrderedDict()
-        self._blend_cache_size = blend_cache_size
-        self._blend_lock = threading.Lock()
 
     @classmethod
-    def load(cls, path: Path, blend_cache_size: int = 64) -> VoiceCatalog:
+    def load(cls, path: Path) -> VoiceCatalog:
         with np.load(path) as npz:
             styles = {name: np.asarray(npz[name], dtype=np.float32) for name in npz.files}
-        return cls(styles, blend_cache_size)
+        return cls(styles)
 
     def __len__(self) -> int:
         return len(self._styles)
@@ -132,19 +127,10 @@ class VoiceCatalog:
         if len(weights) == 1:
             (voice_id,) = weights
             return ResolvedVoice(voice_id, self._infos[voice_id].language, (self._styles[voice_id],))
+        # Nothing is mixed here (see ResolvedVoice.style_for), so there is nothing worth keeping between requests.
         spec = "+".join(f"{vid}({weight:g})" for vid, weight in weights.items())
-        with self._blend_lock:
-            cached = self._blends.get(spec)
-            if cached is not None:
-                self._blends.move_to_end(spec)
-                return cached
         packs = tuple(self._styles[vid] for vid in weights)
-        blended = ResolvedVoice(spec, self._infos[next(iter(weights))].language, packs, tuple(weights.values()))
-        with self._blend_lock:
-            self._blends[spec] = blended
-            while len(self._blends) > self._blend_cache_size:
-                self._blends.popitem(last=False)
-        return blended
+        return ResolvedVoice(spec, self._infos[next(iter(weights))].language, packs, tuple(weights.values()))
 
     def parse(self, voice: str) -> dict[str, float]:
         """Kokoro ids to normalized weights, in the order given (the first decides the language)."""

@@ -67,7 +67,7 @@ def test_the_float_graph_says_what_int8_says(home: Path, made: Path, shared_grap
         precision="fp32",
     )
     phonemizer = Phonemizer()
-    voice = VoiceCatalog.load(home / "voices-v1.0.bin", 1).resolve("af_heart")
+    voice = VoiceCatalog.load(home / "voices-v1.0.bin").resolve("af_heart")
     for sentence in SENTENCES:
         tokens = phonemizer.tokenize(phonemizer.phonemize([sentence], find("en-us"))[0])
         style = voice.style_for(len(tokens))

@@ -17,7 +17,7 @@ from kokoro_speech.engine.voices import (
 @pytest.fixture
 def catalog() -> VoiceCatalog:
     styles = {name: np.full((510, 1, 256), value, dtype=np.float32) for name, value in (("af_a", 1.0), ("bm_b", 4.0))}
-    return VoiceCatalog(styles, blend_cache_size=2)
+    return VoiceCatalog(styles)
 
 
 def test_weights_are_normalized_and_the_first_voice_sets_the_language(catalog: VoiceCatalog) -> None:
@@ -43,12 +43,9 @@ def test_bad_specs_are_refused(catalog: VoiceCatalog, spec: str) -> None:
         catalog.resolve(spec)
 
 
-def test_blends_are_kept_up_to_the_cache_size(catalog: VoiceCatalog) -> None:
-    first = catalog.resolve("af_a+bm_b")
-    assert catalog.resolve("af_a(1)+bm_b(1)") is first
-    catalog.resolve("af_a(2)+bm_b(1)")
-    catalog.resolve("af_a(3)+bm_b(1)")
-    assert catalog.resolve("af_a+bm_b") is not first
+def test_blends_written_differently_resolve_to_one_spec(catalog: VoiceCatalog) -> None:
+    assert catalog.resolve("af_a(1)+bm_b(1)").spec == catalog.resolve("af_a+bm_b").spec == "af_a(0.5)+bm_b(0.5)"
+    assert catalog.resolve("af_a(2)+bm_b(1)").spec != catalog.resolve("af_a+bm_b").spec
 
 
 @pytest.mark.parametrize(
