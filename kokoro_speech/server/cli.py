@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine.assets import ModelFiles
@@ -17,6 +18,9 @@ from kokoro_speech.engine.config import MAX_SPEED, MIN_SPEED, ModelConfig
 from kokoro_speech.infra.settings import env_of
 from kokoro_speech.server.config import ServeConfig
 from kokoro_speech.server.reference import reference
+
+if TYPE_CHECKING:
+    from kokoro_speech.engine.tuning import Tuning
 
 
 def _with_flags(flags: dict[str, object]) -> dict[str, str]:
@@ -31,6 +35,16 @@ def _configs(environ: dict[str, str] | None = None) -> tuple[SpeechConfig, Serve
         return SpeechConfig.from_env(environ), ServeConfig.from_env(environ)
     except ValueError as error:
         raise SystemExit(f"kokoro-speech: {error}") from error
+
+
+def _per_worker(config: SpeechConfig, serve: ServeConfig) -> SpeechConfig:
+    """``config`` with each worker's share of the cores where no thread count is set: the workers are the
+    server's own, so the threads are counted as it will run them (and its measurement is the one found)."""
+    if config.onnx.intra_op_threads:
+        return config
+    return dataclasses.replace(
+        config, onnx=dataclasses.replace(config.onnx, intra_op_threads=serve.threads_per_worker())
+    )
 
 
 def _resolve(config: ModelConfig, download: bool | None = None) -> ModelFiles:
@@ -56,11 +70,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             }
         )
     )
-    if not config.onnx.intra_op_threads:
-        # The workers are this server's own: each gets its share of the cores.
-        config = dataclasses.replace(
-            config, onnx=dataclasses.replace(config.onnx, intra_op_threads=serve.threads_per_worker())
-        )
+    config = _per_worker(config, serve)
     _check_keys(config)
     # Resolve (and if need be download) once here, so the workers neither race to fetch
     # the files nor start at all when they are missing.
@@ -105,7 +115,7 @@ def _check_keys(config: SpeechConfig) -> None:
     print(f"kokoro-speech: API keys required ({len(keys)} now)", file=sys.stderr, flush=True)
 
 
-def _tuning(config: SpeechConfig, files: ModelFiles, *, force: bool = False) -> object | None:
+def _tuning(config: SpeechConfig, files: ModelFiles, *, force: bool = False) -> Tuning | None:
     from kokoro_speech.engine.backends import loading
     from kokoro_speech.engine.schedule import needs_measuring
     from kokoro_speech.engine.tuning import load_or_tune
@@ -120,16 +130,13 @@ def _tuning(config: SpeechConfig, files: ModelFiles, *, force: bool = False) -> 
 
 def cmd_tune(args: argparse.Namespace) -> int:
     from kokoro_speech.engine.schedule import CHOICES
-    from kokoro_speech.engine.tuning import Tuning, schedule_for
+    from kokoro_speech.engine.tuning import schedule_for
 
     config, serve = _configs(_with_flags({env_of(ServeConfig, "workers"): args.workers}))
-    if not config.onnx.intra_op_threads:
-        config = dataclasses.replace(
-            config, onnx=dataclasses.replace(config.onnx, intra_op_threads=serve.threads_per_worker())
-        )
+    config = _per_worker(config, serve)
     files = _resolve(config.model)
     tuning = _tuning(config, files, force=True)
-    assert isinstance(tuning, Tuning)
+    assert tuning is not None
     info = tuning.machine
     print(f"machine: {info['cpu']}, {info['cores']} cores, {' '.join(info['instruction_sets']) or 'no flags read'}")
     print(f"runtimes: onnxruntime {info['onnxruntime']}, openvino {info['openvino'] or 'not installed'}")
@@ -230,6 +237,13 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.profile:
+        from kokoro_speech.bench import profile
+
+        config, serve = _configs()
+        config = _per_worker(config, serve)
+        files = _resolve(config.model)
+        return profile.run(config.engine, files, _tuning(config, files))
     try:
         from kokoro_speech.bench.run import run
     except ImportError as error:
@@ -302,10 +316,16 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--access", action="store_true", help="with an API key, both rate limits and the metrics on (a team's server)"
     )
-    bench.add_argument(
+    only = bench.add_mutually_exclusive_group()
+    only.add_argument(
         "--providers",
         action="store_true",
         help="each provider and graph this machine can run: load, first chunk, RTF, memory, WER change",
+    )
+    only.add_argument(
+        "--profile",
+        action="store_true",
+        help="time per operator of the backend the server would choose here, on a later chunk's phonemes",
     )
     bench.set_defaults(func=cmd_bench)
     return parser
