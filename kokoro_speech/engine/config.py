@@ -104,8 +104,8 @@ class BackendConfig:
     "openvino:GPU"). The first that creates its session, compiles the graph and runs the warm-up is used;
     each that fails is logged with why. "auto": the GPU providers this build of ONNX Runtime has (CUDA,
     ROCm; CoreML on macOS, DirectML on Windows), then the CPU, ranked by the machine's measurement.
-    OpenVINO runs only where named ("openvino:CPU,auto"): its bf16 path is faster but was heard worse at
-    high speeds (see the README)."""
+    "auto" adds OpenVINO's CPU where the CPU computes in bf16 (AVX-512 BF16, AMX); the measurement ranks
+    every candidate by speed among those whose audio passes the quality gate (see the README)."""
     gpu_device_id: int = setting(0, env="KOKORO_SPEECH_GPU_DEVICE_ID")
     """Device index for CUDA, ROCm, MIGraphX and DirectML."""
     gpu_arena_extend_strategy: Literal["kNextPowerOfTwo", "kSameAsRequested"] = setting(
@@ -130,12 +130,26 @@ class BackendConfig:
     openvino_convert: bool = setting(True, env="KOKORO_SPEECH_OPENVINO_CONVERT")
     """Load OpenVINO's own format with fp16 weights, converted once into the cache directory by a child
     process, instead of importing the ONNX file in every worker (about 0.5 GB less per worker)."""
+    openvino_snake_polynomial: bool = setting(True, env="KOKORO_SPEECH_OPENVINO_SNAKE_POLYNOMIAL")
+    """Give OpenVINO the generator's Snake activations with their ``sin()^2`` as a range-reduced polynomial
+    (within 4e-7) instead of its scalar ``Sin``: on Zen 5 in bf16, RTF 0.107-0.118 against 0.148-0.150."""
+    quality_max_db: float = setting(4.5, env="KOKORO_SPEECH_QUALITY_MAX_DB")
+    """Largest spectral distance (dB, aligned log band energies) from the int8 graph's audio on the quality
+    gate's phrases that "auto" accepts in a candidate; ONNX Runtime's float32 graph measured 1.5, OpenVINO in
+    bf16 3.5, white noise at an RMS of 0.01 added to int8's audio 5.6 (see ``engine/quality.py``)."""
+    quality_min_durations: float = setting(0.9, env="KOKORO_SPEECH_QUALITY_MIN_DURATIONS")
+    """Smallest share of phoneme tokens given int8's frame count that "auto" accepts in a candidate (the
+    float32 graph and bf16 both measured 0.96)."""
     memory_limit_mb: int = setting(0, env="KOKORO_SPEECH_MEMORY_LIMIT_MB")
     """Largest resident memory per worker that "auto" may choose a backend for (0: no cap); a choice
     measured above it is passed over."""
 
     def __post_init__(self) -> None:
-        check_range(self, not_negative=("gpu_device_id", "memory_limit_mb", "openvino_shape_cache"))
+        check_range(self, not_negative=("gpu_device_id", "memory_limit_mb", "openvino_shape_cache", "quality_max_db"))
+        if not 0.0 <= self.quality_min_durations <= 1.0:
+            raise ValueError(
+                f"KOKORO_SPEECH_QUALITY_MIN_DURATIONS must be within 0 and 1, got {self.quality_min_durations}"
+            )
         if not [p for p in self.providers.split(",") if p.strip()]:
             raise ValueError("KOKORO_SPEECH_PROVIDERS names no provider")
 

@@ -97,6 +97,19 @@ def _ratio(quota: str, period: str) -> float | None:
     return time / per if time > 0 and per > 0 else None
 
 
+def cpu_flags() -> set[str]:
+    """The CPU's feature flags as Linux's /proc/cpuinfo lists them ("avx512_bf16", "asimd"); empty elsewhere."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return set()
+    flags: set[str] = set()
+    for line in text.splitlines():
+        if line.startswith(("flags", "Features")):
+            flags.update(line.split(":", 1)[1].split())
+    return flags
+
+
 def default_cache_dir() -> Path:
     """The per-user cache directory (XDG on Linux, the platform's own elsewhere)."""
     xdg = os.environ.get("XDG_CACHE_HOME")

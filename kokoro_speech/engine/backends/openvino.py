@@ -40,10 +40,16 @@ from kokoro_speech.engine.backends.base import (
     model_feed,
     token_input_of,
 )
+from kokoro_speech.engine.backends.openvino_phases import keep_phases_precise
 from kokoro_speech.engine.config import BackendConfig
 from kokoro_speech.engine.duration_output import DURATION_OUTPUT
+from kokoro_speech.infra.system import cpu_flags
 
 IR_SUFFIX = ".openvino.xml"
+BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
+"""CPU flags under which OpenVINO computes in bf16, where it is the fastest way found to run the model."""
+SNAKE_TAG = ".snake"
+"""Marks the IR made with Snake's ``sin()^2`` as a polynomial (:mod:`kokoro_speech.engine.snake`)."""
 CPU_PROPERTIES = {"SNIPPETS_MODE": "DISABLE"}
 """OpenVINO 2026.4's fused subgraphs ("snippets") failed shape inference now and then in the text encoder's
 attention ("Failed to broadcast-merge input shapes") while streams of different lengths were preempting each
@@ -55,6 +61,11 @@ def available() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("openvino") is not None
+
+
+def computes_bf16() -> bool:
+    """Whether the CPU has bf16 units (AVX-512 BF16 or AMX), read from its flags without importing OpenVINO."""
+    return bool(cpu_flags() & BF16_FLAGS)
 
 
 def capabilities(device: str) -> set[str]:
@@ -76,21 +87,22 @@ def precision_for(device: str, wanted: str) -> str:
     return "bf16" if "BF16" in capabilities(device) else "f32"
 
 
-def ir_path(model: Path, directory: Path) -> Path:
+def ir_path(model: Path, directory: Path, *, snake_polynomial: bool = False) -> Path:
     stat = model.stat()
-    return directory / f"{model.stem}.{stat.st_size}-{stat.st_mtime_ns}{IR_SUFFIX}"
+    tag = SNAKE_TAG if snake_polynomial else ""
+    return directory / f"{model.stem}.{stat.st_size}-{stat.st_mtime_ns}{tag}{IR_SUFFIX}"
 
 
-def converted(model: Path, directory: Path) -> Path:
-    """The IR copy of ``model`` (fp16 weights), made on first use by a child process so that the
-    import's memory goes with it."""
-    target = ir_path(model, directory)
+def converted(model: Path, directory: Path, *, snake_polynomial: bool = False) -> Path:
+    """The IR copy of ``model`` (fp16 weights, Snake rewritten where asked), made on first use by a child
+    process so that the import's memory goes with it."""
+    target = ir_path(model, directory, snake_polynomial=snake_polynomial)
     if target.exists() and target.with_suffix(".bin").exists():
         return target
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    process = context.Process(target=_convert, args=(str(model), str(target)))
+    process = context.Process(target=_convert, args=(str(model), str(target), snake_polynomial))
     process.start()
     process.join()
     if process.exitcode != 0 or not target.exists():
@@ -98,7 +110,7 @@ def converted(model: Path, directory: Path) -> Path:
     return target
 
 
-def _convert(model: str, target: str) -> None:
+def _convert(model: str, target: str, snake_polynomial: bool) -> None:
     import openvino as ov
 
     destination = Path(target)
@@ -106,7 +118,18 @@ def _convert(model: str, target: str) -> None:
     folder = tempfile.mkdtemp(dir=destination.parent, prefix=".openvino-")
     partial = Path(folder) / destination.name
     try:
-        ov.save_model(ov.Core().read_model(model), str(partial), compress_to_fp16=True)
+        source = model
+        if snake_polynomial:
+            import onnx
+
+            from kokoro_speech.engine.snake import polynomial_snake
+
+            graph = onnx.load(model)
+            if polynomial_snake(graph):
+                source = str(Path(folder) / "snake.onnx")
+                onnx.save(graph, source)
+            del graph
+        ov.save_model(ov.Core().read_model(source), str(partial), compress_to_fp16=True)
         # The weights first: a reader that sees the .xml finds its .bin complete.
         os.replace(partial.with_suffix(".bin"), destination.with_suffix(".bin"))
         os.replace(partial, destination)
@@ -151,8 +174,12 @@ class OpenVinoBackend:
             properties["CPU_RUNTIME_CACHE_CAPACITY"] = backend.openvino_shape_cache
             properties.update(CPU_PROPERTIES)
         try:
-            source = converted(path, directory) if backend.openvino_convert else path
-            self.compiled = core.compile_model(core.read_model(str(source)), device, properties)
+            snake = backend.openvino_snake_polynomial
+            source = converted(path, directory, snake_polynomial=snake) if backend.openvino_convert else path
+            model = core.read_model(str(source))
+            if precision != "f32":
+                keep_phases_precise(model)
+            self.compiled = core.compile_model(model, device, properties)
         except BackendUnavailable:
             raise
         except Exception as error:
