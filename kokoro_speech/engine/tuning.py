@@ -55,27 +55,34 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
 from kokoro_speech.engine.assets import ModelFiles
-from kokoro_speech.engine.backends.base import Backend
-from kokoro_speech.engine.backends.loading import Candidate, open_backend, prepare
+from kokoro_speech.engine.backends.base import Backend, ModelOutput
+from kokoro_speech.engine.backends.loading import OPENVINO_PREFIX, Candidate, open_backend, prepare
 from kokoro_speech.engine.backends.onnxruntime import CPU
-from kokoro_speech.engine.config import MODEL_MAX_TOKENS, EngineConfig
+from kokoro_speech.engine.config import MODEL_MAX_TOKENS, BackendConfig, EngineConfig
 from kokoro_speech.engine.joins import SAMPLE_RATE
+from kokoro_speech.engine.quality import GATE_PHRASES, Quality, compare, outputs
 from kokoro_speech.engine.schedule import CHOICES, Schedule, given, variable
-from kokoro_speech.infra.system import cpu_count
+from kokoro_speech.infra.system import cpu_count, cpu_flags
+
+if TYPE_CHECKING:
+    from kokoro_speech.engine.phonemes import Phonemizer
+    from kokoro_speech.engine.voices import ResolvedVoice
 
 log = structlog.get_logger("kokoro_speech")
 
 TUNING_FILE = "tuning.json"
-TRIAL_VERSION = 2
+TRIAL_VERSION = 3
 """What a kept measurement holds; a record made by another version is measured again."""
 TRIAL_REPS = 3
 """Timed first-chunk-sized runs per candidate; of the longer kinds, one less. The fastest is kept: candidates
 are timed one after another on a machine that may be shared, and noise only ever adds time."""
+REFERENCE = Candidate(CPU, "int8")
+"""What the quality gate compares every other candidate with: the official int8 graph, as kokoro-onnx runs it."""
 FIRST_TRIAL_TOKENS = 60
 LATER_TRIAL_TOKENS = 120
 LONG_TRIAL_TOKENS = 240
@@ -145,6 +152,16 @@ class Trial:
     concurrent_gain: float | None = None
     """How much more work two runs at once did than one at a time (1.0: the same)."""
     concurrent_peak_rss_mb: float | None = None
+    spectral_db: float | None = None
+    """Quality gate: distance of its audio from the int8 graph's (None: it is the reference, or there is none)."""
+    durations_agree: float | None = None
+    """Quality gate: share of tokens given the int8 graph's frame count."""
+
+    def passes(self, backend: BackendConfig) -> bool:
+        """Whether its audio is within the quality gate's bounds (the reference always is)."""
+        if self.spectral_db is None or self.durations_agree is None:
+            return True
+        return self.spectral_db <= backend.quality_max_db and self.durations_agree >= backend.quality_min_durations
 
     @property
     def candidate(self) -> Candidate:
@@ -190,6 +207,10 @@ def _first_chunk_tokens(t: Trial, chosen: dict[str, Any], config: EngineConfig) 
 
 
 def _preempt(t: Trial, chosen: dict[str, Any], config: EngineConfig) -> tuple[bool, str]:
+    if t.provider.startswith(OPENVINO_PREFIX):
+        # A stopped OpenVINO run still runs to its end (see OpenVinoBackend): preempting it would only throw
+        # that work away and make it again, and the newcomer would wait just as long.
+        return False, "a running OpenVINO chunk cannot be stopped, only thrown away at its end"
     seconds = _seconds(t, chosen["chunk_tokens"])
     return seconds >= PREEMPT_MIN_SECONDS, f"a later chunk takes {seconds:.2f} s (from {PREEMPT_MIN_SECONDS} s)"
 
@@ -300,14 +321,7 @@ class Tuning:
 
 def instruction_sets() -> list[str]:
     """The CPU's flags of :data:`INSTRUCTION_SETS` (Linux's /proc/cpuinfo; empty elsewhere)."""
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return []
-    flags: set[str] = set()
-    for line in text.splitlines():
-        if line.startswith(("flags", "Features")):
-            flags.update(line.split(":", 1)[1].split())
+    flags = cpu_flags()
     return [name for name in INSTRUCTION_SETS if name in flags]
 
 
@@ -350,29 +364,44 @@ def record_key(config: EngineConfig, files: ModelFiles, machine_info: dict[str, 
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def ranked(trials: list[Trial], memory_limit_mb: int) -> tuple[list[Candidate], str]:
-    """Fastest first among the candidates that ran within the memory cap; then those over it; failures last."""
+def ranked(trials: list[Trial], backend: BackendConfig) -> tuple[list[Candidate], str]:
+    """Fastest first among the candidates that ran within the memory cap and passed the quality gate; then
+    those over the cap; then those the gate failed; failures last."""
+    memory_limit_mb = backend.memory_limit_mb
     ran = [t for t in trials if t.rtf is not None]
+    heard = [t for t in ran if t.passes(backend)]
+    misheard = sorted((t for t in ran if t not in heard), key=lambda t: t.rtf or 0.0)
     within = sorted(
-        (t for t in ran if not memory_limit_mb or (t.peak_rss_mb or 0) <= memory_limit_mb), key=lambda t: t.rtf or 0.0
+        (t for t in heard if not memory_limit_mb or (t.peak_rss_mb or 0) <= memory_limit_mb), key=lambda t: t.rtf or 0.0
     )
-    over = sorted((t for t in ran if t not in within), key=lambda t: t.rtf or 0.0)
+    over = sorted((t for t in heard if t not in within), key=lambda t: t.rtf or 0.0)
     failed = [t for t in trials if t.rtf is None]
-    order = [t.candidate for t in within + over + failed]
+    order = [t.candidate for t in within + over + misheard + failed]
     if not ran:
         return order, "no candidate ran; they are tried in the configured order"
-    best = (within or over)[0]
-    reason = f"{best.candidate.label} ({best.precision}) runs at RTF {best.rtf:.3f}"
+    best = (within or over or misheard)[0]
+    reason = f"{best.candidate.label} ({best.precision}) runs at RTF {best.rtf:.3f}{_heard(best)}"
     rest = [t for t in ran if t is not best]
     if rest:
-        reason += "; " + ", ".join(f"{t.candidate.label} {t.rtf:.3f}" for t in rest)
+        reason += "; " + ", ".join(f"{t.candidate.label} {t.rtf:.3f}{_heard(t)}" for t in rest)
     if over and memory_limit_mb:
         reason += f"; over the {memory_limit_mb} MB cap: " + ", ".join(
             f"{t.candidate.label} {t.peak_rss_mb:.0f} MB" for t in over
         )
+    if misheard:
+        reason += (
+            f"; outside the quality gate ({backend.quality_max_db} dB, {backend.quality_min_durations:.0%} of"
+            " durations): " + ", ".join(t.candidate.label for t in misheard)
+        )
     if failed:
         reason += "; failed: " + ", ".join(t.candidate.label for t in failed)
     return order, reason
+
+
+def _heard(trial: Trial) -> str:
+    if trial.spectral_db is None or trial.durations_agree is None:
+        return ""
+    return f" ({trial.spectral_db:.2f} dB from int8, {trial.durations_agree:.0%} of durations the same)"
 
 
 def load_or_tune(
@@ -397,7 +426,7 @@ def load_or_tune(
             records[key] = record
             _write(path, records)
     trials = [Trial(**record["trials"][c.label]) for c in candidates]
-    order, reason = ranked(trials, config.backend.memory_limit_mb)
+    order, reason = ranked(trials, config.backend)
     if missing:
         log.info("tuned", choice=order[0].label if order else None, reason=reason)
     return Tuning(key, machine_info, trials, order, reason)
@@ -510,6 +539,8 @@ def _run_trial(candidate: Candidate, config: EngineConfig, files: ModelFiles) ->
         return time.perf_counter() - begun
 
     gain = 2 * alone / together()
+    concurrent_peak = peak_rss_mb()
+    heard = _quality(backend, candidate, config, files, phonemizer, voice)
     return Trial(
         candidate.provider,
         candidate.variant,
@@ -523,8 +554,38 @@ def _run_trial(candidate: Candidate, config: EngineConfig, files: ModelFiles) ->
         audio_per_token_s=round(audio_s / LATER_TRIAL_TOKENS, 5),
         unspun_later_chunk_s=round(min(unspun_times), 4) if unspun_times else None,
         concurrent_gain=round(gain, 3),
-        concurrent_peak_rss_mb=round(peak_rss_mb(), 1),
+        concurrent_peak_rss_mb=round(concurrent_peak, 1),
+        spectral_db=None if heard is None else heard.spectral_db,
+        durations_agree=None if heard is None else heard.durations_agree,
     )
+
+
+def _quality(
+    backend: Backend,
+    candidate: Candidate,
+    config: EngineConfig,
+    files: ModelFiles,
+    phonemizer: Phonemizer,
+    voice: ResolvedVoice,
+) -> Quality | None:
+    """The candidate's audio against the int8 graph's on the gate's phrases (after its memory was measured:
+    the reference's session is not its own); None for the reference itself, or where int8 is not present."""
+    if candidate == REFERENCE or REFERENCE.variant not in (files.others or {}):
+        return None
+    from kokoro_speech.engine.languages import find
+
+    phrases = [phonemizer.tokenize(p) for p in phonemizer.phonemize(list(GATE_PHRASES), find("en-us"))]
+    speeds = (1.0, config.synthesis.model_speed_max)
+
+    def speaker(runner: Backend) -> Callable[[list[int], float], ModelOutput]:
+        return lambda tokens, speed: runner.run(tokens, voice.style_for(len(tokens)), speed)
+
+    reference = open_backend(REFERENCE, config, files, spinning=False)
+    try:
+        expected = outputs(speaker(reference), phrases, speeds)
+    finally:
+        reference.close()
+    return compare(expected, outputs(speaker(backend), phrases, speeds))
 
 
 def peak_rss_mb() -> float:
