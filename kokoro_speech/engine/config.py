@@ -39,7 +39,7 @@ class ModelConfig:
     """Which graph runs: an official export ("int8", "fp16", "fp32"), "float32" (made once into the cache
     directory from the file present, or the fp32 file itself), or "auto": the fastest of the official files
     present on this machine, on the fastest provider, by the measurement `kokoro-speech tune` makes (on first
-    start). A made graph runs only where named."""
+    start); OpenVINO, which "auto" adds where the CPU computes in bf16, runs the made "float32" graph."""
     download_variant: OfficialVariant = setting("int8", env="KOKORO_SPEECH_DOWNLOAD_VARIANT")
     """The official file fetched when none is present ("auto" and "float32" start from it)."""
     cache_dir: Path = setting(env="KOKORO_SPEECH_CACHE_DIR", factory=default_cache_dir)
@@ -133,13 +133,14 @@ class BackendConfig:
     openvino_snake_polynomial: bool = setting(True, env="KOKORO_SPEECH_OPENVINO_SNAKE_POLYNOMIAL")
     """Give OpenVINO the generator's Snake activations with their ``sin()^2`` as a range-reduced polynomial
     (within 4e-7) instead of its scalar ``Sin``: on Zen 5 in bf16, RTF 0.107-0.118 against 0.148-0.150."""
-    quality_max_db: float = setting(4.5, env="KOKORO_SPEECH_QUALITY_MAX_DB")
+    quality_max_db: float = setting(3.0, env="KOKORO_SPEECH_QUALITY_MAX_DB")
     """Largest spectral distance (dB, aligned log band energies) from the int8 graph's audio on the quality
-    gate's phrases that "auto" accepts in a candidate; ONNX Runtime's float32 graph measured 1.5, OpenVINO in
-    bf16 3.5, white noise at an RMS of 0.01 added to int8's audio 5.6 (see ``engine/quality.py``)."""
+    gate's phrases that "auto" accepts in a candidate. ONNX Runtime's float32 graph measured 1.7, OpenVINO in
+    bf16 1.9; OpenVINO in bf16 before its phase fixes 4.7 (misheard at twice the speed), white noise at an RMS
+    of 0.01 added to int8's audio 5.8 (see ``engine/quality.py``)."""
     quality_min_durations: float = setting(0.9, env="KOKORO_SPEECH_QUALITY_MIN_DURATIONS")
     """Smallest share of phoneme tokens given int8's frame count that "auto" accepts in a candidate (the
-    float32 graph and bf16 both measured 0.96)."""
+    float32 graph and OpenVINO in bf16 both measured 0.96)."""
     memory_limit_mb: int = setting(0, env="KOKORO_SPEECH_MEMORY_LIMIT_MB")
     """Largest resident memory per worker that "auto" may choose a backend for (0: no cap); a choice
     measured above it is passed over."""

@@ -10,10 +10,11 @@ figures compare them:
 - **spectral distance**: the mean absolute difference of log band energies (dB) along the best alignment
   of the two (dynamic time warping, so that a token a frame longer does not shift the rest).
 
-Measured on Zen 5 over six phrases against int8: ONNX Runtime's float32 graph 1.5 dB with 96% of the
-durations the same; OpenVINO in bf16, with or without Snake's polynomial, 3.5 dB and 96%; OpenVINO in f32
-with the polynomial 2.2 dB; int8 with white noise at an RMS of 0.01 added (clearly audible hiss), 5.6 dB.
-Hence the bounds in :class:`~kokoro_speech.engine.config.BackendConfig`.
+Measured on Zen 5 against int8 (the gate's four phrases at both speeds): ONNX Runtime's float32 graph 1.7 dB
+with 97% of the durations the same; OpenVINO in bf16 1.9 dB and 96%. Before the fixes to its phases
+(:mod:`kokoro_speech.engine.stft_phase`, :mod:`kokoro_speech.engine.backends.openvino_phases`) the same path
+measured 4.7 dB, and it was misheard at twice the speed; int8 with white noise at an RMS of 0.01 added (a
+clearly audible hiss) 5.8 dB. Hence the bounds in :class:`~kokoro_speech.engine.config.BackendConfig`.
 """
 
 from __future__ import annotations

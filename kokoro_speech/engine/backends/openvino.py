@@ -7,14 +7,17 @@ OpenVINO's own format (IR) in the cache directory, with fp16 weights, and the wo
 that: the import's memory is never paid by a serving process. Where the CPU computes in bf16
 (AVX-512 BF16 or AMX), the float graph runs in bf16; that is where this backend pays.
 
-It is the fastest way found to run the model on Zen 4 (a tune measured RTF 0.239 in bf16
-against 0.366 for ONNX Runtime's int8; the bench's long stream 0.84 of kokoro-onnx's time
-against 1.15), and "auto" still does not choose it, for what was measured there: at 2x speed it
-was misheard on 7.1% of the speed test's 196 words where int8 gives 3.1% (the bound is 5%); a
-process running only the model peaked at 800 to 960 MB against int8's 380 to 420 MB (OpenVINO's
-own shape cache of 5000 grew one past 1.3 GB over 32 chunk lengths, hence
-``KOKORO_SPEECH_OPENVINO_SHAPE_CACHE``); and the bench's fairness rose to 2.94, since a stopped
-run cannot be cancelled (below). Two bugs of OpenVINO 2026.4 are worked around: fused subgraphs
+Where the CPU computes in bf16, it is the fastest way found to run the model, and "auto" measures it
+beside ONNX Runtime's int8 (on Zen 5, RTF 0.109 against 0.186). Two rewrites made it so: Snake's
+``sin()^2`` as a polynomial, since OpenVINO's ``Sin`` is a scalar loop (:mod:`kokoro_speech.engine.snake`),
+and the harmonic source's phases kept in f32, since summed in bf16 they lost whole turns
+(:mod:`kokoro_speech.engine.backends.openvino_phases`). Before them it ran 1.4x as fast as int8 here and
+was misheard at 2x speed on 7.1% of the speed test's words against int8's 3.1% (Zen 4).
+
+A stopped run cannot be cancelled (below), so the measurement turns preemption off for it: a newcomer waits
+for the running chunk either way, and throwing that chunk away would only make it twice. OpenVINO's own
+shape cache of 5000 grew a process past 1.3 GB over 32 chunk lengths, hence
+``KOKORO_SPEECH_OPENVINO_SHAPE_CACHE``. Two bugs of OpenVINO 2026.4 are worked around: fused subgraphs
 ("snippets") now and then failed shape inference in the text encoder's attention while streams
 of different lengths preempted each other (they are off, as fast on Zen 4), and a run after a
 cancelled one failed with the cancelled run's shapes.
@@ -46,10 +49,13 @@ from kokoro_speech.engine.duration_output import DURATION_OUTPUT
 from kokoro_speech.infra.system import cpu_flags
 
 IR_SUFFIX = ".openvino.xml"
-BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
-"""CPU flags under which OpenVINO computes in bf16, where it is the fastest way found to run the model."""
+REWRITES = ".edge-phase"
+"""Marks the IR as made with the STFT's DC and Nyquist phases exact (:mod:`kokoro_speech.engine.stft_phase`),
+so that an IR made before that fix is made again."""
 SNAKE_TAG = ".snake"
 """Marks the IR made with Snake's ``sin()^2`` as a polynomial (:mod:`kokoro_speech.engine.snake`)."""
+BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
+"""CPU flags under which OpenVINO computes in bf16, where it is the fastest way found to run the model."""
 CPU_PROPERTIES = {"SNIPPETS_MODE": "DISABLE"}
 """OpenVINO 2026.4's fused subgraphs ("snippets") failed shape inference now and then in the text encoder's
 attention ("Failed to broadcast-merge input shapes") while streams of different lengths were preempting each
@@ -89,13 +95,13 @@ def precision_for(device: str, wanted: str) -> str:
 
 def ir_path(model: Path, directory: Path, *, snake_polynomial: bool = False) -> Path:
     stat = model.stat()
-    tag = SNAKE_TAG if snake_polynomial else ""
+    tag = REWRITES + (SNAKE_TAG if snake_polynomial else "")
     return directory / f"{model.stem}.{stat.st_size}-{stat.st_mtime_ns}{tag}{IR_SUFFIX}"
 
 
 def converted(model: Path, directory: Path, *, snake_polynomial: bool = False) -> Path:
-    """The IR copy of ``model`` (fp16 weights, Snake rewritten where asked), made on first use by a child
-    process so that the import's memory goes with it."""
+    """The IR copy of ``model`` (fp16 weights, the STFT's edge phases exact, Snake rewritten where asked), made
+    on first use by a child process so that the import's memory goes with it."""
     target = ir_path(model, directory, snake_polynomial=snake_polynomial)
     if target.exists() and target.with_suffix(".bin").exists():
         return target
@@ -118,17 +124,18 @@ def _convert(model: str, target: str, snake_polynomial: bool) -> None:
     folder = tempfile.mkdtemp(dir=destination.parent, prefix=".openvino-")
     partial = Path(folder) / destination.name
     try:
-        source = model
+        import onnx
+
+        from kokoro_speech.engine.snake import polynomial_snake
+        from kokoro_speech.engine.stft_phase import exact_edge_phases
+
+        graph = onnx.load(model)
+        exact_edge_phases(graph)
         if snake_polynomial:
-            import onnx
-
-            from kokoro_speech.engine.snake import polynomial_snake
-
-            graph = onnx.load(model)
-            if polynomial_snake(graph):
-                source = str(Path(folder) / "snake.onnx")
-                onnx.save(graph, source)
-            del graph
+            polynomial_snake(graph)
+        source = str(Path(folder) / "rewritten.onnx")
+        onnx.save(graph, source)
+        del graph
         ov.save_model(ov.Core().read_model(source), str(partial), compress_to_fp16=True)
         # The weights first: a reader that sees the .xml finds its .bin complete.
         os.replace(partial.with_suffix(".bin"), destination.with_suffix(".bin"))
