@@ -15,6 +15,7 @@ from typing import Any
 from kokoro_onnx import Kokoro
 
 from kokoro_speech.bench import cases
+from kokoro_speech.bench.goals import goals_for
 from kokoro_speech.bench.memory import total_memory_gb
 from kokoro_speech.bench.stages import stage_times
 from kokoro_speech.bench.texts import take
@@ -23,13 +24,6 @@ from kokoro_speech.engine import assets
 from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.testing import clean_env, start_server
-
-MEMORY_GOAL_MB = 600
-"""Peak resident memory of a one-worker server on the lean path (ONNX Runtime, int8)."""
-BF16_MEMORY_GOAL_MB = 1000
-"""The same where the model runs in bf16: the speed is worth that much more on the servers that have it."""
-LONG_STREAM_GOAL = 0.75
-BF16_LONG_STREAM_GOAL = 0.50
 
 
 def machine() -> dict[str, Any]:
@@ -119,7 +113,7 @@ def run(
         startup = {f"workers={workers}": server.ready_after_s}
         runner = server.get("/ready", headers=headers).json().get("model", {})  # the details need the key
         info["model_runner"] = runner
-        bf16 = runner.get("precision") == "bf16"
+        goals = goals_for(runner.get("precision"))
         print(
             f"running the model: {runner.get('backend')} {runner.get('provider')}, {runner.get('variant')} graph, "
             f"{runner.get('precision')}; fallbacks: {runner.get('fallbacks') or 'none'}\n"
@@ -134,20 +128,20 @@ def run(
             # Both sides warm before anything is timed.
             measure.server_whole("Warming up the server.")
             measure.raw_create("Warming up the library.")
-            results.append(cases.short_latency(measure, reps))
+            results.append(cases.short_latency(measure, reps, goals.short))
             print(_row(results[-1]), flush=True)
-            results += cases.first_byte(measure, reps, first_chunk_of(engine))
+            results += cases.first_byte(measure, reps, first_chunk_of(engine), goals.first_byte)
             print(_row(results[-2]), _row(results[-1]), sep="\n", flush=True)
             run1 = cases.throughput(measure, reps)
-            results += cases.throughput_results(run1, sizes)
-            goal = (BF16_MEMORY_GOAL_MB if bf16 else MEMORY_GOAL_MB) if workers == 1 else None
+            results += cases.throughput_results(run1, sizes, goals.throughput)
+            goal = goals.memory_mb if workers == 1 else None
             results.append(cases.memory_result(f"6. memory, {workers} worker(s)", run1.peak_rss, goal))
             print(*(_row(r) for r in results[-4:]), sep="\n", flush=True)
-            results.append(cases.fairness(measure, reps))
+            results.append(cases.fairness(measure, reps, goals.fairness))
             print(_row(results[-1]), flush=True)
             results.append(cases.cache_hit(measure))
             print(_row(results[-1]), flush=True)
-            results.append(cases.long_stream(measure, reps, BF16_LONG_STREAM_GOAL if bf16 else LONG_STREAM_GOAL))
+            results.append(cases.long_stream(measure, reps, goals.long_stream))
             print(_row(results[-1]), flush=True)
         finally:
             measure.close()
