@@ -29,22 +29,26 @@ def test_auto_measures_once_and_the_tune_command_prints_its_choice(home: Path, t
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "CPUExecutionProvider" in out and "openvino:CPU" in out and "float32" in out and "chosen: " in out, out
-    records = json.loads(kept.read_text())
-    [record] = [r for r in records.values() if "openvino:CPU/float32" in r["trials"]]
+    config = SpeechConfig.from_env(env | {"KOKORO_SPEECH_RESULT_CACHE": "false"})
+    files = assets.resolve(config.model)
+    record = json.loads(kept.read_text())[tuning.record_key(config.engine, files, tuning.machine())]
     candidates = ("openvino:CPU/float32", "CPUExecutionProvider/int8")
     ran = [record["trials"][label] for label in candidates if record["trials"][label]["rtf"] is not None]
     assert len(ran) >= 2 and all(t["peak_rss_mb"] > 100 and t["load_s"] > 0 for t in ran)
     assert all(t["later_chunk_s"] > t["first_chunk_s"] > 0 and t["concurrent_gain"] > 0.3 for t in ran)
     cpu = record["trials"]["CPUExecutionProvider/int8"]
     assert cpu["unspun_later_chunk_s"] > 0, "ONNX Runtime's CPU threads are timed spinning and not"
-    best = min(ran, key=lambda t: t["rtf"])
+    # The quality gate compares every candidate with int8, and passes OpenVINO's bf16 path.
+    assert cpu["spectral_db"] is None and record["trials"]["openvino:CPU/float32"]["spectral_db"] is not None
+    heard = [t for t in ran if tuning.Trial(**t).passes(config.engine.backend)]
+    assert len(heard) == len(ran), f"a candidate failed the quality gate: {ran}"
+    best = min(heard, key=lambda t: t["rtf"])
     chosen = next(line for line in out.splitlines() if line.startswith("chosen: "))
     assert chosen == f"chosen: {best['provider']}/{best['variant']}"
     for choice in ("lanes", "spinning", "first_chunk_tokens", "chunk_tokens", "preempt", "stream_rtf"):
         assert re.search(rf"^  {choice} ", out, re.MULTILINE), f"the tune command says how {choice} was chosen"
     mtime = kept.stat().st_mtime_ns
-    config = SpeechConfig.from_env(env | {"KOKORO_SPEECH_RESULT_CACHE": "false"})
-    engine = SpeechEngine(config.engine, assets.resolve(config.model))
+    engine = SpeechEngine(config.engine, files)
     try:
         assert kept.stat().st_mtime_ns == mtime, "the kept trials were used"
         assert engine.tuning is not None and engine.choice is not None and engine.choice.startswith(chosen[8:])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kokoro_speech.engine.backends import openvino as openvino_backend
 from kokoro_speech.engine.schedule import untuned_environment
 from kokoro_speech.infra.settings import ENV_PREFIX
 from kokoro_speech.infra.system import default_cache_dir
@@ -20,6 +21,7 @@ from kokoro_speech.testing import clean_env, free_port, start_server, wait_ready
 __all__ = [
     "EVENT_TIMEOUT_S",
     "FIGURES",
+    "MACHINE_PATH",
     "REPO",
     "UNTUNED_SCHEDULE",
     "Server",
@@ -39,6 +41,11 @@ UNTUNED_SCHEDULE = {name.removeprefix(ENV_PREFIX).lower(): value for name, value
 """The schedule a worker runs where nothing is measured, given explicitly: for servers and engines whose tests
 are about something else than the measurement and whose threads or graph would otherwise be timed again (each
 such trial costs about half a minute on two fast cores; the tests about tuning measure for real)."""
+
+MACHINE_PATH = {"providers": "openvino:CPU,cpu" if openvino_backend.computes_bf16() else "cpu"}
+"""The way "auto" runs the model on this machine, named instead of measured: OpenVINO where the CPU computes in bf16
+(its quality gate passes there, see ``tests/server/test_backends.py``), else ONNX Runtime on int8. Servers get it
+unless a test names providers, so that every test hears the path users get without each run measuring it."""
 
 GRAPHS: list[Path] = []
 """The one folder of made graphs (and measurement of this machine) every server of the run shares, as servers
@@ -66,7 +73,7 @@ def model_home() -> Path:
 
 def base_env(home: Path, cache_dir: Path, **settings: str) -> dict[str, str]:
     """A clean environment for the real model; ``settings`` as for ``clean_env`` (``queue_size="1"``)."""
-    shared = {"graphs_dir": str(GRAPHS[0])} if GRAPHS else {}
+    shared = MACHINE_PATH | ({"graphs_dir": str(GRAPHS[0])} if GRAPHS else {})
     return clean_env(home=str(home), cache_dir=str(cache_dir), allow_download="false", **(shared | settings))
 
 
