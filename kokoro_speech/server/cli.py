@@ -142,15 +142,25 @@ def cmd_tune(args: argparse.Namespace) -> int:
     print(f"runtimes: onnxruntime {info['onnxruntime']}, openvino {info['openvino'] or 'not installed'}")
     print(f"threads per worker: {config.onnx.threads()}; model file: {files.model.name}")
     print()
-    print(f"{'provider':<28}{'variant':<9}{'precision':<10}{'load s':>8}{'first chunk s':>15}{'RTF':>8}{'peak MB':>9}")
+    print(
+        f"{'provider':<28}{'variant':<9}{'precision':<10}{'load s':>8}{'first chunk s':>15}{'RTF':>8}{'peak MB':>9}"
+        f"{'dB from int8':>14}{'durations':>11}"
+    )
     for t in tuning.trials:
         if t.error:
             print(f"{t.provider:<28}{t.variant:<9}failed: {t.error}")
             continue
+        heard = "reference" if t.spectral_db is None else f"{t.spectral_db:.2f}"
+        durations = "" if t.durations_agree is None else f"{t.durations_agree:.0%}"
         print(
             f"{t.provider:<28}{t.variant:<9}{t.precision or '':<10}{t.load_s:>8.2f}{t.first_chunk_s:>15.3f}"
-            f"{t.rtf:>8.3f}{t.peak_rss_mb:>9.0f}"
+            f"{t.rtf:>8.3f}{t.peak_rss_mb:>9.0f}{heard:>14}{durations:>11}"
         )
+    backend = config.backend
+    print(
+        f"quality gate: at most {backend.quality_max_db} dB from int8's audio, at least "
+        f"{backend.quality_min_durations:.0%} of its durations"
+    )
     print()
     print(
         f"{'provider':<28}{'variant':<9}{'120 tokens s':>13}{'not spinning':>14}{'240 tokens s':>14}{'2 at once':>11}"
