@@ -146,7 +146,7 @@ def test_openvino_runs_the_float_graph_with_durations_and_stops_a_run(home: Path
 
 
 def test_variants_follow_the_files_present(home: Path, tmp_path: Path) -> None:
-    given = SpeechConfig.from_env(base_env(home, tmp_path))
+    given = SpeechConfig.from_env(base_env(home, tmp_path, providers="auto"))
     files = assets.resolve(given.model)
     config = given.engine
     assert files.variant == "int8" and set(files.others or {}) == {"int8"}

@@ -38,10 +38,10 @@ def test_auto_measures_once_and_the_tune_command_prints_its_choice(home: Path, t
     assert all(t["later_chunk_s"] > t["first_chunk_s"] > 0 and t["concurrent_gain"] > 0.3 for t in ran)
     cpu = record["trials"]["CPUExecutionProvider/int8"]
     assert cpu["unspun_later_chunk_s"] > 0, "ONNX Runtime's CPU threads are timed spinning and not"
-    # The quality gate compares every candidate with int8, and passes OpenVINO's bf16 path.
-    assert cpu["spectral_db"] is None and record["trials"]["openvino:CPU/float32"]["spectral_db"] is not None
+    # The quality gate compares every candidate with int8: the fastest that passes it is chosen.
+    openvino = record["trials"]["openvino:CPU/float32"]
+    assert cpu["spectral_db"] is None and 0 < openvino["spectral_db"] < 5 and openvino["durations_agree"] > 0.9
     heard = [t for t in ran if tuning.Trial(**t).passes(config.engine.backend)]
-    assert len(heard) == len(ran), f"a candidate failed the quality gate: {ran}"
     best = min(heard, key=lambda t: t["rtf"])
     chosen = next(line for line in out.splitlines() if line.startswith("chosen: "))
     assert chosen == f"chosen: {best['provider']}/{best['variant']}"

@@ -40,7 +40,7 @@ def test_a_frame_longer_costs_little_where_noise_costs_much() -> None:
     shifted = compare(reference, [output(longer, [1, 11, 12, 9, 1])])
     hissing = compare(reference, [output(noisy, [1, 10, 12, 9, 1])])
     assert shifted.durations_agree == 0.8
-    assert shifted.spectral_db < 1.5 < 3.0 < hissing.spectral_db
+    assert shifted.spectral_db < 1.5 < hissing.spectral_db
     assert HOP < 600
 
 

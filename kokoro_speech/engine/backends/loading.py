@@ -86,8 +86,8 @@ def auto_providers() -> list[str]:
 
     OpenVINO in bf16, with Snake's ``sin()^2`` as a polynomial, ran the model 1.6x to 1.8x as fast as ONNX
     Runtime's int8 on Zen 5; without bf16 units it has nothing to gain. It is one more candidate: the
-    measurement ranks it, and its quality gate (:mod:`kokoro_speech.engine.quality`) passes it over where its
-    audio strays from int8's.
+    measurement ranks it, and the quality gate (:mod:`kokoro_speech.engine.quality`) passes it over where its
+    audio strays from int8's, which with the default bound it does.
     """
     available = ort.get_available_providers()
     found = [p for p in GPU_PROVIDERS if p in available]

@@ -8,7 +8,8 @@ that: the import's memory is never paid by a serving process. Where the CPU comp
 (AVX-512 BF16 or AMX), the float graph runs in bf16; that is where this backend pays.
 
 Where the CPU computes in bf16, it is the fastest way found to run the model, and "auto" measures it
-beside ONNX Runtime's int8 (on Zen 5, RTF 0.109 against 0.186). Two rewrites made it so: Snake's
+beside ONNX Runtime's int8 (on Zen 5, RTF 0.102 to 0.109 against 0.173 to 0.222); with the default quality
+gate it is not chosen, since its audio is as far from int8's as the float32 graph's (see ``quality_max_db``). Two rewrites made it so: Snake's
 ``sin()^2`` as a polynomial, since OpenVINO's ``Sin`` is a scalar loop (:mod:`kokoro_speech.engine.snake`),
 and the harmonic source's phases kept in f32, since summed in bf16 they lost whole turns
 (:mod:`kokoro_speech.engine.backends.openvino_phases`). Before them it ran 1.4x as fast as int8 here and
