@@ -21,6 +21,7 @@ from kokoro_speech.bench.stages import stage_times
 from kokoro_speech.bench.texts import take
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
+from kokoro_speech.engine.backends import openvino as openvino_backend
 from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.testing import clean_env, start_server
@@ -113,7 +114,7 @@ def run(
         startup = {f"workers={workers}": server.ready_after_s}
         runner = server.get("/ready", headers=headers).json().get("model", {})  # the details need the key
         info["model_runner"] = runner
-        goals = goals_for(runner.get("precision"))
+        goals = goals_for(openvino_backend.computes_bf16())
         print(
             f"running the model: {runner.get('backend')} {runner.get('provider')}, {runner.get('variant')} graph, "
             f"{runner.get('precision')}; fallbacks: {runner.get('fallbacks') or 'none'}\n"

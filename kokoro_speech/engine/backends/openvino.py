@@ -8,12 +8,14 @@ that: the import's memory is never paid by a serving process. Where the CPU comp
 (AVX-512 BF16 or AMX), the float graph runs in bf16; that is where this backend pays.
 
 Where the CPU computes in bf16, it is the fastest way found to run the model, and "auto" measures it
-beside ONNX Runtime's int8 (on Zen 5, RTF 0.102 to 0.109 against 0.173 to 0.222); with the default quality
-gate it is not chosen, since its audio is as far from int8's as the float32 graph's (see ``quality_max_db``). Two rewrites made it so: Snake's
-``sin()^2`` as a polynomial, since OpenVINO's ``Sin`` is a scalar loop (:mod:`kokoro_speech.engine.snake`),
-and the harmonic source's phases kept in f32, since summed in bf16 they lost whole turns
-(:mod:`kokoro_speech.engine.backends.openvino_phases`). Before them it ran 1.4x as fast as int8 here and
-was misheard at 2x speed on 7.1% of the speed test's words against int8's 3.1% (Zen 4).
+beside ONNX Runtime's int8 (on Zen 5, RTF 0.102 to 0.159 against 0.173 to 0.326 in the same tunes). Three
+rewrites made it so: Snake's ``sin()^2`` as a polynomial, since OpenVINO's ``Sin`` is a scalar loop
+(:mod:`kokoro_speech.engine.snake`); the harmonic source's phases kept in f32, since summed in bf16 they lost
+whole turns (:mod:`kokoro_speech.engine.backends.openvino_phases`); and the STFT's DC phase made exact, since
+OpenVINO's rounding flipped it (:mod:`kokoro_speech.engine.stft_phase`). Before them it ran 1.4x as fast as
+int8 here, was 4.7 dB from int8's audio and was misheard at 2x speed on 7.1% of the speed test's words against
+int8's 3.1% (Zen 4). After them it is 1.9 dB from int8's audio, as far as the float32 graph under ONNX Runtime,
+and with the default quality gate "auto" does not choose it (see ``quality_max_db``).
 
 A stopped run cannot be cancelled (below), so the measurement turns preemption off for it: a newcomer waits
 for the running chunk either way, and throwing that chunk away would only make it twice. OpenVINO's own
