@@ -13,10 +13,11 @@ over a whole chunk) and the inverse STFT's keep the exact function.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from kokoro_speech.engine.graph_lookups import GraphLookups
 
 if TYPE_CHECKING:
     import onnx
@@ -39,21 +40,13 @@ def polynomial_snake(model: onnx.ModelProto) -> int:
     from onnx import helper, numpy_helper
 
     graph = model.graph
-    constants = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
-    for node in graph.node:
-        if node.op_type == "Constant" and node.attribute and node.attribute[0].name == "value":
-            constants[node.output[0]] = numpy_helper.to_array(node.attribute[0].t)
-    consumers: dict[str, list[onnx.NodeProto]] = defaultdict(list)
-    for node in graph.node:
-        for name in node.input:
-            consumers[name].append(node)
+    lookups = GraphLookups(graph)
 
     def squares(node: onnx.NodeProto) -> onnx.NodeProto | None:
-        users = consumers[node.output[0]]
+        users = lookups.consumers[node.output[0]]
         if len(users) != 1 or users[0].op_type != "Pow":
             return None
-        exponent = constants.get(users[0].input[1])
-        return users[0] if exponent is not None and exponent.size == 1 and float(exponent) == 2.0 else None
+        return users[0] if lookups.scalar(users[0].input[1]) == 2.0 else None
 
     scalars = {"inv_pi": 1 / np.pi, "half": 0.5} | {f"c{k}": c for k, c in enumerate(SIN_SQUARED_OVER_R2)}
     replaced: dict[int, list[onnx.NodeProto]] = {}

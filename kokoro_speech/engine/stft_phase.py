@@ -15,10 +15,11 @@ part of exactly zero would make that NaN), and the other bins are untouched.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from kokoro_speech.engine.graph_lookups import GraphLookups
 
 if TYPE_CHECKING:
     import onnx
@@ -33,18 +34,8 @@ def exact_edge_phases(model: onnx.ModelProto) -> int:
     from onnx import helper, numpy_helper
 
     graph = model.graph
-    constants = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
-    for node in graph.node:
-        if node.op_type == "Constant" and node.attribute and node.attribute[0].name == "value":
-            constants[node.output[0]] = numpy_helper.to_array(node.attribute[0].t)
-    consumers: dict[str, list[onnx.NodeProto]] = defaultdict(list)
-    for node in graph.node:
-        for name in node.input:
-            consumers[name].append(node)
-
-    def constant(name: str) -> float | None:
-        value = constants.get(name)
-        return float(value) if value is not None and value.size == 1 else None
+    lookups = GraphLookups(graph)
+    consumers, constant = lookups.consumers, lookups.scalar
 
     rewritten = 0
     for stft in [node for node in graph.node if node.op_type == "STFT"]:
