@@ -259,29 +259,17 @@ def _onnxruntime(
 def _openvino(
     candidate: loading.Candidate, config: EngineConfig, files: ModelFiles, tokens: list[int], style: NDArray[np.float32]
 ) -> Profile:
-    """As :class:`~kokoro_speech.engine.backends.openvino.OpenVinoBackend` compiles the graph (its IR, precision,
-    threads and CPU properties), with the performance counters on: they can only be asked for at compile time,
-    and the backend takes no extra properties, so these are a copy of its own (a change there is to be made
-    here too)."""
+    """As :class:`~kokoro_speech.engine.backends.openvino.OpenVinoBackend` compiles the graph, with the
+    performance counters on."""
     if not openvino_backend.available():
-        raise BackendUnavailable("OpenVINO is not installed (pip install 'kokoro-speech[openvino]')")
-    import openvino as ov
-
+        raise BackendUnavailable("OpenVINO is not installed")
     device = candidate.provider.removeprefix(loading.OPENVINO_PREFIX)
     precision = openvino_backend.precision_for(device, config.backend.openvino_precision)
-    properties: dict[str, Any] = {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"}
-    if device == "CPU":
-        properties["INFERENCE_NUM_THREADS"] = config.onnx.threads()
-        properties["CPU_RUNTIME_CACHE_CAPACITY"] = config.backend.openvino_shape_cache
-        properties.update(openvino_backend.CPU_PROPERTIES)
-    properties["PERF_COUNT"] = True
     # What the backend loads (its IR, made if need be), as the loader makes it.
     source = loading.prepare(candidate, config, files)
-    core = ov.Core()
-    try:
-        compiled = core.compile_model(core.read_model(str(source)), device, properties)
-    except Exception as error:
-        raise BackendUnavailable(f"OpenVINO could not compile the graph for {device}: {error}") from error
+    compiled = openvino_backend.compile_graph(
+        source, config.backend, device=device, threads=config.onnx.threads(), precision=precision, profiling=True
+    )
     request = compiled.create_infer_request()
     feed = model_feed(token_input_of({n for port in compiled.inputs for n in port.get_names()}), tokens, style, 1.0)
     entries: list[OpenVinoEntry] = []

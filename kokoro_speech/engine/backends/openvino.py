@@ -165,6 +165,31 @@ class _Stop:
         self.stopped = True
 
 
+def compile_graph(
+    source: Path, backend: BackendConfig, *, device: str, threads: int, precision: str, profiling: bool = False
+) -> Any:
+    """``source`` (an IR or ONNX file) compiled as the backend runs it: its precision, threads and CPU properties,
+    the harmonic source's phases kept in f32 below f32; ``profiling`` turns OpenVINO's performance counters on
+    (they can only be asked for at compile time)."""
+    import openvino as ov
+
+    properties: dict[str, Any] = {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"}
+    if device == "CPU":
+        properties["INFERENCE_NUM_THREADS"] = threads
+        properties["CPU_RUNTIME_CACHE_CAPACITY"] = backend.openvino_shape_cache
+        properties.update(CPU_PROPERTIES)
+    if profiling:
+        properties["PERF_COUNT"] = True
+    core = ov.Core()
+    try:
+        model = core.read_model(str(source))
+        if precision != "f32":
+            keep_phases_precise(model)
+        return core.compile_model(model, device, properties)
+    except Exception as error:
+        raise BackendUnavailable(f"OpenVINO could not compile the graph for {device}: {error}") from error
+
+
 class OpenVinoBackend:
     """The graph compiled by OpenVINO for one device; each concurrent run takes an infer request of
     its own from a small pool (creating one is cheap, and a pool keeps their buffers)."""
@@ -173,27 +198,16 @@ class OpenVinoBackend:
         self, path: Path, backend: BackendConfig, *, device: str, threads: int, variant: str, directory: Path
     ) -> None:
         if not available():
-            raise BackendUnavailable("OpenVINO is not installed (pip install 'kokoro-speech[openvino]')")
-        import openvino as ov
-
+            raise BackendUnavailable("OpenVINO is not installed")
         precision = precision_for(device, backend.openvino_precision)
-        core = ov.Core()
-        properties: dict[str, Any] = {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"}
-        if device == "CPU":
-            properties["INFERENCE_NUM_THREADS"] = threads
-            properties["CPU_RUNTIME_CACHE_CAPACITY"] = backend.openvino_shape_cache
-            properties.update(CPU_PROPERTIES)
+        snake = backend.openvino_snake_polynomial
         try:
-            snake = backend.openvino_snake_polynomial
             source = converted(path, directory, snake_polynomial=snake) if backend.openvino_convert else path
-            model = core.read_model(str(source))
-            if precision != "f32":
-                keep_phases_precise(model)
-            self.compiled = core.compile_model(model, device, properties)
         except BackendUnavailable:
             raise
         except Exception as error:
             raise BackendUnavailable(f"OpenVINO could not compile the graph for {device}: {error}") from error
+        self.compiled = compile_graph(source, backend, device=device, threads=threads, precision=precision)
         self.path = path
         self.info = BackendInfo("openvino", f"openvino:{device}", variant, precision)
         names = {name for port in self.compiled.inputs for name in port.get_names()}
