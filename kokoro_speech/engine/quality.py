@@ -43,7 +43,7 @@ hearing does not count."""
 WARP_FRAMES = 20
 """How far (in hops, 0.2 s) the alignment may wander from the diagonal: durations differ by a few frames."""
 
-Speaker = Callable[[list[int], float], ModelOutput]
+Say = Callable[[list[int], float], ModelOutput]
 """Says one phrase's tokens at one model speed."""
 
 
@@ -55,7 +55,7 @@ class Quality:
     """Share of tokens (pads included) whose frame count is the reference's."""
 
 
-def outputs(speak: Speaker, phrases: Sequence[list[int]], speeds: Sequence[float]) -> list[ModelOutput]:
+def outputs(speak: Say, phrases: Sequence[list[int]], speeds: Sequence[float]) -> list[ModelOutput]:
     return [speak(tokens, speed) for speed in speeds for tokens in phrases]
 
 

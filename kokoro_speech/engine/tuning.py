@@ -60,12 +60,12 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from kokoro_speech.engine.assets import ModelFiles
-from kokoro_speech.engine.backends.base import Backend, ModelOutput
+from kokoro_speech.engine.backends.base import Backend
 from kokoro_speech.engine.backends.loading import OPENVINO_PREFIX, Candidate, open_backend, prepare
 from kokoro_speech.engine.backends.onnxruntime import CPU
 from kokoro_speech.engine.config import MODEL_MAX_TOKENS, BackendConfig, EngineConfig
 from kokoro_speech.engine.joins import SAMPLE_RATE
-from kokoro_speech.engine.quality import GATE_PHRASES, Quality, compare, outputs
+from kokoro_speech.engine.quality import GATE_PHRASES, Quality, Say, compare, outputs
 from kokoro_speech.engine.schedule import CHOICES, Schedule, given, variable
 from kokoro_speech.infra.system import cpu_count, cpu_flags
 
@@ -577,7 +577,7 @@ def _quality(
     phrases = [phonemizer.tokenize(p) for p in phonemizer.phonemize(list(GATE_PHRASES), find("en-us"))]
     speeds = (1.0, config.synthesis.model_speed_max)
 
-    def speaker(runner: Backend) -> Callable[[list[int], float], ModelOutput]:
+    def speaker(runner: Backend) -> Say:
         return lambda tokens, speed: runner.run(tokens, voice.style_for(len(tokens)), speed)
 
     reference = open_backend(REFERENCE, config, files, spinning=False)
