@@ -84,8 +84,8 @@ def auto_providers() -> list[str]:
     """The GPU providers this build of ONNX Runtime has, the platform's own, the CPU, then OpenVINO's CPU
     where the CPU computes in bf16.
 
-    OpenVINO in bf16, with Snake's ``sin()^2`` as a polynomial, ran the model 1.6x to 1.8x as fast as ONNX
-    Runtime's int8 on Zen 5; without bf16 units it has nothing to gain. It is one more candidate: the
+    OpenVINO in bf16, with Snake's ``sin()^2`` as a polynomial, ran the model 1.7x to 2.1x as fast as ONNX
+    Runtime's int8 in three tunes on Zen 5; without bf16 units it has nothing to gain. It is one more candidate: the
     measurement ranks it, and the quality gate (:mod:`kokoro_speech.engine.quality`) passes it over where its
     audio strays from int8's, which with the default bound it does.
     """
