@@ -2,14 +2,18 @@
 
 Each encoder takes float32 PCM chunks as they are synthesized and returns the bytes that
 are ready to send. Containers are written to a sink that cannot seek, so every format
-comes out in its streaming form: mp3 frames, Ogg pages, ADTS frames, FLAC frames and a
-WAV header with open-ended sizes. The concatenation of everything returned, ``finish``
-included, is a complete file.
+comes out in its streaming form: mp3 frames, Ogg pages, ADTS frames, FLAC frames, a
+WAV header with open-ended sizes, and raw samples for pcm, ulaw and alaw. The concatenation
+of everything returned, ``finish`` included, is a complete file.
+
+A gain and a change of sample rate, when asked for, happen before the format's encoder, on
+the float samples, so every format gets them the same way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 from typing import Protocol
 
 import av
@@ -17,7 +21,9 @@ import numpy as np
 from av.audio.stream import AudioStream
 from numpy.typing import NDArray
 
+from kokoro_speech.audio import formats
 from kokoro_speech.audio.formats import FORMATS, AudioFormat, EncoderSettings, FormatInfo
+from kokoro_speech.audio.resample import StreamResampler
 
 
 class Encoder(Protocol):
@@ -110,7 +116,54 @@ class ContainerEncoder:
             self._container.close()
 
 
-def new_encoder(response_format: AudioFormat, settings: EncoderSettings, sample_rate: int) -> Encoder:
+class ShapedEncoder:
+    """Scales and resamples the samples before a format's encoder sees them."""
+
+    def __init__(self, inner: Encoder, gain: float, resampler: StreamResampler | None) -> None:
+        self._inner = inner
+        self._gain = gain
+        self._resampler = resampler
+
+    def encode(self, pcm: NDArray[np.float32]) -> bytes:
+        # Scaled before resampling: the format's encoder clips what then goes past full scale.
+        if self._gain != 1.0:
+            pcm = (pcm * np.float32(self._gain)).astype(np.float32, copy=False)
+        if self._resampler is not None:
+            pcm = self._resampler.push(pcm)
+        return self._inner.encode(pcm)
+
+    def finish(self) -> bytes:
+        tail = self._inner.encode(self._resampler.flush()) if self._resampler is not None else b""
+        return tail + self._inner.finish()
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def new_encoder(
+    response_format: AudioFormat,
+    settings: EncoderSettings,
+    sample_rate: int,
+    *,
+    output_rate: int | None = None,
+    gain: float = 1.0,
+) -> Encoder:
+    """An encoder of audio made at ``sample_rate`` into ``response_format``.
+
+    ``output_rate`` is the rate the client asked for (None: the format's default), sent as
+    :func:`formats.output_rate` says; ``gain`` multiplies every sample, clipping at full scale.
+    """
+    if not (math.isfinite(gain) and gain >= 0):
+        raise ValueError(f"gain must be a finite number of at least 0, got {gain}")
+    rate = formats.output_rate(response_format, output_rate, sample_rate)
+    encoder = _format_encoder(response_format, settings, rate)
+    if gain == 1.0 and rate == sample_rate:
+        return encoder  # nothing to do on the way: the bytes are those of the model's own samples
+    resampler = StreamResampler(sample_rate, rate) if rate != sample_rate else None
+    return ShapedEncoder(encoder, gain, resampler)
+
+
+def _format_encoder(response_format: AudioFormat, settings: EncoderSettings, sample_rate: int) -> Encoder:
     fmt = FORMATS[response_format]
     if fmt.container is None:
         return PcmEncoder()
