@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from kokoro_speech.infra.settings import check_above_zero, check_range, setting
+from kokoro_speech.infra.settings import check_above_zero, check_range, comma_list, setting
 from kokoro_speech.normalize.options import NormalizationOptions
 
 
@@ -29,10 +30,16 @@ class TextConfig:
     max_total_pause_seconds: float = setting(60.0, env="KOKORO_SPEECH_MAX_TOTAL_PAUSE_SECONDS")
     """Most silence the pauses of one input may ask for together; more is refused with a 400 (else a few
     thousand characters of ``a [pause:10s]`` would ask for an hour of audio)."""
+    lexicons: str = setting("", env="KOKORO_SPEECH_LEXICONS")
+    """Pronunciation lexicons (W3C PLS 1.0, UTF-8) applied to every request, as file paths, comma-separated; a
+    later file's words take precedence over an earlier one's, and a request's own lexicons over them all."""
 
     def __post_init__(self) -> None:
         check_range(self, positive=("max_input_chars", "ssml_max_depth", "ssml_max_elements"))
         check_above_zero(self, "max_pause_seconds", "max_total_pause_seconds")
+
+    def lexicon_paths(self) -> list[Path]:
+        return [Path(path).expanduser() for path in comma_list(self.lexicons)]
 
     def normalization_for(self, normalize: bool | None = None, **switches: object) -> NormalizationOptions:
         """The server's normalization with a request's switches (None: keep the server's setting).
