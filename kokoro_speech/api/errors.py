@@ -24,7 +24,8 @@ from litestar.exceptions import (
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import Receive, Scope, Send
 
-from kokoro_speech.api.request_log import loggable, request_id
+from kokoro_speech.api.request_id import request_id
+from kokoro_speech.api.request_log import loggable
 from kokoro_speech.engine.engine import NothingToSayError
 from kokoro_speech.engine.languages import UnknownLanguageError
 from kokoro_speech.engine.scheduler import Overloaded

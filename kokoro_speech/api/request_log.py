@@ -1,10 +1,10 @@
 """One log line and one set of metrics per request of the plugin's routes, and the answering worker's pid.
 
-The middleware only observes: it names the request (``X-Request-Id``, as OpenAI's API does, in
-every log line written while it runs), times the response, adds ``X-Worker-Pid``, writes the
-line and records the metrics. A handler that knows more about its request (voice, format, audio
-seconds, cache hit) attaches a :class:`Describes` object with :func:`describe`; its fields
-join the line when the response ends. An API key is named by its id, never by itself.
+The middleware only observes: it times the response, adds ``X-Worker-Pid``, writes the line and records
+the metrics; the line carries the request's id, as every line written while the request runs does, from
+:mod:`kokoro_speech.api.request_id` around it. A handler that knows more about its request (voice, format,
+audio seconds, cache hit) attaches a :class:`Describes` object with :func:`describe`; its fields join the
+line when the response ends. An API key is named by its id, never by itself.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import time
 import unicodedata
-import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -36,7 +35,6 @@ can neither start a new log line nor colour, hide or reorder a terminal's text."
 
 _DESCRIPTION = "kokoro_speech_access_description"
 """Where in the request's scope state the handler leaves its description."""
-_REQUEST_ID = "kokoro_speech_request_id"
 
 
 def loggable(text: str) -> str:
@@ -48,12 +46,6 @@ def loggable(text: str) -> str:
     if len(kept) <= LOGGED_TEXT_CHARS and len(text) <= LOGGED_TEXT_CHARS:
         return kept
     return f"{kept[:LOGGED_TEXT_CHARS]}...({len(text)} chars)"
-
-
-def request_id(scope: Scope) -> str | None:
-    """The id this request's response and log lines carry (None outside the plugin's routes)."""
-    found = scope.get("state", {}).get(_REQUEST_ID)
-    return found if isinstance(found, str) else None
 
 
 class Describes(Protocol):
@@ -77,8 +69,6 @@ class RequestLogMiddleware(ASGIMiddleware):
         self.on_edge()
         first_byte: float | None = None
         status: int | None = None  # stays None when no response was sent (the client left first)
-        named = f"req_{uuid.uuid4().hex}"
-        scope.setdefault("state", {})[_REQUEST_ID] = named
 
         async def timed_send(message: Message) -> None:
             nonlocal first_byte, status
@@ -88,17 +78,15 @@ class RequestLogMiddleware(ASGIMiddleware):
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-worker-pid", str(os.getpid()).encode()),
-                    (b"x-request-id", named.encode()),
                 ]
             elif message["type"] == "http.response.body" and first_byte is None and message.get("body"):
                 first_byte = time.perf_counter()
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=named):
-            try:
-                await next_app(scope, receive, timed_send)
-            finally:
-                self._finished(scope, started, status, first_byte)
+        try:
+            await next_app(scope, receive, timed_send)
+        finally:
+            self._finished(scope, started, status, first_byte)
 
     def _finished(self, scope: Scope, started: float, status: int | None, first_byte: float | None) -> None:
         """The request's log line and metrics."""

@@ -24,6 +24,7 @@ from kokoro_speech.api.access.proxies import ForwardedClient, TrustedProxies, ne
 from kokoro_speech.api.body import checked_json_request
 from kokoro_speech.api.errors import ExceptionHandlers
 from kokoro_speech.api.page.routes import PageSettings, page_routers
+from kokoro_speech.api.request_id import RequestIds
 from kokoro_speech.api.request_log import RequestLogMiddleware
 from kokoro_speech.api.scrape import metrics_controller
 from kokoro_speech.config import SpeechConfig
@@ -42,8 +43,11 @@ def routers(
     is left out where ``page`` is false (the application serves that path itself)."""
     logged = RequestLogMiddleware(on_edge=on_edge)
     proxies = config.access.proxy_networks()
-    # The caller's address is settled first: everything after it (the log, the limits) counts by it.
-    edge = [ForwardedClient(TrustedProxies(networks(proxies))), logged] if proxies else [logged]
+    # The request is named first, so that everything after it logs under its id (in the server the whole
+    # application is named already, and this one passes); then the caller's address is settled: everything
+    # after it (the log, the limits) counts by it.
+    named = DefineMiddleware(RequestIds, api_prefix=config.api.prefix)
+    edge = [named, ForwardedClient(TrustedProxies(networks(proxies))), logged] if proxies else [named, logged]
     scoped: dict[str, Any] = {"dependencies": dependencies, "exception_handlers": errors, "middleware": edge}
     auth = _authentication(config, keys)
     guarded = scoped | {"middleware": [*edge, auth]} if auth is not None else scoped

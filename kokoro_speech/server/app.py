@@ -10,6 +10,7 @@ from litestar import Litestar
 from kokoro_speech.api.access.hosts import HostCheck, host_rule
 from kokoro_speech.api.access.origins import cors_config
 from kokoro_speech.api.openapi import docs_assets, docs_config
+from kokoro_speech.api.request_id import ID_HEADER, PROCESSING_HEADER, RequestIds
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.plugin import KokoroSpeechPlugin
 from kokoro_speech.server.config import ServeConfig
@@ -23,9 +24,12 @@ EXPOSED_HEADERS = [
     "X-Worker-Pid",
     "Retry-After",
     "retry-after-ms",
+    ID_HEADER,
+    PROCESSING_HEADER,
     *(f"x-ratelimit-{what}-{kind}" for what in ("limit", "remaining", "reset") for kind in ("requests", "tokens")),
 ]
-"""The headers a browser's script may read: besides the audio, what tells it to wait and for how long."""
+"""The headers a browser's script may read: besides the audio, what tells it to wait and for how long, the
+request's id to report a failure with, and how long the server took."""
 DOCS_PATH = "/docs"
 
 
@@ -52,6 +56,9 @@ def create_app(config: SpeechConfig | None = None, serve: ServeConfig | None = N
         route_handlers=[docs_assets(DOCS_PATH)],
         openapi_config=docs_config("kokoro-speech", __version__, DOCS_PATH),
     )
+    # Around everything Litestar runs (its middleware runs only once a route is found), so that every answer
+    # is named: a route's, the router's own 404 and 405, a CORS preflight's, a refused host's.
+    app.asgi_handler = RequestIds(app.asgi_handler, config.api.prefix)
     if reports is not None:
         plugin.runtime.worker.on_failure(reports.failed)
         plugin.runtime.worker.on_ready(lambda engine, seconds: reports.ready())
