@@ -3,10 +3,17 @@
 The HTTP layer raises :class:`OpenAIError`; what the layers below refuse (an unknown voice or language,
 nothing to say, malformed markup, full lanes, a model still loading or that failed to load) is mapped here
 by its type, in :data:`REFUSALS`, so every status, code and ``Retry-After`` is decided in this one place.
+
+What a failure tells a client about retrying is what OpenAI's SDK reads: ``retry-after-ms`` (first) or
+``Retry-After`` for how long to wait, honoured up to :data:`MAX_RETRY_AFTER_S`, and ``x-should-retry``, which
+overrides its rule of retrying every 5xx. A refusal that passes says both (:func:`retry_headers`); a failure that
+lasts says not to retry (:func:`never_retry`); a client's error says nothing, as the SDK never retries a 4xx
+but 408, 409 and 429.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +45,28 @@ access_log = structlog.get_logger("kokoro_speech.api.access")
 
 _JSON_PATH = re.compile(r"\$\.([A-Za-z_][\w]*)")
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+
+MAX_RETRY_AFTER_S = 120
+"""Longest wait a refusal asks for. OpenAI's SDK waits as long as a server says up to two minutes, and past that
+does not retry at all: a longer wait (a configured one) is cut to this, so that the client still comes back."""
+SHOULD_RETRY = "x-should-retry"
+
+
+def retry_headers(seconds: float) -> dict[str, str]:
+    """What tells a client to wait ``seconds`` (cut to 1 ms .. :data:`MAX_RETRY_AFTER_S`) and try again:
+    ``Retry-After`` in whole seconds, rounded up (HTTP has no others), ``retry-after-ms`` the same wait to the
+    millisecond (read first by OpenAI's SDK), and ``x-should-retry: true``."""
+    wait = min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
+    return {
+        "Retry-After": str(max(1, math.ceil(wait))),
+        "retry-after-ms": str(max(1, round(wait * 1000))),
+        SHOULD_RETRY: "true",
+    }
+
+
+def never_retry() -> dict[str, str]:
+    """What tells a client that retrying cannot help (OpenAI's SDK would otherwise retry a 5xx twice)."""
+    return {SHOULD_RETRY: "false"}
 
 
 def _default_type(status: int) -> str:
@@ -123,8 +152,15 @@ class Refusal:
     param: str | None = None
     message: str = "{error}"
     """What the client reads; ``{error}`` stands for the exception's own message."""
-    retry: bool = False
-    """Whether to answer with ``Retry-After`` (the refusal passes)."""
+    retry: bool | None = None
+    """True: the refusal passes, and the answer says when to retry (:func:`retry_headers`); False: it lasts, and
+    the answer says not to (:func:`never_retry`); None: the client's own error, which no client retries."""
+
+    def retry_answer(self, retry_after_seconds: float) -> dict[str, str] | None:
+        """The headers that say whether and when to retry."""
+        if self.retry is None:
+            return None
+        return retry_headers(retry_after_seconds) if self.retry else never_retry()
 
 
 REFUSALS: dict[type[Exception], Refusal] = {
@@ -139,14 +175,16 @@ REFUSALS: dict[type[Exception], Refusal] = {
         retry=True,
     ),
     ModelNotReady: Refusal(503, "model_not_ready", retry=True),
-    ModelLoadFailed: Refusal(500, "model_load_failed", message="The speech model could not be loaded: {error}"),
+    ModelLoadFailed: Refusal(
+        500, "model_load_failed", message="The speech model could not be loaded: {error}", retry=False
+    ),
 }
 
 ExceptionHandler = Callable[[Request[Any, Any, Any], Exception], Response[dict[str, object]]]
 ExceptionHandlers = dict[type[Exception] | int, ExceptionHandler]
 
 
-def exception_handlers(retry_after_seconds: int) -> ExceptionHandlers:
+def exception_handlers(retry_after_seconds: float) -> ExceptionHandlers:
     """The plugin's error handlers: every failure in OpenAI's shape, ``Retry-After`` as configured."""
 
     def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:
@@ -154,7 +192,7 @@ def exception_handlers(retry_after_seconds: int) -> ExceptionHandlers:
         if refusal is None:
             return handle_exception(request, exc)
         message = refusal.message.format(error=exc)
-        headers = {"Retry-After": str(retry_after_seconds)} if refusal.retry else None
+        headers = refusal.retry_answer(retry_after_seconds)
         return _response(refusal.status, message, param=refusal.param, code=refusal.code, headers=headers)
 
     return {Exception: handle, HTTPException: handle}

@@ -18,6 +18,7 @@ from litestar.openapi.datastructures import ResponseSpec
 
 from kokoro_speech.api.access import ApiKeys
 from kokoro_speech.api.access.auth import presented_key
+from kokoro_speech.api.errors import never_retry, retry_headers
 from kokoro_speech.api.schemas import CacheStats, Health, Lanes, ModelRunner, run_schedule
 from kokoro_speech.speech.worker import SpeechWorker, WorkerState
 
@@ -54,10 +55,15 @@ async def health() -> str:
     responses={
         500: ResponseSpec(
             Health,
-            description="The model failed to load; `detail` says why (to a caller who may see details).",
+            description="The model failed to load, for good (`x-should-retry: false`); `detail` says why (to a "
+            "caller who may see details).",
             generate_examples=False,
         ),
-        503: ResponseSpec(Health, description="The model is still loading.", generate_examples=False),
+        503: ResponseSpec(
+            Health,
+            description="The model is still loading; `Retry-After` (`retry-after-ms`) says when to ask again.",
+            generate_examples=False,
+        ),
     },
     description="The status for anyone; the model, lanes and cache to a caller with a valid key (keys on) or "
     "on this machine (keys off).",
@@ -95,13 +101,10 @@ async def ready(
         )
         return Response(Health(status="ready", model=model, lanes=stats, cache=cache))
     if worker.state is WorkerState.FAILED:
-        # Permanent: no Retry-After, so probes and clients stop retrying.
+        # Permanent: no Retry-After, and OpenAI's clients are told not to retry (they would retry any 500).
         return Response(
             Health(status="failed", detail=worker.failure if details else None, code="model_load_failed"),
             status_code=500,
+            headers=never_retry(),
         )
-    return Response(
-        Health(status="loading"),
-        status_code=503,
-        headers={"Retry-After": str(worker.retry_after_seconds)},
-    )
+    return Response(Health(status="loading"), status_code=503, headers=retry_headers(worker.retry_after_seconds))

@@ -82,9 +82,12 @@ _ERRORS = {
     404: "The model does not exist.",
     408: "The body did not arrive within the server's body timeout.",
     413: "The body is larger than the server takes.",
-    429: "The caller's rate limit is reached; `Retry-After` says when to try again.",
-    500: "The server failed; the message names the request ID (also in `X-Request-Id`).",
-    503: "The server is busy or its model is still loading; `Retry-After` says when to try again.",
+    429: "The caller's rate limit is reached; `Retry-After` (whole seconds) and `retry-after-ms` say when to try "
+    "again. An input that can never fit the limit is answered `x-should-retry: false` instead.",
+    500: "The server failed; the message names the request ID (also in `x-request-id`). A model that could not be "
+    "loaded (`model_load_failed`) fails every request alike, and says `x-should-retry: false`.",
+    503: "The server is busy or its model is still loading; `Retry-After` (whole seconds) and `retry-after-ms` say "
+    "when to try again.",
     504: "Making the whole answer took longer than the server's request time limit.",
 }
 

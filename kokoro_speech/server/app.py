@@ -9,6 +9,7 @@ from litestar import Litestar
 
 from kokoro_speech.api.access.hosts import HostCheck, host_rule
 from kokoro_speech.api.access.origins import cors_config
+from kokoro_speech.api.errors import SHOULD_RETRY
 from kokoro_speech.api.openapi import docs_assets, docs_config
 from kokoro_speech.api.request_id import ID_HEADER, PROCESSING_HEADER, RequestIds
 from kokoro_speech.config import SpeechConfig
@@ -24,12 +25,13 @@ EXPOSED_HEADERS = [
     "X-Worker-Pid",
     "Retry-After",
     "retry-after-ms",
+    SHOULD_RETRY,
     ID_HEADER,
     PROCESSING_HEADER,
     *(f"x-ratelimit-{what}-{kind}" for what in ("limit", "remaining", "reset") for kind in ("requests", "tokens")),
 ]
-"""The headers a browser's script may read: besides the audio, what tells it to wait and for how long, the
-request's id to report a failure with, and how long the server took."""
+"""The headers a browser's script may read: besides the audio, what tells it to wait and for how long, whether to
+retry at all, the request's id to report a failure with, and how long the server took."""
 DOCS_PATH = "/docs"
 
 

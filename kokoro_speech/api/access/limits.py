@@ -2,19 +2,18 @@
 
 Every limited response carries ``x-ratelimit-{limit,remaining,reset}-{requests,tokens}`` (the
 "tokens" count input characters here); a request over a limit is refused with 429
-``rate_limit_exceeded`` and ``Retry-After`` before any of its work starts, and adds nothing to
-the counts.
+``rate_limit_exceeded``, ``Retry-After`` and ``retry-after-ms`` before any of its work starts, and
+adds nothing to the counts; one that could never fit is told not to retry.
 """
 
 from __future__ import annotations
 
-import math
 import sqlite3
 
 from kokoro_speech.api.access.counters import Count, Counter
 from kokoro_speech.api.access.keys import ApiKey
 from kokoro_speech.api.config import RateLimitConfig
-from kokoro_speech.api.errors import OpenAIError
+from kokoro_speech.api.errors import OpenAIError, never_retry, retry_headers
 
 WINDOW_S = 60.0
 """The limits are per minute, as their settings' names say: any 60 seconds, not each minute of the clock."""
@@ -72,7 +71,7 @@ class RateLimiter:
                 503,
                 "The server is overloaded; retry after a moment.",
                 code="server_overloaded",
-                headers={"Retry-After": str(max(1, math.ceil(self.retry_after_s)))},
+                headers=retry_headers(self.retry_after_s),
             ) from error
         by_kind = {kind: counts[f"{caller}:{kind}"] for kind in limits}
         answer = headers(by_kind)
@@ -85,16 +84,15 @@ class RateLimiter:
                 "Send a shorter input."
             )
             # Waiting cannot make it fit: the OpenAI SDK honours this and does not retry.
-            raise OpenAIError(
-                429, message, code="rate_limit_exceeded", error_type=kind, headers=answer | {"x-should-retry": "false"}
-            )
+            raise OpenAIError(429, message, code="rate_limit_exceeded", error_type=kind, headers=answer | never_retry())
         retry = max(count.retry_s for count in by_kind.values() if count.used + count.wanted > count.limit)
         message = (
             f"Rate limit reached for {_KINDS[kind]}: Limit {count.limit}, Used {count.used}, "
             f"Requested {count.wanted}. Please try again in {duration(retry)}."
         )
-        answer |= {"Retry-After": str(max(1, math.ceil(retry))), "retry-after-ms": str(max(1, round(retry * 1000)))}
-        raise OpenAIError(429, message, code="rate_limit_exceeded", error_type=kind, headers=answer)
+        raise OpenAIError(
+            429, message, code="rate_limit_exceeded", error_type=kind, headers=answer | retry_headers(retry)
+        )
 
     def close(self) -> None:
         self.counter.close()
