@@ -1,4 +1,5 @@
-"""Streaming against a real server process: formats, time to first byte, SSE, disconnects, overload.
+"""Streaming against a real server process: formats, time to first byte, SSE, disconnects, overload (and what
+OpenAI's SDK makes of it), request ids.
 
 The server is untuned (its chunks are the same on every machine), and where a test needs a synthesis still
 under way it holds a chunk on its lane until the test lets it go (``tests.support.faults``), so no check
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import av
 import httpx
+import httpx2
+import openai
 import pytest
 
 from tests.support import UNTUNED_SCHEDULE, Server, base_env, faults, start_server, wait_for
@@ -32,6 +35,10 @@ PARAGRAPH = (
     "down the hill without looking back."
 )
 FORMATS = ["mp3", "opus", "aac", "flac", "wav", "pcm"]
+TRACED = {"x-request-id": "trace-4bf92f3577b34da6"}
+"""A client's own request id, which the server keeps."""
+SDK_BACKOFF_S = 0.5
+"""The longest first wait of OpenAI's SDK where the server says none (0.5 s, less up to a quarter)."""
 
 
 @pytest.fixture(scope="module")
@@ -256,8 +263,61 @@ def test_overload_is_503_with_retry_after(server: Server, holds: Path) -> None:
     headers, content = next((headers, body) for status, headers, body in answers if status == 503)
     error = json.loads(content)["error"]
     assert error["code"] == "server_overloaded" and error["type"] == "server_error"
-    assert int(headers["retry-after"]) > 0
+    assert int(headers["retry-after"]) > 0 and int(headers["retry-after-ms"]) == 1000 * int(headers["retry-after"])
+    assert headers["x-should-retry"] == "true" and headers["x-request-id"].startswith("req_")
     wait_for(lambda: idle(server), "the lane to come free")
+
+
+def test_openais_sdk_refused_waits_as_told_then_is_answered(server: Server, holds: Path) -> None:
+    """OpenAI's own client, refused while the lane and its queue are full, waits what ``retry-after-ms`` says
+    (not its own backoff, under a second) and is then answered. The lane is freed while the refusal is read,
+    before the SDK starts waiting, so what the test times is the SDK's wait alone, on any machine."""
+    hold = faults.hold(holds)
+    sent: list[float] = []
+    refusals: list[tuple[float, httpx2.Headers]] = []
+
+    def on_request(request: httpx2.Request) -> None:
+        sent.append(time.monotonic())
+
+    def on_response(response: httpx2.Response) -> None:
+        if response.status_code == 503:
+            hold.release()
+            wait_for(lambda: idle(server), "the lane and its queue to come free")
+            refusals.append((time.monotonic(), response.headers))
+
+    http = openai.DefaultHttpxClient(event_hooks={"request": [on_request], "response": [on_response]})
+    sdk = openai.OpenAI(
+        base_url=server.url + "/v1", api_key="unused", max_retries=1, http_client=http, default_headers=TRACED
+    )
+    try:
+        running = send_together(server, [{"model": "tts-1", "voice": "af_heart", "input": f"The lane is {hold.word}."}])
+        wait_for(lambda: lanes(server)["busy"] == 1, "the lane taken")
+        running += send_together(server, [{"model": "tts-1", "voice": "af_heart", "input": "I wait in the queue."}])
+        wait_for(lambda: lanes(server)["waiting"] == 1, "the queue full")
+        answer = sdk.audio.speech.with_raw_response.create(
+            model="tts-1", voice="af_heart", input="Answered at last.", response_format="pcm"
+        )
+    finally:
+        hold.release()
+    assert [status for status, _, _ in answers_of(running)] == [200, 200]
+    (refused_at, refused), retried_at = refusals[0], sent[-1]
+    assert len(sent) == 2 and refused["x-should-retry"] == "true"
+    told_s = int(refused["retry-after-ms"]) / 1000
+    assert told_s >= SDK_BACKOFF_S, "a wait the SDK's own backoff would not tell apart"
+    assert retried_at - refused_at >= told_s
+    assert duration(answer.content, "pcm") > 0.3
+    # Both tries carry the client's own id; the answer says how long the server took to its first audio.
+    assert refused["x-request-id"] == answer.headers["x-request-id"] == TRACED["x-request-id"]
+    assert int(answer.headers["openai-processing-ms"]) >= 0
+    logged = f"request_id={TRACED['x-request-id']}"
+    wait_for(lambda: ended(server, "/v1/audio/speech", logged) == 2, "both tries logged under the client's id")
+
+
+def test_the_routers_own_404_is_named_in_its_answer_and_log(server: Server) -> None:
+    response = server.get("/v1/nowhere")
+    assert response.status_code == 404 and "openai-processing-ms" in response.headers
+    named = response.headers["x-request-id"]
+    wait_for(lambda: ended(server, "/v1/nowhere", named) == 1, "the 404's log line under its id")
 
 
 def test_a_client_that_leaves_a_timestamps_request_frees_its_lane(server: Server, holds: Path) -> None:
