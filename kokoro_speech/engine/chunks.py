@@ -55,6 +55,8 @@ class Chunk:
     """Multiplies the request's speed (markup's ``<prosody rate>``)."""
     pause: float | None = None
     """Seconds of silence asked for after it (a pause marker or ``<break>``): exact, not the usual rest."""
+    voice: str | None = None
+    """Who says it, as markup names them (a key of the plan's voices); None: the request's voice."""
 
 
 def _ending(phonemes: str) -> str:

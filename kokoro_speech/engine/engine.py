@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import structlog
@@ -16,6 +16,7 @@ from kokoro_speech.engine import chunks, languages, reading, speeds, tuning
 from kokoro_speech.engine.assets import ModelFiles
 from kokoro_speech.engine.backends import loading
 from kokoro_speech.engine.backends.base import Backend, InferenceAborted, RunControl
+from kokoro_speech.engine.chunks import Chunk
 from kokoro_speech.engine.config import EngineConfig, SynthesisConfig
 from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.engine.joins import SAMPLE_RATE, join_trimmed, speech_bounds
@@ -57,6 +58,11 @@ class SpeechPlan:
     """Per chunk, which of its phonemes say which word."""
     lead_in: float = 0.0
     """Seconds of silence asked for before the first word."""
+    voices: dict[str, ResolvedVoice] = field(default_factory=dict)
+    """The other speakers its markup names, by the name a chunk gives."""
+
+    def voice_of(self, chunk: Chunk) -> ResolvedVoice:
+        return self.voice if chunk.voice is None else self.voices[chunk.voice]
 
 
 @dataclass(frozen=True)
@@ -170,7 +176,16 @@ class SpeechEngine:
 
     def read(self, job: SpeechJob, language: Language) -> reading.Reading:
         limits = reading.markup_limits(self.config.text)
-        return reading.read(job.text, language, self.phonemizer, job.normalization, job.input_type, limits)
+        return reading.read(
+            job.text,
+            language,
+            self.phonemizer,
+            job.normalization,
+            job.input_type,
+            limits,
+            voice_tags=job.voice_tags,
+            voice_language=lambda name: self.voices.resolve(name).language,
+        )
 
     def plan(self, job: SpeechJob, speaker: Speaker) -> SpeechPlan:
         read = self.read(job, speaker.language)
@@ -187,6 +202,7 @@ class SpeechEngine:
                 kept[-1] = (replace(before, pause=joined), its_spans)
         if not kept:
             raise NothingToSayError("input has nothing to speak: it holds only punctuation, symbols or spaces")
+        named = {c.voice for c, _ in kept if c.voice is not None}
         return SpeechPlan(
             speaker.voice,
             job.speed,
@@ -195,17 +211,19 @@ class SpeechEngine:
             read.words,
             [s for _, s in kept],
             read.lead_in,
+            {name: self.voices.resolve(name) for name in sorted(named)},
         )
 
     def _chunks(self, read: reading.Reading, speed: float) -> list[chunks.Chunk]:
         """The chunks of a reading: planned passage by passage, a passage ending where a pause is asked
-        for or the rate changes (a chunk is made at one speed, and an asked pause is exact only at a cut)."""
+        for or the rate or speaker changes (a chunk is made at one speed by one voice, and an asked pause is exact
+        only at a cut)."""
         schedule, synthesis = self.schedule, self.config.synthesis
         passages: list[tuple[list[str], reading.SentenceStyle]] = []
         for index, sentence in enumerate(read.planner_sentences()):
             style = read.style(index)
             last = passages[-1][1] if passages else None
-            if last is None or last.pause_after is not None or last.rate != style.rate:
+            if last is None or last.pause_after is not None or (last.rate, last.voice) != (style.rate, style.voice):
                 passages.append(([sentence], style))
             else:
                 passages[-1] = ([*passages[-1][0], sentence], style)
@@ -214,7 +232,7 @@ class SpeechEngine:
             first = schedule.first_chunk_tokens if not planned else schedule.chunk_tokens
             pace = speeds.pace(schedule.stream_rtf, speeds.clamped(speed * style.rate), synthesis)
             made = chunks.plan(sentences, first, schedule.chunk_tokens, pace)
-            made = [replace(chunk, rate=style.rate) for chunk in made]
+            made = [replace(chunk, rate=style.rate, voice=style.voice) for chunk in made]
             if made:
                 made[-1] = replace(made[-1], pause=style.pause_after)
             planned += made
@@ -237,7 +255,7 @@ class SpeechEngine:
         tokens = self.phonemizer.tokenize(chunk.phonemes)
         speed = speeds.clamped(plan.speed * chunk.rate)
         model_speed = speeds.model_speed(speed, synthesis)
-        out = self.backend.run(tokens, plan.voice.style_for(len(tokens)), model_speed, control)
+        out = self.backend.run(tokens, plan.voice_of(chunk).style_for(len(tokens)), model_speed, control)
         # Next to an asked pause the chunk is cut at its speech itself, so the silence heard is the pause asked.
         lead_in = plan.lead_in if index == 0 else 0.0
         after_pause = index > 0 and plan.chunks[index - 1].pause is not None

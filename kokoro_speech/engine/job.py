@@ -27,6 +27,8 @@ class SpeechJob:
     lang: str | None = None
     """A language overriding the voice's, by code or letter."""
     input_type: InputType = "text"
+    voice_tags: bool = False
+    """Whether plain text's ``[voice:...]`` and ``[rate:...]`` tags switch speaker and rate."""
     normalization: NormalizationOptions = field(default_factory=NormalizationOptions)
     owner: str = ""
     """Whose results it may share: empty for everyone, else the caller whose own they are (an API key's id

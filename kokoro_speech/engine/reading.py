@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, pairwise
 
@@ -43,6 +43,7 @@ from kokoro_speech.normalize.locales import say_as
 from kokoro_speech.normalize.marked import MarkedText, MarkupError, SayAs, Voicing
 from kokoro_speech.normalize.pauses import PauseMark, pause_marks
 from kokoro_speech.normalize.ssml import SsmlLimits, parse_ssml
+from kokoro_speech.normalize.voice_tags import VoiceTagError, voice_tagged
 
 # A token is a run of non-space characters; inline markup counts as one, spaces and all.
 _TOKEN = re.compile(rf"(?:{INLINE_PRONUNCIATION.pattern}|\S)+")
@@ -67,10 +68,12 @@ class PhonemeWord:
 
 @dataclass(frozen=True)
 class SentenceStyle:
-    """How a sentence is voiced beyond its phonemes (markup: pauses, ``<prosody rate>``)."""
+    """How a sentence is voiced beyond its phonemes (markup: pauses, ``<prosody rate>``, ``<voice>``)."""
 
     rate: float = 1.0
     """Multiplies the request's speed."""
+    voice: str | None = None
+    """Who says it, as the markup names them; None: the request's voice."""
     pause_after: float | None = None
     """Seconds of silence asked for after it (a pause marker or ``<break>``); None: the usual rest."""
 
@@ -131,6 +134,10 @@ class PauseTooLongError(MarkupError):
     """A pause marker asks for more silence than the server allows."""
 
 
+VoiceLanguage = Callable[[str], Language]
+"""The language of a voice named in markup; raises UnknownVoiceError for a voice the server does not have."""
+
+
 def read(
     text: str,
     language: Language,
@@ -138,15 +145,19 @@ def read(
     options: NormalizationOptions,
     input_type: InputType = "text",
     limits: SsmlLimits = DEFAULT_LIMITS,
+    voice_tags: bool = False,
+    voice_language: VoiceLanguage | None = None,
 ) -> Reading:
-    """The reading of ``text``: words as written and phonemized sentences.
+    """The reading of ``text``: words as written and phonemized sentences. With ``voice_tags``, plain text's
+    ``[voice:...]`` and ``[rate:...]`` tags switch speaker and rate, as SSML's ``<voice>`` and ``<prosody>`` do.
 
-    Raises MarkupError (malformed SSML, a pause too long, a ``<lang>`` the server does not speak).
+    Raises MarkupError (malformed SSML, a pause too long, a ``<lang>`` the server does not speak), and
+    ``voice_language``'s UnknownVoiceError for a speaker the server does not have.
     """
     text = clean(text)
     if input_type == "phonemes":
         return _read_phonemes(text, phonemizer)
-    marked = parse_ssml(text, limits, phonemizer.vocabulary) if input_type == "ssml" else MarkedText(text)
+    marked = _marked(text, input_type, limits, phonemizer, voice_tags)
     marks = list(pause_marks(marked.text))
     for mark in marks:
         if mark.seconds > limits.max_pause_seconds:
@@ -161,7 +172,7 @@ def read(
         )
     # Markers are silence, not words: blanked (same length, so every position still holds).
     plain = _blank(marked.text, [(m.start, m.end) for m in marks])
-    passages = _passages(plain, marks, marked.voicings, language)
+    passages = _passages(plain, marks, marked.voicings, language, voice_language or _no_voices)
     spoken = [_normalized(plain, passage, marked.say_as, options) for passage in passages]
     words = _InputWords(
         plain, [(r.start + p.start, r.end + p.start) for p, s in zip(passages, spoken, strict=True) for r in _said(s)]
@@ -193,7 +204,7 @@ def read(
                     lead_in = min(lead_in + passage.pause_after, limits.max_pause_seconds)
             continue
         sentences += found
-        styles += [SentenceStyle(passage.rate)] * len(found)
+        styles += [SentenceStyle(passage.rate, voice=passage.voice)] * len(found)
         styles[-1] = replace(styles[-1], pause_after=passage.pause_after)
     return Reading(words.texts(), sentences, styles, lead_in)
 
@@ -207,6 +218,7 @@ class _Passage:
     language: Language
     rate: float
     pause_after: float | None
+    voice: str | None = None
 
 
 def _ending_a_sentence(word: PhonemeWord) -> PhonemeWord:
@@ -224,20 +236,45 @@ def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _passages(text: str, marks: list[PauseMark], voicings: Sequence[Voicing], language: Language) -> list[_Passage]:
-    """``text`` cut at every pause marker and wherever the language or rate changes."""
+def _marked(
+    text: str, input_type: InputType, limits: SsmlLimits, phonemizer: Phonemizer, voice_tags: bool
+) -> MarkedText:
+    if input_type == "ssml":
+        return parse_ssml(text, limits, phonemizer.vocabulary)
+    if not voice_tags:
+        return MarkedText(text)
+    try:
+        return voice_tagged(text)
+    except VoiceTagError as error:
+        raise MarkupError(str(error)) from error
+
+
+def _passages(
+    text: str, marks: list[PauseMark], voicings: Sequence[Voicing], language: Language, voice_language: VoiceLanguage
+) -> list[_Passage]:
+    """``text`` cut at every pause marker and wherever the speaker, language or rate changes."""
     cuts = sorted({0, len(text), *(v.start for v in voicings), *(v.end for v in voicings)})
     pieces: list[_Passage] = []
     for start, end in pairwise(cuts):
         voicing = next((v for v in voicings if v.start <= start and end <= v.end), None)
-        spoken_in = _language(voicing.language) if voicing and voicing.language else language
+        voice = voicing.voice if voicing else None
+        if voicing and voicing.language:
+            spoken_in = _language(voicing.language)
+        elif voice is not None:
+            spoken_in = voice_language(voice)
+        else:
+            spoken_in = language
         rate = voicing.rate if voicing else 1.0
         position = start
         for mark in (m for m in marks if start <= m.start < end):
-            pieces.append(_Passage(position, mark.start, spoken_in, rate, mark.seconds))
+            pieces.append(_Passage(position, mark.start, spoken_in, rate, mark.seconds, voice))
             position = mark.end
-        pieces.append(_Passage(position, end, spoken_in, rate, None))
+        pieces.append(_Passage(position, end, spoken_in, rate, None, voice))
     return pieces
+
+
+def _no_voices(name: str) -> Language:
+    raise MarkupError(f'The markup names the voice "{name}", but speakers cannot switch here.')
 
 
 def _language(name: str) -> Language:

@@ -32,14 +32,16 @@ class SayAs:
 
 @dataclass(frozen=True)
 class Voicing:
-    """``text[start:end]`` is read in another language, or at another rate."""
+    """``text[start:end]`` is said by another voice, in another language, or at another rate."""
 
     start: int
     end: int
     language: str | None = None
-    """A language as the API names it (``lang``); None keeps the request's."""
+    """A language as the API names it (``lang``); None keeps the request's, or the voice's where one is named."""
     rate: float = 1.0
     """Multiplies the request's speed."""
+    voice: str | None = None
+    """A voice as the API names it (an id, an OpenAI name or a blend); None keeps the request's."""
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,7 @@ class _Gap(IntEnum):
 class _Voice:
     language: str | None = None
     rate: float = 1.0
+    voice: str | None = None
 
 
 _USUAL_VOICE = _Voice()
@@ -241,7 +242,7 @@ class _Output:
                 runs[-1] = (runs[-1][0], end, voice)
             else:
                 runs.append((start, end, voice))
-        return tuple(Voicing(start, end, v.language, v.rate) for start, end, v in runs if v != _USUAL_VOICE)
+        return tuple(Voicing(start, end, v.language, v.rate, v.voice) for start, end, v in runs if v != _USUAL_VOICE)
 
 
 @dataclass
@@ -396,6 +397,9 @@ class _Reader:
     def _voice(self, name: str, attrib: dict[str, str], parent: _Voice) -> _Voice:
         voice = parent
         language = attrib.get(_XML_LANG)
+        if name == "voice" and attrib.get("name", "").strip():
+            # Another speaker brings their own language, unless this element names one.
+            voice = replace(voice, voice=attrib["name"].strip(), language=None)
         if language is not None:
             # An empty xml:lang is XML's "no language": the request's.
             voice = replace(voice, language=language.strip() or None)

@@ -82,3 +82,31 @@ def silences(samples: NDArray[np.float32], rate: int, shortest: float = 0.05) ->
     edges = np.flatnonzero(np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]])))
     runs = [(int(a) * window / rate, int(b) * window / rate) for a, b in zip(edges[::2], edges[1::2], strict=True)]
     return [(a, b) for a, b in runs if b - a >= shortest]
+
+
+PITCH_FRAME_SECONDS = 0.04
+PITCH_RANGE_HZ = (60.0, 400.0)
+"""Where speaking voices' fundamentals lie: men's near 100 Hz, women's near 200."""
+VOICED_CORRELATION = 0.5
+"""A frame is voiced where its signal repeats this strongly at its period."""
+
+
+def median_pitch(samples: NDArray[np.float32], rate: int) -> float:
+    """The median fundamental frequency, in Hz, of the voiced frames (by autocorrelation); 0 where none is."""
+    frame = int(PITCH_FRAME_SECONDS * rate)
+    shortest, longest = int(rate / PITCH_RANGE_HZ[1]), int(rate / PITCH_RANGE_HZ[0])
+    loudest = float(np.abs(samples).max()) if samples.size else 0.0
+    found: list[float] = []
+    for start in range(0, len(samples) - frame, frame):
+        piece = samples[start : start + frame].astype(np.float64)
+        if np.abs(piece).max() < loudest / 4:
+            continue
+        piece = piece - piece.mean()
+        correlation = np.correlate(piece, piece, "full")[frame - 1 :]
+        if correlation[0] <= 0:
+            continue
+        correlation = correlation / correlation[0]
+        lag = shortest + int(np.argmax(correlation[shortest:longest]))
+        if correlation[lag] >= VOICED_CORRELATION:
+            found.append(rate / lag)
+    return float(np.median(found)) if found else 0.0

@@ -366,6 +366,23 @@ def test_inner_language_wins() -> None:
     )
 
 
+def test_a_named_voice_speaks_in_its_own_language_unless_the_markup_names_one() -> None:
+    document = (
+        '<speak xml:lang="en-GB">a <voice name="am_michael">b <lang xml:lang="fr">c</lang></voice> '
+        '<voice name="ef_dora" xml:lang="it">d</voice> <voice name=" ">e</voice></speak>'
+    )
+    assert parse_ssml(document, LIMITS, VOCABULARY) == MarkedText(
+        "a b c d e",
+        voicings=(
+            Voicing(0, 1, "en-GB"),
+            Voicing(2, 3, voice="am_michael"),
+            Voicing(4, 5, "fr", voice="am_michael"),
+            Voicing(6, 7, "it", voice="ef_dora"),
+            Voicing(8, 9, "en-GB"),
+        ),
+    )
+
+
 def test_an_empty_language_is_the_requests() -> None:
     document = '<speak xml:lang="es">a <lang xml:lang="">b</lang></speak>'
     assert parse_ssml(document, LIMITS, VOCABULARY) == MarkedText("a b", voicings=(Voicing(0, 1, "es"),))
@@ -390,7 +407,7 @@ def test_emphasis_voice_audio_mark_and_unknown_elements() -> None:
         '<audio src="bell.wav">bell<desc>a brass bell</desc></audio> <foo bar="baz">now</foo>'
         "<metadata>not said</metadata></voice>"
     )
-    assert read(body) == MarkedText("Ring the bell now")
+    assert read(body) == MarkedText("Ring the bell now", voicings=(Voicing(0, 17, voice="af_heart"),))
 
 
 def test_namespaced_extension_elements_are_read_for_their_text() -> None:
