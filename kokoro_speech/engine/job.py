@@ -24,6 +24,10 @@ class SpeechJob:
     """A Kokoro voice id, an OpenAI name or a blend spec, as given."""
     speed: float = 1.0
     response_format: AudioFormat = "mp3"
+    sample_rate: int | None = None
+    """The rate the audio is sent at; None: the format's own (the model's 24 kHz, or 8 kHz for G.711)."""
+    volume: float = 1.0
+    """Multiplies the level of the audio (Kokoro-FastAPI's ``volume_multiplier``)."""
     lang: str | None = None
     """A language overriding the voice's, by code or letter."""
     input_type: InputType = "text"

@@ -218,14 +218,20 @@ class Production:
         if self._closed:
             raise ProductionClosed("the synthesis was stopped")
         if self._encoder is None:
-            self._encoder = new_encoder(self.job.response_format, self._settings, self._rate)
+            self._encoder = self._new_encoder()
         return self._encoder.encode(pcm)
 
     def _finish(self) -> bytes:
         if self._encoder is None:  # no chunk said anything the encoder saw: an empty, valid file
-            self._encoder = new_encoder(self.job.response_format, self._settings, self._rate)
+            self._encoder = self._new_encoder()
         encoder, self._encoder = self._encoder, None
         return encoder.finish()
+
+    def _new_encoder(self) -> Encoder:
+        job = self.job
+        return new_encoder(
+            job.response_format, self._settings, self._rate, output_rate=job.sample_rate, gain=job.volume
+        )
 
     def _release_encoder(self) -> None:
         # An encode may still run on a pipeline thread: the container is closed there once it is done.

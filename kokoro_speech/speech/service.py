@@ -85,8 +85,10 @@ class SpeechService:
             response_format=job.response_format,
             input_type=job.input_type,
             normalization=dataclasses.asdict(job.normalization),
-            # Only where tags are read, so that the keys of every other request stay as they were.
+            # Each only where it is not the usual, so that the keys of every other request stay as they were.
             **({"voice_tags": True} if job.voice_tags else {}),
+            **({"sample_rate": job.sample_rate} if job.sample_rate is not None else {}),
+            **({"volume": round(job.volume, 4)} if job.volume != 1.0 else {}),
             # Only where results are kept apart, so that the keys of open servers stay as they were.
             **({"owner": job.owner} if job.owner else {}),
         )

@@ -62,7 +62,10 @@ def test_the_html_says_where_the_api_is_and_what_the_server_offers() -> None:
     assert 'src="/speak/assets/app.js"' in html and "%" not in html.replace("100%", "")
     settings = settings_of(html)
     assert settings["api"] == "/v1" and settings["maxInputChars"] == 4096 and settings["wordTimings"] is True
-    assert settings["formats"] == ["mp3", "opus", "aac", "flac", "wav", "pcm"] and settings["keysRequired"] is False
+    assert (
+        settings["formats"] == ["mp3", "opus", "aac", "flac", "wav", "pcm", "ulaw", "alaw"]
+        and settings["keysRequired"] is False
+    )
     untimed = dataclasses.replace(config, model=dataclasses.replace(config.model, word_timestamps=False))
     assert settings_of(render(page_settings(untimed), "/assets"))["wordTimings"] is False
 

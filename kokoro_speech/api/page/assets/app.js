@@ -27,7 +27,7 @@ const els = {
   download: $("download"),
 };
 
-const FORMAT_NAMES = { mp3: "MP3", opus: "Opus", aac: "AAC", flac: "FLAC", wav: "WAV", pcm: "PCM (raw 16-bit, 24 kHz)" };
+const FORMAT_NAMES = { mp3: "MP3", opus: "Opus", aac: "AAC", flac: "FLAC", wav: "WAV", pcm: "PCM (raw 16-bit, 24 kHz)", ulaw: "μ-law (raw, 8 kHz)", alaw: "A-law (raw, 8 kHz)" };
 
 const voices = new VoicePicker({
   select: $("voice"),
