@@ -2,7 +2,9 @@
 
 A blend is written ``af_bella(2)+af_sky(1)`` (weights relative, normalized to sum to one) or
 ``af_bella+af_sky`` (equal weights); its style is the weighted mean of the voices' styles and
-its language is the first voice's.
+its language is the first voice's. As in Kokoro-FastAPI, a voice may be subtracted,
+``af_heart(3)-af_sky(1)``: every weight counts toward the total it is divided by, so that blend is
+``(3 af_heart - af_sky) / 4``.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ class UnknownVoiceError(ValueError):
 # A blend term is cut at its parentheses by str.partition and each piece checked whole by a pattern with no
 # two quantifiers that could share a character, all possessive: the work is linear in the spec's length. (One
 # pattern for the whole term, with `[0-9]*\.?[0-9]+` in it, backtracked quadratically: 4.9 s on 16,000 digits.)
-_VOICE_NAME = re.compile(r"[A-Za-z0-9_\-]++")
+_VOICE_NAME = re.compile(r"[A-Za-z0-9_]++")
+_OPERATOR = re.compile(r"[+-]")
 _WEIGHT = re.compile(r"[-+]?+(?:[0-9]++(?:\.[0-9]++)?+|\.[0-9]++)(?:[eE][-+]?+[0-9]++)?+")
 MAX_BLEND_VOICES = 16
 """Most terms in one blend: blends people make mix two to four voices; each term is one more row to mix for every
@@ -81,7 +84,7 @@ class ResolvedVoice:
     packs: tuple[Style, ...]
     """The voice packs it mixes: one for a single voice."""
     weights: tuple[float, ...] = (1.0,)
-    """Each pack's weight, summing to one."""
+    """Each pack's weight: summing to one, or less where a voice is subtracted (its weight is below zero)."""
 
     def style_for(self, tokens: int) -> NDArray[np.float32]:
         """Kokoro picks the style row by input length: n tokens use row n - 1. A blend mixes only that row, on
@@ -124,28 +127,37 @@ class VoiceCatalog:
     def resolve(self, voice: str) -> ResolvedVoice:
         """A single voice or a blend; raises UnknownVoiceError saying what is wrong."""
         weights = self.parse(voice)
-        if len(weights) == 1:
+        if len(weights) == 1 and next(iter(weights.values())) == 1.0:
             (voice_id,) = weights
             return ResolvedVoice(voice_id, self._infos[voice_id].language, (self._styles[voice_id],))
         # Nothing is mixed here (see ResolvedVoice.style_for), so there is nothing worth keeping between requests.
-        spec = "+".join(f"{vid}({weight:g})" for vid, weight in weights.items())
+        spec = "".join(
+            f"{'-' if weight < 0 else '+' if index else ''}{vid}({abs(weight):g})"
+            for index, (vid, weight) in enumerate(weights.items())
+        )
         packs = tuple(self._styles[vid] for vid in weights)
         return ResolvedVoice(spec, self._infos[next(iter(weights))].language, packs, tuple(weights.values()))
 
     def parse(self, voice: str) -> dict[str, float]:
-        """Kokoro ids to normalized weights, in the order given (the first decides the language)."""
+        """Kokoro ids to normalized weights, in the order given (the first decides the language); a subtracted
+        voice's weight is below zero."""
         raw: dict[str, float] = {}
-        for name, weight_text in blend_terms(voice):
+        total = 0.0
+        for sign, name, weight_text in blend_terms(voice):
             weight = float(weight_text) if weight_text is not None else 1.0
             if weight < 0 or not np.isfinite(weight):
                 raise UnknownVoiceError(f"Voice '{voice}': the weight of '{name}' must be a positive number.")
             voice_id = self._lookup(name, voice)
-            raw[voice_id] = raw.get(voice_id, 0.0) + weight
-        total = sum(raw.values())
+            raw[voice_id] = raw.get(voice_id, 0.0) + sign * weight
+            total += weight
         if not 0 < total < float("inf"):
             raise UnknownVoiceError(f"Voice '{voice}': the weights of a blend must add up to a number above zero.")
         weights = {vid: round(w / total, WEIGHT_DIGITS) for vid, w in raw.items()}
-        kept = {vid: w for vid, w in weights.items() if w > 0}
+        kept = {vid: w for vid, w in weights.items() if w != 0}
+        if not kept or next(iter(kept.values())) < 0:
+            raise UnknownVoiceError(f"Voice '{voice}': a blend must keep some of its first voice.")
+        if any(w < 0 for w in kept.values()):
+            return kept
         # Rounding may drop a tiny weight: what is kept is renormalized so it still sums to one.
         kept_total = sum(kept.values())
         return {vid: round(w / kept_total, WEIGHT_DIGITS) for vid, w in kept.items()}
@@ -162,22 +174,43 @@ class VoiceCatalog:
         return voice_id
 
 
-def blend_terms(voice: str) -> list[tuple[str, str | None]]:
-    """The terms of a voice or blend spec, each a name and its weight as written (None: unweighted), in
-    time linear in the spec's length; raises UnknownVoiceError for a spec that is too long or malformed."""
+def blend_terms(voice: str) -> list[tuple[int, str, str | None]]:
+    """The terms of a voice or blend spec, each its sign (1 added, -1 subtracted), its name and its weight as
+    written (None: unweighted), in time linear in the spec's length; raises UnknownVoiceError for a spec that is
+    too long or malformed."""
     if len(voice) > MAX_VOICE_SPEC_CHARS:
         raise UnknownVoiceError(
             f"Voice is {len(voice)} characters long; a voice or blend may be at most {MAX_VOICE_SPEC_CHARS}."
         )
-    pieces = voice.split("+", MAX_BLEND_VOICES)
+    pieces = _signed_pieces(voice)
     if len(pieces) > MAX_BLEND_VOICES:
         raise UnknownVoiceError(f"Voice '{voice}': a blend may mix at most {MAX_BLEND_VOICES} voices.")
-    terms = [_blend_term(piece) for piece in pieces]
-    if None in terms:
+    terms = [(sign, _blend_term(piece)) for sign, piece in pieces]
+    if any(term is None for _, term in terms) or pieces[0][0] < 0:
         raise UnknownVoiceError(
-            f"Voice '{voice}' is not a voice name nor a blend like 'af_bella(2)+af_sky(1)' or 'af_bella+af_sky'."
+            f"Voice '{voice}' is not a voice name nor a blend like 'af_bella(2)+af_sky(1)', 'af_bella+af_sky' or "
+            "'af_heart(3)-af_sky(1)'."
         )
-    return [term for term in terms if term is not None]
+    return [(sign, *term) for sign, term in terms if term is not None]
+
+
+def _signed_pieces(voice: str) -> list[tuple[int, str]]:
+    """``voice`` cut at each ``+`` or ``-`` outside parentheses (a weight may carry its own sign, ``1e-3``),
+    each piece with the sign before it; a leading operator leaves an empty first piece."""
+    pieces: list[tuple[int, str]] = []
+    sign, piece_start, depth, counted = 1, 0, 0, 0
+    for match in _OPERATOR.finditer(voice):
+        position = match.start()
+        depth += voice.count("(", counted, position) - voice.count(")", counted, position)
+        counted = position
+        if depth != 0:
+            continue
+        pieces.append((sign, voice[piece_start:position]))
+        if len(pieces) > MAX_BLEND_VOICES:
+            return pieces
+        sign, piece_start = (1 if match.group() == "+" else -1), position + 1
+    pieces.append((sign, voice[piece_start:]))
+    return pieces
 
 
 def _blend_term(piece: str) -> tuple[str, str | None] | None:

@@ -70,7 +70,18 @@ def test_overlong_and_malformed_blends_are_refused_with_the_reason(catalog: Voic
 def test_the_largest_blend_allowed_is_read(catalog: VoiceCatalog) -> None:
     spec = " + ".join([" af_a ( 1.5e0 ) ", "bm_b(.5)"] * (MAX_BLEND_VOICES // 2))
     assert catalog.parse(spec) == {"af_a": 0.75, "bm_b": 0.25}
-    assert blend_terms("af_a+bm_b(2)") == [("af_a", None), ("bm_b", "2")]
+    assert blend_terms("af_a+bm_b(2)") == [(1, "af_a", None), (1, "bm_b", "2")]
+    assert blend_terms("af_a(1e-3)-bm_b(+2)") == [(1, "af_a", "1e-3"), (-1, "bm_b", "+2")]
+
+
+def test_a_subtracted_voice_counts_toward_the_total_as_in_kokoro_fastapi(catalog: VoiceCatalog) -> None:
+    assert catalog.parse("af_a(3)-bm_b(1)") == {"af_a": 0.75, "bm_b": -0.25}
+    blend = catalog.resolve(" af_a(3) - bm_b(1) ")
+    assert blend.spec == "af_a(0.75)-bm_b(0.25)" and catalog.resolve(blend.spec).weights == blend.weights
+    assert np.allclose(blend.style_for(10), 0.75 * 1.0 - 0.25 * 4.0)
+    for voice in ("-af_a", "af_a-af_a", "af_a--bm_b", "af_a+"):
+        with pytest.raises(UnknownVoiceError):
+            catalog.parse(voice)
 
 
 def test_a_blend_is_mixed_one_row_at_a_time_not_when_it_is_resolved() -> None:
