@@ -59,7 +59,8 @@ async def list_audio_models() -> AudioModelList:
     summary="List voices",
     description=(
         "Extension: the Kokoro voices, then the OpenAI names and the voice each speaks with. `limit` keeps the "
-        "first ones; `format=strings` lists the ids alone, for clients that expect plain strings."
+        "first ones; `format=strings` (or Kokoro-FastAPI's `legacy=true`) lists the ids alone, for clients that "
+        "expect plain strings."
     ),
     responses=error_responses(*LIST_ERRORS, 400),
 )
@@ -69,6 +70,7 @@ async def list_voices(
     format: Annotated[
         VoiceListFormat, Parameter(description="`objects` (each voice described) or `strings` (the ids alone).")
     ] = "objects",
+    legacy: Annotated[bool, Parameter(description="Kokoro-FastAPI's name for `format=strings`.")] = False,
 ) -> VoiceList | VoiceIdList:
     catalog = service.engine.voices
     infos = {info.id: info for info in catalog.infos()}
@@ -79,6 +81,6 @@ async def list_voices(
         info = infos[target]
         voices.append(Voice(alias, alias.title(), info.language.code, info.language.name, info.gender, alias_of=target))
     voices = voices[:limit]
-    if format == "strings":
+    if format == "strings" or legacy:
         return VoiceIdList(voices=[v.id for v in voices])
     return VoiceList(voices=voices)

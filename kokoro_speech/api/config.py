@@ -37,6 +37,10 @@ class ApiConfig:
     """Longest a client may take to send a request's body once its headers are in; past it the request is
     answered 408. A slow sender never holds a lane (none is taken before the body is whole), only its
     connection, and only this long."""
+    download_seconds: float = setting(3600.0, env="KOKORO_SPEECH_DOWNLOAD_SECONDS")
+    """How long a response saved for a download link (Kokoro-FastAPI's ``return_download_link``) is kept."""
+    download_max_files: int = setting(100, env="KOKORO_SPEECH_DOWNLOAD_MAX_FILES")
+    """Most saved responses kept; past it the oldest go first."""
     send_timeout_seconds: float = setting(30.0, env="KOKORO_SPEECH_SEND_TIMEOUT_SECONDS")
     """Longest a streaming response waits for its client to take more once the connection's buffers are full;
     past it the client counts as gone: the stream ends, its synthesis stops and its lane is freed. 0: wait as
@@ -48,7 +52,7 @@ class ApiConfig:
             positive=("max_body_bytes",),
             not_negative=("request_timeout_seconds", "load_wait_seconds", "send_timeout_seconds"),
         )
-        check_above_zero(self, "body_timeout_seconds", "max_audio_seconds")
+        check_above_zero(self, "body_timeout_seconds", "max_audio_seconds", "download_seconds", "download_max_files")
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
-from kokoro_speech.audio.formats import AudioFormat
+from kokoro_speech.audio.formats import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, AudioFormat
 from kokoro_speech.engine.config import MAX_SPEED, MIN_SPEED
 from kokoro_speech.engine.job import InputType
 from kokoro_speech.engine.schedule import CHOICES, Schedule
@@ -31,6 +32,13 @@ MAX_LANGUAGE_CHARS = 32
 """Longest ``lang``: codes and aliases are a few characters (``pt-br``), a full BCP 47 tag a dozen or two."""
 MAX_INSTRUCTIONS_CHARS = 4096
 """Longest ``instructions`` (ignored here): as long as OpenAI's longest ``input``."""
+MAX_VOLUME = 10.0
+"""Largest ``volume_multiplier``: +20 dB, past which speech is only clipping."""
+MAX_VOICE_ALIASES = 64
+"""Most ``voice_aliases`` in one request: a cast, not a catalog."""
+DEFAULT_MODEL = "kokoro"
+DEFAULT_VOICE = "af_heart"
+"""Kokoro-FastAPI's default voice, for requests that name none (its examples leave it out)."""
 
 ModelName = Annotated[str, msgspec.Meta(max_length=MAX_MODEL_CHARS)]
 VoiceSpec = Annotated[str, msgspec.Meta(max_length=MAX_VOICE_SPEC_CHARS)]
@@ -72,17 +80,55 @@ else:
     Normalization = _normalization_struct()
 
 
-class SpeechRequest(msgspec.Struct, kw_only=True):
-    """Body of ``POST /v1/audio/speech`` (OpenAI's createSpeech), with optional extension fields."""
+class FastApiNormalization(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Kokoro-FastAPI's ``normalization_options``; an unset switch keeps the server's setting."""
 
-    model: Annotated[ModelName, _doc(f"One of {', '.join(MODELS)} (all speak with Kokoro).", "tts-1")]
+    normalize: bool | None = None
+    unit_normalization: bool | None = None
+    url_normalization: bool | None = None
+    email_normalization: bool | None = None
+    optional_pluralization_normalization: bool | None = None
+    """Reads "word(s)" as "words"; the server reads it as written either way."""
+    phone_normalization: bool | None = None
+    replace_remaining_symbols: bool | None = None
+
+    def switches(self) -> dict[str, bool | None]:
+        """The same switches in this server's names (e-mail addresses are read with the URLs)."""
+        urls = self.url_normalization if self.url_normalization is not None else self.email_normalization
+        return {
+            "normalize": self.normalize,
+            "units": self.unit_normalization,
+            "urls": urls,
+            "phone_numbers": self.phone_normalization,
+            "symbols": self.replace_remaining_symbols,
+        }
+
+
+class VoiceAlias(msgspec.Struct, forbid_unknown_fields=True):
+    """Kokoro-FastAPI's alias with a pace of its own: ``{"voice": "af_bella(2)+af_sky", "rate": 0.9}``."""
+
+    voice: VoiceSpec
+    rate: Annotated[float, msgspec.Meta(ge=MIN_SPEED, le=MAX_SPEED)] | None = None
+
+
+class SpeechRequest(msgspec.Struct, kw_only=True):
+    """Body of ``POST /v1/audio/speech`` (OpenAI's createSpeech), with optional extension fields and those of
+    Kokoro-FastAPI, which mean here what they mean there."""
+
     input: Annotated[
         str, _doc("The text to speak, up to the server's input limit (4096 characters by default).", "Hello there.")
     ]
+    model: Annotated[
+        ModelName, _doc(f"One of {', '.join(MODELS)} (all speak with Kokoro); default `{DEFAULT_MODEL}`.", "tts-1")
+    ] = DEFAULT_MODEL
     voice: Annotated[
         VoiceSpec | VoiceRef,
-        _doc("A voice of GET /v1/audio/voices, an OpenAI name, or a blend such as `af_bella(2)+af_sky`.", "af_heart"),
-    ]
+        _doc(
+            "A voice of GET /v1/audio/voices, an OpenAI name, or a blend such as `af_bella(2)+af_sky` or "
+            f"`af_heart(3)-af_sky(1)`; default `{DEFAULT_VOICE}`.",
+            "af_heart",
+        ),
+    ] = DEFAULT_VOICE
     instructions: Annotated[
         Annotated[str, msgspec.Meta(max_length=MAX_INSTRUCTIONS_CHARS)] | None,
         _doc("Accepted for compatibility; it does not change the output."),
@@ -115,6 +161,52 @@ class SpeechRequest(msgspec.Struct, kw_only=True):
             "Extension: captions timed by the words, `vtt` (WebVTT) or `srt`, in the answer of "
             "/v1/audio/speech/timestamps or, with `stream_format: sse`, in the `speech.audio.done` event.",
             "vtt",
+        ),
+    ] = None
+    sample_rate: Annotated[
+        Annotated[int, msgspec.Meta(ge=MIN_SAMPLE_RATE, le=MAX_SAMPLE_RATE)] | None,
+        _doc(
+            "Extension: the rate the audio is sent at, 8000 to 48000 Hz (default: the model's 24000, or 8000 for "
+            "`ulaw` and `alaw`); mp3, aac and opus go to the next rate their codec has.",
+            16000,
+        ),
+    ] = None
+    lexicon: Annotated[
+        str | None,
+        _doc("Extension: a W3C PLS 1.0 pronunciation lexicon (the XML), applied on top of the server's."),
+    ] = None
+    # --- Kokoro-FastAPI's fields ---
+    lang_code: Annotated[LanguageName | None, _doc("Kokoro-FastAPI's name for `lang`.", "b")] = None
+    volume_multiplier: Annotated[
+        Annotated[float, msgspec.Meta(ge=0.0, le=MAX_VOLUME)] | None,
+        _doc("Kokoro-FastAPI: multiplies the level of the audio (0.5 halves it), clipped at full scale.", 0.5),
+    ] = None
+    normalization_options: Annotated[
+        FastApiNormalization | None, _doc("Kokoro-FastAPI's switches of the text normalizer.")
+    ] = None
+    stream: Annotated[
+        bool, _doc("Kokoro-FastAPI: false sends the whole file at once, with its length; true (default) streams.")
+    ] = True
+    return_download_link: Annotated[
+        bool, _doc("Kokoro-FastAPI: `X-Download-Path` names where the whole file can be fetched (GET /v1{path}).")
+    ] = False
+    download_format: Annotated[
+        AudioFormat | None, _doc("Kokoro-FastAPI: the format of that file; default `response_format`.")
+    ] = None
+    return_timing: Annotated[
+        bool,
+        _doc("Kokoro-FastAPI, with `return_download_link`: `X-Timing-Path` names the file of the words' times."),
+    ] = False
+    allow_voice_tags: Annotated[
+        bool, _doc("Kokoro-FastAPI: `[voice:name]` and `[rate:x]` in the input switch speaker and pace.")
+    ] = False
+    ssml: Annotated[bool, _doc("Kokoro-FastAPI's switch for SSML input (`input_type: ssml`).")] = False
+    voice_aliases: Annotated[
+        Annotated[dict[VoiceSpec, VoiceSpec | VoiceAlias], msgspec.Meta(max_length=MAX_VOICE_ALIASES)] | None,
+        _doc(
+            "Kokoro-FastAPI: short names for voices, usable as `voice` and in `[voice:...]` tags "
+            "(matched without regard to case).",
+            {"narrator": "af_bella(2)+af_sky"},
         ),
     ] = None
 
@@ -289,3 +381,108 @@ class Health(msgspec.Struct, omit_defaults=True):
     model: ModelRunner | None = None
     lanes: Lanes | None = None
     cache: CacheStats | None = None
+
+
+# --- Kokoro-FastAPI's own routes ---
+
+
+class CaptionedSpeechRequest(SpeechRequest, kw_only=True):
+    """Body of Kokoro-FastAPI's ``POST /dev/captioned_speech``: the speech request's fields and one more."""
+
+    return_timestamps: Annotated[bool, _doc("Each word's `start_time` and `end_time` (default true).")] = True
+
+
+class WordTimestamp(msgspec.Struct):
+    word: str
+    start_time: float
+    end_time: float
+    """Seconds from the start of the whole audio."""
+
+
+class CaptionedSpeech(msgspec.Struct):
+    """Kokoro-FastAPI's captioned speech: base64 audio, its format (a media type, as there) and its words."""
+
+    audio: str
+    audio_format: str
+    timestamps: list[WordTimestamp] | None
+
+
+class FastApiPhonemizeRequest(msgspec.Struct, kw_only=True):
+    """Body of Kokoro-FastAPI's ``POST /dev/phonemize``."""
+
+    text: Annotated[str, _doc("The text to phonemize.", "Hello there.")]
+    language: Annotated[LanguageName, _doc("A Kokoro letter (`a`, `b`, `e`...) or a language code.", "a")] = "a"
+
+
+class FastApiPhonemes(msgspec.Struct):
+    phonemes: str
+    tokens: list[int]
+
+
+class GenerateFromPhonemesRequest(msgspec.Struct, kw_only=True):
+    """Body of Kokoro-FastAPI's ``POST /dev/generate_from_phonemes``."""
+
+    phonemes: Annotated[str, _doc("Kokoro phonemes, words separated by spaces.", "həlˈO wˈɜɹld")]
+    voice: Annotated[VoiceSpec, _doc("A voice or blend.", "af_heart")]
+
+
+_TURN_VOICE = re.compile(r"[a-zA-Z0-9_][a-zA-Z0-9_+\-(). ]*+")
+"""What a voice tag can carry (Kokoro-FastAPI's rule for a turn's voice)."""
+MAX_PAUSE_BETWEEN_TURNS = 10.0
+"""Kokoro-FastAPI's bound on ``pause_between_turns``."""
+
+
+class DialogueTurn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    text: str
+    voice: VoiceSpec | None = None
+    voice_id: Annotated[VoiceSpec | None, _doc("Kokoro-FastAPI's other name for `voice`.")] = None
+
+
+class DialogueRequest(msgspec.Struct, kw_only=True):
+    """Body of Kokoro-FastAPI's ``POST /dev/dialogue``: turns said in order, each by its voice."""
+
+    turns: list[DialogueTurn] | None = None
+    inputs: Annotated[list[DialogueTurn] | None, _doc("Kokoro-FastAPI's other name for `turns`.")] = None
+    model: ModelName = DEFAULT_MODEL
+    pause_between_turns: Annotated[float, msgspec.Meta(ge=0.0, le=MAX_PAUSE_BETWEEN_TURNS)] = 0.0
+    response_format: AudioFormat = "mp3"
+    speed: Annotated[float, msgspec.Meta(ge=MIN_SPEED, le=MAX_SPEED)] = 1.0
+    stream: bool = True
+    lang_code: LanguageName | None = None
+    volume_multiplier: Annotated[float, msgspec.Meta(ge=0.0, le=MAX_VOLUME)] | None = None
+    normalization_options: FastApiNormalization | None = None
+    voice_aliases: (
+        Annotated[dict[VoiceSpec, VoiceSpec | VoiceAlias], msgspec.Meta(max_length=MAX_VOICE_ALIASES)] | None
+    ) = None
+    sample_rate: Annotated[int, msgspec.Meta(ge=MIN_SAMPLE_RATE, le=MAX_SAMPLE_RATE)] | None = None
+
+    def speech_request(self) -> SpeechRequest:
+        """The same as one speech request whose input switches voice with a tag at each turn."""
+        turns = self.turns if self.turns is not None else self.inputs
+        if not turns:
+            raise ValueError("'turns' must hold at least one turn of 'voice' and 'text'.")
+        said: list[str] = []
+        for turn in turns:
+            voice = turn.voice if turn.voice is not None else turn.voice_id
+            if not voice or not voice.strip() or not turn.text.strip():
+                raise ValueError("Every turn needs a 'voice' and some 'text'.")
+            if not _TURN_VOICE.fullmatch(voice.strip()):
+                raise ValueError(f"The voice '{voice}' holds characters no voice or blend has.")
+            said.append(f"[voice:{voice.strip()}] {turn.text.strip()}")
+        pause = f" [pause:{round(self.pause_between_turns * 1000)}ms] " if self.pause_between_turns else " "
+        first = turns[0].voice if turns[0].voice is not None else turns[0].voice_id
+        assert first is not None
+        return SpeechRequest(
+            input=pause.join(said),
+            model=self.model,
+            voice=first.strip(),
+            response_format=self.response_format,
+            speed=self.speed,
+            stream=self.stream,
+            lang_code=self.lang_code,
+            volume_multiplier=self.volume_multiplier,
+            normalization_options=self.normalization_options,
+            voice_aliases=self.voice_aliases,
+            sample_rate=self.sample_rate,
+            allow_voice_tags=True,
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import dataclasses
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any, TypeVar
 
 import msgspec
@@ -20,11 +20,23 @@ from kokoro_speech.api.access import ApiKey
 from kokoro_speech.api.access.limits import RateLimiter
 from kokoro_speech.api.closing import SpeechEvents, SpeechStream
 from kokoro_speech.api.config import ApiConfig
+from kokoro_speech.api.downloads import DOWNLOAD_ROUTE, Downloads
 from kokoro_speech.api.errors import OpenAIError
+from kokoro_speech.api.ignored import ignored_headers, unknown_fields
 from kokoro_speech.api.openapi import SPEECH_ERRORS, TEXT_ERRORS, SpeechOperation, error_responses
-from kokoro_speech.api.schemas import MODELS, Normalization, Phonemes, PhonemizeRequest, SpeechRequest, TimedSpeech
+from kokoro_speech.api.schemas import (
+    MODELS,
+    FastApiNormalization,
+    Normalization,
+    Phonemes,
+    PhonemizeRequest,
+    SpeechRequest,
+    TimedSpeech,
+)
 from kokoro_speech.api.sse import speech_events
-from kokoro_speech.engine import languages
+from kokoro_speech.api.voice_aliases import VoiceAliases
+from kokoro_speech.audio.formats import output_rate
+from kokoro_speech.engine import languages, speeds
 from kokoro_speech.engine.job import InputType, SpeechJob
 from kokoro_speech.engine.joins import SAMPLE_RATE
 from kokoro_speech.normalize import NormalizationOptions
@@ -57,7 +69,7 @@ def check_input(text: str, config: TextConfig) -> None:
 
 def checked_job(data: SpeechRequest, config: TextConfig) -> SpeechJob:
     """The job a request asks for, once what msgspec's schema cannot say is checked: a known model,
-    an input within the configured bounds, a voice."""
+    an input within the configured bounds, a voice; Kokoro-FastAPI's fields read as they are there."""
     if data.model not in MODELS:
         raise OpenAIError(
             404,
@@ -66,17 +78,49 @@ def checked_job(data: SpeechRequest, config: TextConfig) -> SpeechJob:
             code="model_not_found",
         )
     check_input(data.input, config)
-    if not data.voice_id.strip():
+    aliases = VoiceAliases(data.voice_aliases)
+    voice, pace = aliases.resolve(data.voice_id)
+    if not voice.strip():
         raise OpenAIError(400, "'voice' must not be empty.", param="voice", code="invalid_value")
+    if data.ssml and data.input_type == "phonemes":
+        raise OpenAIError(
+            400, "'ssml' and input_type 'phonemes' ask for two readings; send one.", param="ssml", code="invalid_value"
+        )
+    text = aliases.in_tags(data.input) if data.allow_voice_tags else data.input
     return SpeechJob(
-        text=data.input,
-        voice=data.voice_id,
-        speed=data.speed,
+        text=text,
+        voice=voice,
+        speed=data.speed if pace is None else speeds.clamped(data.speed * pace),
         response_format=data.response_format,
-        lang=data.lang,
-        input_type=input_type_of(data.input, data.input_type, config),
-        normalization=_normalization(config, data.normalization),
+        sample_rate=data.sample_rate,
+        volume=1.0 if data.volume_multiplier is None else data.volume_multiplier,
+        lang=_language(data),
+        input_type=input_type_of(data.input, "ssml" if data.ssml else data.input_type, config),
+        voice_tags=data.allow_voice_tags,
+        normalization=_normalization(config, data.normalization, data.normalization_options),
     )
+
+
+def _language(data: SpeechRequest) -> str | None:
+    """``lang``, or Kokoro-FastAPI's ``lang_code`` (the same codes and letters); both must agree."""
+    if data.lang is not None and data.lang_code is not None and data.lang.strip() != data.lang_code.strip():
+        raise OpenAIError(
+            400,
+            f"'lang' ({data.lang}) and 'lang_code' ({data.lang_code}) name different languages; send one.",
+            param="lang_code",
+            code="invalid_value",
+        )
+    return data.lang if data.lang is not None else data.lang_code
+
+
+def unused_fields(data: SpeechRequest) -> list[str]:
+    """Fields this server knows but that change nothing in this request."""
+    unused = ["instructions"] if data.instructions else []
+    if data.normalization_options is not None and data.normalization_options.optional_pluralization_normalization:
+        unused.append("normalization_options.optional_pluralization_normalization")
+    if not data.return_download_link:
+        unused += [name for name in ("download_format", "return_timing") if getattr(data, name)]
+    return unused
 
 
 def input_type_of(text: str, asked: InputType, config: TextConfig) -> InputType:
@@ -90,8 +134,13 @@ def input_type_of(text: str, asked: InputType, config: TextConfig) -> InputType:
     return asked
 
 
-def _normalization(config: TextConfig, override: Normalization | None) -> NormalizationOptions:
-    overrides = msgspec.structs.asdict(override) if override is not None else {}
+def _normalization(
+    config: TextConfig, override: Normalization | None, fastapi: FastApiNormalization | None = None
+) -> NormalizationOptions:
+    """The server's normalization with the request's switches; this server's names win over Kokoro-FastAPI's."""
+    overrides = {k: v for k, v in (fastapi.switches() if fastapi is not None else {}).items() if v is not None}
+    if override is not None:
+        overrides |= {k: v for k, v in msgspec.structs.asdict(override).items() if v is not None}
     return config.normalization_for(**overrides)
 
 
@@ -151,6 +200,25 @@ def _headers(speech: SpeechResponse, limits: dict[str, str]) -> dict[str, str]:
     return {"X-Cache": "HIT" if speech.outcome.cache_hit else "MISS", **limits}
 
 
+async def open_speech(
+    data: SpeechRequest,
+    service: SpeechService,
+    limiter: RateLimiter,
+    request: Request[Any, Any, Any],
+    api_config: ApiConfig,
+    text_config: TextConfig,
+) -> tuple[SpeechResponse, dict[str, str]]:
+    """The response to a speech request, checked and admitted, and the headers to answer it with."""
+    speech, limits = await _open(data, service, limiter, request, api_config, text_config)
+    return speech, _headers(speech, limits)
+
+
+async def ignored(request: Request[Any, Any, Any], data: SpeechRequest, route: str) -> dict[str, str]:
+    """The header naming the body's fields that change nothing (see :mod:`.ignored`)."""
+    document = await request.json()
+    return ignored_headers([*unknown_fields(document, type(data)), *unused_fields(data)], route)
+
+
 @post(
     "/audio/speech",
     status_code=200,
@@ -170,7 +238,8 @@ async def create_speech(
     api_config: NamedDependency[ApiConfig],
     text_config: NamedDependency[TextConfig],
     caption_config: NamedDependency[CaptionConfig],
-) -> Stream:
+    downloads: NamedDependency[Downloads],
+) -> Stream | Response[bytes]:
     if data.timestamps and data.stream_format != "sse":
         raise OpenAIError(
             400,
@@ -189,21 +258,48 @@ async def create_speech(
         )
     if (data.timestamps or data.captions is not None) and not service.engine.backend.has_durations:
         raise _no_timestamps("timestamps" if data.timestamps else "captions")
+    report = await ignored(request, data, "speech")
     speech, limits = await _open(data, service, limiter, request, api_config, text_config)
+    headers = _headers(speech, limits) | report
     if data.stream_format == "sse":
         return SpeechEvents(
             speech,
             speech_events(speech, data.timestamps, data.captions, caption_config),
             send_timeout=api_config.send_timeout_seconds,
-            headers=_headers(speech, limits),
+            headers=headers,
         )
+    audio = speech.audio()
+    if data.return_download_link:
+        name = downloads.new_name(data.download_format or data.response_format)
+        headers["X-Download-Path"] = f"{DOWNLOAD_ROUTE}/{name}"
+        if data.return_timing:
+            headers["X-Timing-Path"] = f"{DOWNLOAD_ROUTE}/{name}.json"
+        rate = output_rate(data.response_format, data.sample_rate, SAMPLE_RATE)
+        saved = data.download_format or data.response_format
+        audio = downloads.saving(speech, data.response_format, saved, rate, name, data.return_timing)
+    if not data.stream:
+        return await _whole(request, speech, audio, headers)
     return SpeechStream(
-        speech,
-        speech.audio(),
-        send_timeout=api_config.send_timeout_seconds,
-        media_type=speech.media_type,
-        headers=_headers(speech, limits),
+        speech, audio, send_timeout=api_config.send_timeout_seconds, media_type=speech.media_type, headers=headers
     )
+
+
+async def _whole(
+    request: Request[Any, Any, Any], speech: SpeechResponse, audio: AsyncIterator[bytes], headers: dict[str, str]
+) -> Response[bytes]:
+    """Kokoro-FastAPI's ``stream: false``: the whole file in one answer, with its length."""
+
+    async def joined() -> bytes:
+        return b"".join([piece async for piece in audio])
+
+    try:
+        # Nothing is sent before the whole file exists, so the connection is watched meanwhile.
+        whole = await until_disconnected(request, joined())
+    finally:
+        speech.close()
+    if whole is None:
+        raise _client_closed()
+    return Response(whole, media_type=speech.media_type, headers=headers)
 
 
 @post(
@@ -270,6 +366,18 @@ async def phonemize(
     request: Request[Any, Any, Any],
     text_config: NamedDependency[TextConfig],
 ) -> Response[Phonemes]:
+    found, limits = await phonemes_of(data, service, limiter, request, text_config)
+    return Response(found, headers=limits)
+
+
+async def phonemes_of(
+    data: PhonemizeRequest,
+    service: SpeechService,
+    limiter: RateLimiter,
+    request: Request[Any, Any, Any],
+    text_config: TextConfig,
+) -> tuple[Phonemes, dict[str, str]]:
+    """The phonemes of a phonemize request, checked and admitted, and the rate limit headers."""
     check_input(data.input, text_config)
     limits = await admit(limiter, request, len(data.input))
     engine = service.engine
@@ -291,9 +399,7 @@ async def phonemize(
     if reading is None:
         raise _client_closed()
     phonemes = " ".join(reading.phoneme_sentences())
-    return Response(
-        Phonemes(phonemes=phonemes, tokens=engine.phonemizer.tokenize(phonemes), lang=language.code), headers=limits
-    )
+    return Phonemes(phonemes=phonemes, tokens=engine.phonemizer.tokenize(phonemes), lang=language.code), limits
 
 
 async def until_disconnected(request: Request[Any, Any, Any], work: Coroutine[Any, Any, T]) -> T | None:

@@ -17,7 +17,7 @@ from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
-from kokoro_speech.api import catalog, health, speech
+from kokoro_speech.api import catalog, health, kokoro_fastapi, speech
 from kokoro_speech.api.access import ApiKeys
 from kokoro_speech.api.access.auth import ApiKeyAuthentication, open_paths
 from kokoro_speech.api.access.proxies import ForwardedClient, TrustedProxies, networks
@@ -61,15 +61,31 @@ def routers(
             catalog.get_model,
             catalog.list_audio_models,
             catalog.list_voices,
+            kokoro_fastapi.download,
+            kokoro_fastapi.combine_voices,
         ],
         request_max_body_size=config.api.max_body_bytes,
         request_class=checked_json_request(config.api.body_timeout_seconds),
         tags=["speech"],
         **guarded,
     )
+    # Kokoro-FastAPI's development routes, where its users' code calls them, guarded as the API is.
+    development = Router(
+        path="/dev",
+        route_handlers=[
+            kokoro_fastapi.captioned_speech,
+            kokoro_fastapi.dev_phonemize,
+            kokoro_fastapi.generate_from_phonemes,
+            kokoro_fastapi.dialogue,
+        ],
+        request_max_body_size=config.api.max_body_bytes,
+        request_class=checked_json_request(config.api.body_timeout_seconds),
+        tags=["kokoro-fastapi"],
+        **guarded,
+    )
     # /ready shows its details to callers with a valid key: it reads the keys, but does not require one.
     probes = scoped | {"dependencies": dependencies | {"access_keys": Provide(lambda: keys, sync_to_thread=False)}}
-    made = [api, Router(path="/", route_handlers=[health.health, health.ready], tags=["health"], **probes)]
+    made = [api, development, Router(path="/", route_handlers=[health.health, health.ready], tags=["health"], **probes)]
     if config.metrics.enabled:
         made.append(_metrics(config, errors, [auth] if auth is not None and config.metrics.protected else []))
     if page and config.page.enabled:

@@ -17,6 +17,7 @@ from litestar.di import Provide
 from kokoro_speech.api.access.counters import Counter, WindowCounter
 from kokoro_speech.api.access.limits import RateLimiter
 from kokoro_speech.api.access.redis_counter import FailoverCounter, RedisWindowCounter
+from kokoro_speech.api.downloads import Downloads
 from kokoro_speech.cache.failover import FailoverStore, SizedRedisStore
 from kokoro_speech.cache.sqlite import SQLiteStore
 from kokoro_speech.config import SpeechConfig
@@ -29,7 +30,7 @@ from kokoro_speech.speech.shared_schedule import SharedSchedule
 from kokoro_speech.speech.worker import SpeechWorker
 
 Provider = Callable[[State], Awaitable[Any]]
-_OWN = ("worker", "service", "limiter", "api_config", "text_config", "caption_config")
+_OWN = ("worker", "service", "limiter", "api_config", "text_config", "caption_config", "downloads")
 """What the plugin's own handlers take (the application's take the runtime, the service and the config)."""
 
 
@@ -49,6 +50,13 @@ class SpeechRuntime:
             shared = RedisWindowCounter(self.redis, f"{redis.prefix}:limits")
             counter = FailoverCounter(shared, local, Failover("limits", redis.retry_seconds))
         self.limiter = RateLimiter(config.limits, counter, config.scheduling.retry_after_seconds)
+        self.downloads = Downloads(
+            config.model.cache_dir / "downloads",
+            config.api.download_seconds,
+            config.api.download_max_files,
+            config.audio,
+        )
+        """Responses saved whole for Kokoro-FastAPI's download links, in a folder the workers share."""
         self._scheduler_metrics: metrics.SchedulerMetrics | None = None
         self.worker.on_ready(self._count)
 
@@ -121,6 +129,9 @@ class SpeechRuntime:
         async def limiter(state: State) -> RateLimiter:
             return current(state).limiter
 
+        async def downloads(state: State) -> Downloads:
+            return current(state).downloads
+
         def part(name: str) -> Provider:
             async def read(state: State) -> Any:
                 return getattr(current(state).config, name)
@@ -133,6 +144,7 @@ class SpeechRuntime:
             "service": service,
             "config": config,
             "limiter": limiter,
+            "downloads": downloads,
             "api_config": part("api"),
             "text_config": part("text"),
             "caption_config": part("captions"),

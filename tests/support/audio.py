@@ -25,6 +25,19 @@ def decode(data: bytes, response_format: str) -> tuple[NDArray[np.float32], int]
     return np.concatenate(frames), rate
 
 
+RAW_DEMUXERS = {"pcm": "s16le", "ulaw": "mulaw", "alaw": "alaw"}
+"""Headerless formats and PyAV's names for them."""
+
+
+def decode_raw(data: bytes, response_format: str, rate: int) -> NDArray[np.float32]:
+    """The samples of a headerless format sent at ``rate``."""
+    options = {"sample_rate": str(rate), "ch_layout": "mono"}
+    with av.open(io.BytesIO(data), mode="r", format=RAW_DEMUXERS[response_format], options=options) as container:
+        frames = [_first_channel(frame.to_ndarray()) for frame in container.decode(container.streams.audio[0])]
+    assert frames, "no audio frames decoded"
+    return np.concatenate(frames)
+
+
 def decode_prefix(data: bytes, response_format: str) -> NDArray[np.float32]:
     """The samples a player has from the first bytes of a stream: every whole frame in them.
 
