@@ -4,6 +4,8 @@ Every phoneme word keeps the index of the input word it came from, so word timin
 name the words as written: "$7.25" is one word that is spoken as "seven dollars and twenty
 five cents". The steps:
 
+0. Pronunciation lexicons (the server's, the request's, the SSML's) rewrite their words as inline
+   pronunciations or alias spans, which the steps below read as they read the ones written.
 1. Inline pronunciations, ``[Kokoro](/kˈOkəɹO/)``, are found and protected.
 2. The normalizer rewrites what espeak-ng would misread (numbers, money, units...), keeping
    for every spoken character the input position it came from.
@@ -39,6 +41,7 @@ from kokoro_speech.normalize import (
     pronunciations,
 )
 from kokoro_speech.normalize.config import TextConfig
+from kokoro_speech.normalize.lexicon import NO_LEXICONS, LanguageNames, Lexicons, SpokenIn
 from kokoro_speech.normalize.locales import say_as
 from kokoro_speech.normalize.marked import MarkedText, MarkupError, SayAs, Voicing
 from kokoro_speech.normalize.pauses import PauseMark, pause_marks
@@ -129,6 +132,13 @@ def markup_limits(text: TextConfig) -> SsmlLimits:
 DEFAULT_LIMITS = markup_limits(TextConfig())
 """Markup limits where the caller gives none (the server passes its configured ones)."""
 
+LANGUAGE_NAMES = LanguageNames(
+    tuple(language.code for language in languages.LANGUAGES),
+    lambda name: languages.find(name).code,
+    languages.supported(),
+)
+"""The server's languages as the text layer (lexicons' ``xml:lang``) is told of them."""
+
 
 class PauseTooLongError(MarkupError):
     """A pause marker asks for more silence than the server allows."""
@@ -147,9 +157,12 @@ def read(
     limits: SsmlLimits = DEFAULT_LIMITS,
     voice_tags: bool = False,
     voice_language: VoiceLanguage | None = None,
+    lexicons: Lexicons = NO_LEXICONS,
 ) -> Reading:
     """The reading of ``text``: words as written and phonemized sentences. With ``voice_tags``, plain text's
     ``[voice:...]`` and ``[rate:...]`` tags switch speaker and rate, as SSML's ``<voice>`` and ``<prosody>`` do.
+    ``lexicons`` say their words as they say (phoneme input, spoken as given, excepted), the SSML's own after
+    them, taking precedence.
 
     Raises MarkupError (malformed SSML, a pause too long, a ``<lang>`` the server does not speak), and
     ``voice_language``'s UnknownVoiceError for a speaker the server does not have.
@@ -158,6 +171,7 @@ def read(
     if input_type == "phonemes":
         return _read_phonemes(text, phonemizer)
     marked = _marked(text, input_type, limits, phonemizer, voice_tags)
+    marked = lexicons.then(*marked.lexicons).apply(marked, spoken_in(language, voice_language))
     marks = list(pause_marks(marked.text))
     for mark in marks:
         if mark.seconds > limits.max_pause_seconds:
@@ -240,7 +254,7 @@ def _marked(
     text: str, input_type: InputType, limits: SsmlLimits, phonemizer: Phonemizer, voice_tags: bool
 ) -> MarkedText:
     if input_type == "ssml":
-        return parse_ssml(text, limits, phonemizer.vocabulary)
+        return parse_ssml(text, limits, phonemizer.vocabulary, LANGUAGE_NAMES)
     if not voice_tags:
         return MarkedText(text)
     try:
@@ -258,19 +272,36 @@ def _passages(
     for start, end in pairwise(cuts):
         voicing = next((v for v in voicings if v.start <= start and end <= v.end), None)
         voice = voicing.voice if voicing else None
-        if voicing and voicing.language:
-            spoken_in = _language(voicing.language)
-        elif voice is not None:
-            spoken_in = voice_language(voice)
-        else:
-            spoken_in = language
+        said_in = _language_of(voicing, language, voice_language)
         rate = voicing.rate if voicing else 1.0
         position = start
         for mark in (m for m in marks if start <= m.start < end):
-            pieces.append(_Passage(position, mark.start, spoken_in, rate, mark.seconds, voice))
+            pieces.append(_Passage(position, mark.start, said_in, rate, mark.seconds, voice))
             position = mark.end
-        pieces.append(_Passage(position, end, spoken_in, rate, None, voice))
+        pieces.append(_Passage(position, end, said_in, rate, None, voice))
     return pieces
+
+
+def spoken_in(language: Language, voice_language: VoiceLanguage | None = None) -> SpokenIn:
+    """The language of each stretch of marked text, as the reader decides it, for the lexicons: None where the
+    reader refuses it (an unknown language or speaker), which it then does with its own message."""
+
+    def code(voicing: Voicing | None) -> str | None:
+        try:
+            return _language_of(voicing, language, voice_language or _no_voices).code
+        except ValueError:
+            return None
+
+    return code
+
+
+def _language_of(voicing: Voicing | None, language: Language, voice_language: VoiceLanguage) -> Language:
+    """A voicing's own language, else its voice's, else the request's."""
+    if voicing is not None and voicing.language:
+        return _language(voicing.language)
+    if voicing is not None and voicing.voice is not None:
+        return voice_language(voicing.voice)
+    return language
 
 
 def _no_voices(name: str) -> Language:

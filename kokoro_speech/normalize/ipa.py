@@ -1,9 +1,11 @@
-"""IPA written by people, in the symbols of Kokoro's vocabulary.
+"""Phonemes written by people, in the symbols of Kokoro's vocabulary.
 
-SSML's ``<phoneme alphabet="ipa">`` and a pronunciation lexicon's IPA entries both come here.
-People write IPA in more ways than the model spells it: tie bars for affricates, ASCII stand-ins
-for stress and length, a g where IPA's own letter belongs. Each becomes the vocabulary's
-symbol; a symbol with no near spelling there is refused rather than silently dropped.
+SSML's ``<phoneme>`` and a pronunciation lexicon's entries both come here, in one of two alphabets.
+IPA: people write it in more ways than the model spells it (tie bars for affricates, ASCII
+stand-ins for stress and length, a g where IPA's own letter belongs), and each becomes the
+vocabulary's symbol. ``x-kokoro``: the model's own symbols, as inline pronunciations write them
+(SSML and PLS leave other alphabets to "x-" names), taken as they are. Either way a symbol the
+model cannot say is refused rather than silently dropped.
 """
 
 from __future__ import annotations
@@ -12,7 +14,19 @@ import re
 import unicodedata
 from collections.abc import Collection
 
-__all__ = ["UnknownSymbolError", "describe", "kokoro_phonemes"]
+__all__ = [
+    "ALPHABETS",
+    "IPA_ALPHABET",
+    "KOKORO_ALPHABET",
+    "UnknownSymbolError",
+    "describe",
+    "kokoro_phonemes",
+    "model_phonemes",
+]
+
+IPA_ALPHABET = "ipa"
+KOKORO_ALPHABET = "x-kokoro"
+ALPHABETS = (IPA_ALPHABET, KOKORO_ALPHABET)
 
 # Tied affricates are single symbols in the vocabulary.
 _TIE_BARS = "\u0361\u035c"
@@ -35,6 +49,18 @@ class UnknownSymbolError(ValueError):
     def __init__(self, symbol: str) -> None:
         super().__init__(symbol)
         self.symbol = symbol
+
+
+def model_phonemes(written: str, alphabet: str, vocabulary: Collection[str]) -> str:
+    """``written`` in ``alphabet`` (one of ``ALPHABETS``), in the model's symbols, words apart by single spaces;
+    raises ``UnknownSymbolError``."""
+    if alphabet == IPA_ALPHABET:
+        return kokoro_phonemes(written, vocabulary)
+    phonemes = " ".join(written.split())
+    unknown = next((symbol for symbol in phonemes if symbol != " " and symbol not in vocabulary), None)
+    if unknown is not None:
+        raise UnknownSymbolError(unknown)
+    return phonemes
 
 
 def kokoro_phonemes(ipa: str, vocabulary: Collection[str]) -> str:

@@ -18,6 +18,8 @@ A lexicon applies to the language of its ``xml:lang``, as the server names its l
 "en-US", "en-us" and "a" are the same. A tag naming a language of which the server speaks
 several variants ("en") applies to them all, as does a variant the server does not speak
 ("en-AU", "pt-PT": the server's nearest). A lexicon without ``xml:lang`` applies to every language.
+The server's table of languages belongs to the engine, a layer above this one: the engine hands
+it in (``LanguageNames``), and tells in which language each stretch of a text is read.
 """
 
 from __future__ import annotations
@@ -33,35 +35,37 @@ from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal, NoReturn
-from xml.parsers import expat
 
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
-
-from kokoro_speech.engine import languages
-from kokoro_speech.engine.languages import Language
-from kokoro_speech.normalize.ipa import UnknownSymbolError, describe, kokoro_phonemes
+from kokoro_speech.normalize.ipa import (
+    ALPHABETS,
+    IPA_ALPHABET,
+    KOKORO_ALPHABET,
+    UnknownSymbolError,
+    describe,
+    model_phonemes,
+)
 from kokoro_speech.normalize.marked import MarkedText, MarkupError, SayAs, Voicing
 from kokoro_speech.normalize.pauses import PAUSE_MARKER
 from kokoro_speech.normalize.pronunciation import INLINE_PRONUNCIATION, pronunciations
+from kokoro_speech.normalize.xml_input import LINE_BREAK, read_xml
 
 __all__ = [
     "ALPHABETS",
     "KOKORO_ALPHABET",
     "NO_LEXICONS",
     "PLS_NAMESPACE",
+    "LanguageNames",
     "Lexicon",
     "LexiconError",
+    "LexiconReader",
     "Lexicons",
     "Pronunciation",
+    "SpokenIn",
     "load_lexicons",
     "parse_lexicon",
 ]
 
 PLS_NAMESPACE = "http://www.w3.org/2005/01/pronunciation-lexicon"
-IPA_ALPHABET = "ipa"
-KOKORO_ALPHABET = "x-kokoro"
-ALPHABETS = (IPA_ALPHABET, KOKORO_ALPHABET)
 
 MAX_LEXICON_CHARS = 4_000_000
 """Longest lexicon document read: ample for tens of thousands of entries, small enough to parse in a moment."""
@@ -71,8 +75,6 @@ MAX_GRAPHEME_CHARS = 100
 """Longest grapheme: each input position may be compared with this many characters of each lexicon."""
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_LEADING = "\ufeff"
-_LINE_BREAK = re.compile(r"\r\n?|\n")
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _SPACE = " "
 _TEXT_ELEMENTS = frozenset({"grapheme", "phoneme", "alias"})
@@ -88,8 +90,22 @@ _UNSPACED = re.compile(
 )
 
 Kind = Literal["phonemes", "alias"]
-VoiceLanguage = Callable[[str], Language]
-"""The language of a voice named in markup; raises ValueError for a voice the server does not have."""
+SpokenIn = Callable[[Voicing | None], str | None]
+"""The code of the language a stretch of marked text is read in, given the voicing over it (None: none, the
+request's language); None where that is not known, so no lexicon applies (the reader refuses it itself)."""
+
+
+@dataclass(frozen=True)
+class LanguageNames:
+    """How the server names the languages it speaks."""
+
+    codes: tuple[str, ...]
+    """Every language's code ("en-us", "ja"...)."""
+    find: Callable[[str], str]
+    """The code a name stands for (a code, a common alias, Kokoro's letter); raises ValueError for a language
+    the server does not speak."""
+    listed: str
+    """The languages, as messages list them."""
 
 
 class LexiconError(MarkupError):
@@ -173,34 +189,28 @@ class Lexicons:
             return ""
         return hashlib.sha256("\n".join(lexicon.fingerprint() for lexicon in self.items).encode()).hexdigest()
 
-    def apply(
-        self, marked: MarkedText, language: Language | str, voice_language: VoiceLanguage | None = None
-    ) -> MarkedText:
-        """``marked`` with the lexicons' words said as they say.
+    def apply(self, marked: MarkedText, spoken_in: SpokenIn) -> MarkedText:
+        """``marked`` with the lexicons' words said as they say, each stretch by the lexicons of the language
+        ``spoken_in`` says it is read in (the reader's own decision, so the two never differ).
 
-        ``language`` is the request's (a Language, or any name ``languages.find`` takes). A voicing's
-        own language holds inside it, else that of its voice, as ``voice_language`` tells (the reader
-        decides both the same way). A word with phonemes is rewritten as an inline pronunciation, one
-        with an alias gets an alias span; every span moves with its words. Inline pronunciations, pause
-        markers and say-as spans were given explicitly and are never touched. Where the language is
-        not one the server speaks, or a voice's is not known, no lexicon applies (the reader refuses it).
+        A word with phonemes is rewritten as an inline pronunciation, one with an alias gets an alias span;
+        every span moves with its words. Inline pronunciations, pause markers and say-as spans were given
+        explicitly and are never touched.
         """
         if not self.items:
             return marked
-        matches = list(self._matches(marked, language, voice_language))
+        matches = list(self._matches(marked, spoken_in))
         if not matches:
             return marked
         return _rewritten(marked, matches)
 
-    def _matches(
-        self, marked: MarkedText, language: Language | str, voice_language: VoiceLanguage | None
-    ) -> Iterator[_Match]:
+    def _matches(self, marked: MarkedText, spoken_in: SpokenIn) -> Iterator[_Match]:
         text = marked.text
         cuts = sorted({0, len(text), *(v.start for v in marked.voicings), *(v.end for v in marked.voicings)})
         given = _given_spans(marked)
         for start, end in pairwise(cuts):
             voicing = next((v for v in marked.voicings if v.start <= start and end <= v.end), None)
-            code = _spoken_in(voicing, language, voice_language)
+            code = spoken_in(voicing)
             applying = [lexicon for lexicon in self.items if code is not None and lexicon.applies_to(code)]
             if not applying:
                 continue
@@ -208,7 +218,9 @@ class Lexicons:
                 yield from _found(applying, text, free_start, free_end)
 
 
-def parse_lexicon(document: str, vocabulary: Collection[str], source: str = "request") -> Lexicon:
+def parse_lexicon(
+    document: str, vocabulary: Collection[str], languages: LanguageNames, source: str = "request"
+) -> Lexicon:
     """The lexicon a PLS 1.0 document holds; ``vocabulary`` holds the phoneme symbols the model knows.
 
     Raises LexiconError naming ``source`` and the line and column of what is wrong.
@@ -219,32 +231,12 @@ def parse_lexicon(document: str, vocabulary: Collection[str], source: str = "req
             f'Lexicon "{source}" is longer than {MAX_LEXICON_CHARS} characters: it goes past that at line {line}, '
             f"column {column}"
         )
-    unmarked = document.lstrip(_LEADING)
-    body = unmarked.lstrip()
-    # An XML declaration must open the parsed text, so leading space is cut; positions still count it.
-    origin = _Origin.of(unmarked[: len(unmarked) - len(body)])
-    reader = _Reader(source, vocabulary)
-    parser = DefusedXMLParser(target=reader, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    reader.locate = lambda: origin.where(parser.parser.CurrentLineNumber, parser.parser.CurrentColumnNumber)
-    try:
-        parser.feed(body)
-        parser.close()
-    except ParseError as error:
-        line, column = error.position
-        reason = expat.ErrorString(error.code)
-        raise LexiconError(f'Lexicon "{source}" is not well-formed XML: {reason}{origin.where(line, column)}') from None
-    except DTDForbidden:
-        raise LexiconError(
-            f'Lexicon "{source}" may not have a DOCTYPE: document types and entities are refused{reader.locate()}'
-        ) from None
-    except (EntitiesForbidden, ExternalReferenceForbidden):
-        raise LexiconError(f'Lexicon "{source}" may not declare or refer to entities{reader.locate()}') from None
-    except UnicodeError:
-        raise LexiconError(f'Lexicon "{source}" holds characters that are not text (an unpaired surrogate)') from None
+    reader = LexiconReader(source, vocabulary, languages)
+    read_xml(document, reader, f'Lexicon "{source}"', LexiconError)
     return reader.lexicon()
 
 
-def load_lexicons(paths: Sequence[Path], vocabulary: Collection[str]) -> Lexicons:
+def load_lexicons(paths: Sequence[Path], vocabulary: Collection[str], languages: LanguageNames) -> Lexicons:
     """The server's lexicons, in the order given (a later file's graphemes take precedence)."""
     loaded = []
     for path in paths:
@@ -258,7 +250,7 @@ def load_lexicons(paths: Sequence[Path], vocabulary: Collection[str]) -> Lexicon
             line = data.count(b"\n", 0, error.start) + 1
             column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
             raise LexiconError(f'Lexicon "{path}" is not UTF-8 text at line {line}, byte {column}') from None
-        loaded.append(parse_lexicon(document, vocabulary, str(path)))
+        loaded.append(parse_lexicon(document, vocabulary, languages, str(path)))
     return Lexicons(tuple(loaded))
 
 
@@ -268,29 +260,10 @@ NO_LEXICONS = Lexicons()
 # Reading a document.
 
 
-@dataclass(frozen=True)
-class _Origin:
-    """Where the parsed text starts in the document (after leading space), so positions count as the document's."""
-
-    lines: int = 0
-    columns: int = 0
-
-    @classmethod
-    def of(cls, skipped: str) -> _Origin:
-        breaks = list(_LINE_BREAK.finditer(skipped))
-        return cls(len(breaks), len(skipped) - breaks[-1].end() if breaks else len(skipped))
-
-    def where(self, line: int, column: int) -> str:
-        """`` at line L, column C``, both from 1, for the parser's line (from 1) and column (from 0)."""
-        if line == 1:
-            column += self.columns
-        return f" at line {line + self.lines}, column {column + 1}"
-
-
 def _position(document: str, offset: int) -> tuple[int, int]:
     """Line and column, both from 1, of ``document[offset]``."""
     line_start = max(document.rfind("\n", 0, offset), document.rfind("\r", 0, offset)) + 1
-    return len(_LINE_BREAK.findall(document, 0, offset)) + 1, offset - line_start + 1
+    return len(LINE_BREAK.findall(document, 0, offset)) + 1, offset - line_start + 1
 
 
 @dataclass
@@ -310,12 +283,14 @@ class _Lexeme:
     preferred: bool = False
 
 
-class _Reader:
-    """The parser's target: reads the lexicon while it is parsed, so limits stop it early."""
+class LexiconReader:
+    """The parser's target: reads the lexicon while it is parsed, so limits stop it early. SSML's parser gives
+    it the events of a lexicon written inside a document, its positions the document's."""
 
-    def __init__(self, source: str, vocabulary: Collection[str]) -> None:
+    def __init__(self, source: str, vocabulary: Collection[str], languages: LanguageNames) -> None:
         self._source = source
         self._vocabulary = vocabulary
+        self._languages = languages
         self._open: list[_Open] = []
         self._unread = 0
         """Open elements inside one whose content is not read."""
@@ -378,9 +353,9 @@ class _Reader:
         self._alphabet = self._checked_alphabet(attrib.get("alphabet", IPA_ALPHABET), where)
         tag = attrib.get(_XML_LANG, "")
         try:
-            self._scope = _scope(tag)
-        except languages.UnknownLanguageError:
-            self._fail(f'xml:lang "{tag}" is not a language this server speaks ({languages.supported()})', where)
+            self._scope = _scope(tag, self._languages)
+        except ValueError:
+            self._fail(f'xml:lang "{tag}" is not a language this server speaks ({self._languages.listed})', where)
 
     def _checked_alphabet(self, alphabet: str, where: str) -> str:
         name = alphabet.strip().lower()
@@ -420,10 +395,7 @@ class _Reader:
         own = element.attrib.get("alphabet")
         alphabet = self._alphabet if own is None else self._checked_alphabet(own, element.where)
         try:
-            if alphabet == IPA_ALPHABET:
-                phonemes = kokoro_phonemes(written, self._vocabulary)
-            else:
-                phonemes = _known_phonemes(written, self._vocabulary)
+            phonemes = model_phonemes(written, alphabet, self._vocabulary)
         except UnknownSymbolError as unknown:
             self._fail(
                 f'<phoneme> symbol {describe(unknown.symbol)} in "{written.strip()}" is not one the model can say'
@@ -447,42 +419,22 @@ class _Reader:
             self._entries.setdefault(grapheme, Pronunciation(grapheme, kind, said))
 
 
-def _known_phonemes(written: str, vocabulary: Collection[str]) -> str:
-    """Phonemes already in the model's symbols, words apart by single spaces; raises UnknownSymbolError."""
-    phonemes = " ".join(written.split())
-    unknown = next((symbol for symbol in phonemes if symbol != _SPACE and symbol not in vocabulary), None)
-    if unknown is not None:
-        raise UnknownSymbolError(unknown)
-    return phonemes
-
-
-def _scope(tag: str) -> frozenset[str] | None:
-    """The server's codes of the languages a lexicon for ``tag`` applies to; None: all of them."""
+def _scope(tag: str, languages: LanguageNames) -> frozenset[str] | None:
+    """The server's codes of the languages a lexicon for ``tag`` applies to; None: all of them. Raises
+    ValueError for a tag naming none."""
     key = tag.strip().lower().replace("_", "-")
     if not key:
         return None
     primary = key.partition("-")[0]
-    variants = frozenset(language.code for language in languages.LANGUAGES if language.code.startswith(f"{primary}-"))
+    variants = frozenset(code for code in languages.codes if code.startswith(f"{primary}-"))
     if key == primary and variants:
         return variants
     try:
-        return frozenset({languages.find(key).code})
-    except languages.UnknownLanguageError:
+        return frozenset({languages.find(key)})
+    except ValueError:
         if key == primary:
             raise
-    return variants or frozenset({languages.find(primary).code})
-
-
-def _spoken_in(voicing: Voicing | None, language: Language | str, voice_language: VoiceLanguage | None) -> str | None:
-    """The code of the language a stretch is read in, as the reader decides it; None where that is unknown."""
-    try:
-        if voicing is not None and voicing.language:
-            return languages.find(voicing.language).code
-        if voicing is not None and voicing.voice is not None:
-            return voice_language(voicing.voice).code if voice_language is not None else None
-        return language.code if isinstance(language, Language) else languages.find(language).code
-    except ValueError:  # an unknown language or voice, which the reader refuses with its own message
-        return None
+    return variants or frozenset({languages.find(primary)})
 
 
 # Finding the words.
@@ -611,11 +563,11 @@ def _rewritten(marked: MarkedText, matches: list[_Match]) -> MarkedText:
         *(replace(span, start=moved(span.start), end=moved(span.end)) for span in marked.say_as),
         *(SayAs(moved(start), moved(end), "alias", alias) for start, end, alias in aliases),
     ]
-    return MarkedText(
-        "".join(parts),
-        tuple(sorted(said, key=lambda span: (span.start, -span.end))),
-        tuple(replace(voicing, start=moved(voicing.start), end=moved(voicing.end)) for voicing in marked.voicings),
-        marked.rest_seconds,
+    return replace(
+        marked,
+        text="".join(parts),
+        say_as=tuple(sorted(said, key=lambda span: (span.start, -span.end))),
+        voicings=tuple(replace(v, start=moved(v.start), end=moved(v.end)) for v in marked.voicings),
     )
 
 

@@ -9,7 +9,10 @@ everything else is a span of the text read some other way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # the lexicon module reads and writes marked text, so it imports this one
+    from kokoro_speech.normalize.lexicon import Lexicon
 
 InterpretAs = Literal["characters", "spell-out", "cardinal", "ordinal", "digits", "date", "time", "telephone", "alias"]
 """How a span is said: the SSML ``say-as`` classes, and "alias" for ``<sub>``."""
@@ -53,3 +56,6 @@ class MarkedText:
     rest_seconds: float = 0.0
     """Silence among the text's pause markers that the markup places itself (the rest after each paragraph),
     not asked for by a pause or a ``<break>``."""
+    lexicons: tuple[Lexicon, ...] = ()
+    """The pronunciation lexicons the markup carries (SSML's ``<lexicon>``), in document order: the reader
+    applies them, a later one taking precedence, over the server's and the request's."""

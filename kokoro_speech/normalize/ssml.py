@@ -5,28 +5,34 @@ markers and phonemes as inline pronunciations (the forms plain text has for them
 ``say-as``, ``sub``, ``prosody`` and ``lang`` elements as spans of that text. Whitespace in the
 document is layout: only ``<p>`` and ``<s>`` end sentences.
 
-The parser refuses document type declarations, so no entity (a "billion laughs" expansion, a
-local file) is ever read; a document deeper or larger than the configured limits is refused
-while it is parsed, before it is walked.
+Pronunciation lexicons (``<lexicon>``) are read from the document itself, never fetched: a
+request must not make the server reach the network or its files. A lexicon comes as a ``data:``
+URI or written inside the element, either as a PLS ``<lexicon>`` or as its ``<lexeme>`` entries
+(the SSML element then standing for PLS's, its ``alphabet`` and ``xml:lang`` included). Each
+applies to the whole document, as SSML's do.
+
+No document type or entity is ever read (see :mod:`.xml_input`); a document deeper or larger
+than the configured limits is refused while it is parsed, before it is walked.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
-import unicodedata
+import urllib.parse
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import NoReturn
-from xml.parsers import expat
 
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
-
+from kokoro_speech.normalize.ipa import ALPHABETS, IPA_ALPHABET, UnknownSymbolError, describe, model_phonemes
+from kokoro_speech.normalize.lexicon import LanguageNames, Lexicon, LexiconError, LexiconReader, parse_lexicon
 from kokoro_speech.normalize.marked import InterpretAs, MarkedText, MarkupError, SayAs, Voicing
 from kokoro_speech.normalize.pauses import pause_marker
 from kokoro_speech.normalize.pronunciation import pronunciations
+from kokoro_speech.normalize.xml_input import read_xml
 
 __all__ = ["SsmlError", "SsmlLimits", "is_ssml", "parse_ssml"]
 
@@ -55,9 +61,9 @@ _SSML_START = re.compile(
     r"\ufeff?\s*(?:<\?xml\s[^>]*>\s*)?(?:<!--(?:[^-]|-(?!->))*-->\s*)*"
     r"(?:<!DOCTYPE\s+(?:[\w.-]+:)?speak\b|<(?:[\w.-]+:)?speak[\s/>])"
 )
-_LEADING = "\ufeff"
-_LINE_BREAK = re.compile(r"\r\n?|\n")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+_SSML_NAMESPACE = "{http://www.w3.org/2001/10/synthesis}"
 _WORDS_OR_SPACES = re.compile(r"\s+|\S+")
 
 # Azure's documented durations for each break strength; "none" asks for no pause at all.
@@ -97,23 +103,13 @@ _INTERPRET_AS: dict[str, InterpretAs] = {
     "telephone": "telephone",
 }
 _SENTENCE_ELEMENTS = frozenset({"p", "s"})
-_UNREAD_ELEMENTS = frozenset({"desc", "metadata", "meta", "lexicon"})
+_UNREAD_ELEMENTS = frozenset({"desc", "metadata", "meta"})
 """Elements whose text describes the document rather than being part of what it says."""
-_PHONEME_ALPHABETS = frozenset({"ipa"})
 
-# IPA as Kokoro's vocabulary writes it. Tied affricates are single symbols there.
-_TIE_BARS = "\u0361\u035c"
-_TIED_AFFRICATE = re.compile(rf"([td])[{_TIE_BARS}]([ʃʒszɕʑ])")
-_AFFRICATES = {"tʃ": "ʧ", "dʒ": "ʤ", "ts": "ʦ", "dz": "ʣ", "tɕ": "ʨ", "dʑ": "ʥ"}
-# ASCII stand-ins for stress and length; "," and ":" are also punctuation in the vocabulary,
-# which inside a pronunciation nobody means.
-_ASCII_MARKS = {"'": "ˈ", ",": "ˌ", ":": "ː"}
-# Syllable breaks, half length, tie bars left between other letters, and the syllabic and
-# non-syllabic marks: the model has no symbol for them and the G2P drops them from its own output.
-_UNSAID = frozenset(".ˑ\u0329\u030d\u032f\u0311" + _TIE_BARS)
-# Symbols the vocabulary may lack, with the nearest it has: IPA's g for the Latin letter, the
-# English approximant for a trill, and the rhotic vowel and dark l as plain symbols.
-_NEAREST = {"g": "ɡ", "r": "ɹ", "ɝ": "ɜɹ", "ɫ": "l"}
+# A data: URI (RFC 2397): a media type, parameters, ";base64" perhaps, then the data.
+_DATA_URI = re.compile(r"data:(?P<type>[^,;]*)(?P<parameters>(?:;[^,;]*)*),(?P<data>.*)", re.IGNORECASE | re.DOTALL)
+_LEXICON_TYPES = frozenset({"application/pls+xml", "application/xml", "text/xml"})
+_TEXT_CHARSETS = frozenset({"utf-8", "utf8", "us-ascii"})
 
 
 def is_ssml(text: str) -> bool:
@@ -121,60 +117,15 @@ def is_ssml(text: str) -> bool:
     return _SSML_START.match(text) is not None
 
 
-def parse_ssml(document: str, limits: SsmlLimits, vocabulary: Collection[str]) -> MarkedText:
-    """The marked text an SSML document says; ``vocabulary`` holds the phoneme symbols the model knows."""
-    unmarked = document.lstrip(_LEADING)
-    body = unmarked.lstrip()
-    # An XML declaration must open the parsed text, so leading space is cut; positions still count it.
-    origin = _Origin.of(unmarked[: len(unmarked) - len(body)])
-    reader = _Reader(limits, vocabulary)
-    parser = DefusedXMLParser(target=reader, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    reader.locate = lambda: origin.where(parser.parser.CurrentLineNumber, parser.parser.CurrentColumnNumber)
+def parse_ssml(document: str, limits: SsmlLimits, vocabulary: Collection[str], languages: LanguageNames) -> MarkedText:
+    """The marked text an SSML document says; ``vocabulary`` holds the phoneme symbols the model knows, and
+    ``languages`` names the languages the server speaks (for its lexicons' ``xml:lang``)."""
+    reader = _Reader(limits, vocabulary, languages)
     try:
-        parser.feed(body)
-        parser.close()
-    except ParseError as error:
-        raise SsmlError(_not_well_formed(error, origin, reader.innermost())) from None
-    except DTDForbidden:
-        raise SsmlError(
-            f"SSML may not have a DOCTYPE: document types and entities are refused{reader.locate()}"
-        ) from None
-    except (EntitiesForbidden, ExternalReferenceForbidden):
-        raise SsmlError(f"SSML may not declare or refer to entities{reader.locate()}") from None
-    except UnicodeError:
-        raise SsmlError("SSML input holds characters that are not text (an unpaired surrogate)") from None
+        read_xml(document, reader, "SSML", SsmlError, reader.innermost)
+    except LexiconError as error:  # a lexicon written inside the document, where in the document named
+        raise SsmlError(str(error)) from None
     return reader.marked()
-
-
-@dataclass(frozen=True)
-class _Origin:
-    """Where the parsed text starts in the document (after leading space), so positions count as the document's."""
-
-    lines: int = 0
-    columns: int = 0
-
-    @classmethod
-    def of(cls, skipped: str) -> _Origin:
-        breaks = list(_LINE_BREAK.finditer(skipped))
-        return cls(len(breaks), len(skipped) - breaks[-1].end() if breaks else len(skipped))
-
-    def where(self, line: int, column: int) -> str:
-        """`` at line L, column C``, both from 1, for the parser's line (from 1) and column (from 0)."""
-        if line == 1:
-            column += self.columns
-        return f" at line {line + self.lines}, column {column + 1}"
-
-
-_STILL_OPEN_ERRORS = frozenset({expat.errors.XML_ERROR_TAG_MISMATCH, expat.errors.XML_ERROR_NO_ELEMENTS})
-
-
-def _not_well_formed(error: ParseError, origin: _Origin, innermost: str | None) -> str:
-    line, column = error.position
-    reason = expat.ErrorString(error.code)
-    message = f"SSML is not well-formed XML: {reason}{origin.where(line, column)}"
-    if innermost is not None and reason in _STILL_OPEN_ERRORS:
-        message += f" (<{innermost}> is still open)"
-    return message
 
 
 class _Gap(IntEnum):
@@ -260,18 +211,30 @@ class _Phoneme:
     text: list[str] = field(default_factory=list)
 
 
-class _UnknownSymbol(Exception):
-    def __init__(self, symbol: str) -> None:
-        super().__init__(symbol)
-        self.symbol = symbol
+@dataclass
+class _Lexicon:
+    """A ``<lexicon>`` being read. What is written inside it goes to ``reader`` as it is parsed: a PLS
+    ``<lexicon>``, or its entries, the SSML element then opening the PLS one."""
+
+    reader: LexiconReader | None
+    """None where the lexicon came by its uri: the element then holds nothing."""
+    attrib: dict[str, str]
+    depth: int = 0
+    """Elements open inside it."""
+    begun: bool = False
+    own_root: bool = False
+    """Whether what is inside is a PLS ``<lexicon>`` of its own."""
 
 
 class _Reader:
     """The parser's target: reads the document while it is parsed, so limits stop it early."""
 
-    def __init__(self, limits: SsmlLimits, vocabulary: Collection[str]) -> None:
+    def __init__(self, limits: SsmlLimits, vocabulary: Collection[str], languages: LanguageNames) -> None:
         self._limits = limits
         self._vocabulary = vocabulary
+        self._languages = languages
+        self._lexicon: _Lexicon | None = None
+        self._lexicons: list[Lexicon] = []
         self._output = _Output()
         self._open: list[_Element] = []
         self._elements = 0
@@ -290,7 +253,7 @@ class _Reader:
     def marked(self) -> MarkedText:
         say_as = sorted(self._say_as, key=lambda s: (s.start, -s.end))
         rests = self._output.rests * self._paragraph_rest_seconds
-        return MarkedText(self._output.text(), tuple(say_as), self._output.voicings(), rests)
+        return MarkedText(self._output.text(), tuple(say_as), self._output.voicings(), rests, tuple(self._lexicons))
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         self._elements += 1
@@ -308,9 +271,15 @@ class _Reader:
             self._unread += 1
             self._open.append(_Element(name, parent))
             return
+        if self._lexicon is not None:
+            self._open.append(_Element(name, parent))
+            self._lexicon_start(self._lexicon, tag, attrib)
+            return
         element = _Element(name, self._voice(name, attrib, parent))
         self._open.append(element)
-        if name == "break":
+        if name == "lexicon":
+            self._lexicon = self._lexicon_element(attrib)
+        elif name == "break":
             self._pause(self._break_seconds(attrib))
         elif name in _SENTENCE_ELEMENTS:
             self._output.separate(_Gap.SENTENCE)
@@ -329,6 +298,10 @@ class _Reader:
     def data(self, text: str) -> None:
         if self._unread or not self._open:
             return
+        if self._lexicon is not None:
+            if self._lexicon.reader is not None and self._lexicon.depth:
+                self._lexicon.reader.data(text)
+            return
         if self._phoneme is not None:
             self._phoneme.text.append(text)
             return
@@ -342,6 +315,9 @@ class _Reader:
         element = self._open.pop()
         if self._unread:
             self._unread -= 1
+            return
+        if self._lexicon is not None:
+            self._lexicon_end(self._lexicon, tag)
             return
         if self._phoneme is not None:
             self._say(self._phoneme)
@@ -393,6 +369,67 @@ class _Reader:
         self._write(inline)
         if written[-1:].isspace():
             self._output.separate(_Gap.SPACE)
+
+    def _lexicon_element(self, attrib: dict[str, str]) -> _Lexicon:
+        source = attrib.get(_XML_ID, "").strip() or "SSML"
+        media_type = attrib.get("type")
+        if media_type is not None and media_type.strip().lower() not in _LEXICON_TYPES:
+            self._fail(f'<lexicon> type "{media_type}" is not a pronunciation lexicon: use "application/pls+xml"')
+        uri = attrib.get("uri")
+        if uri is None:
+            reader = LexiconReader(source, self._vocabulary, self._languages)
+            reader.locate = self.locate
+            return _Lexicon(reader, attrib)
+        if _DATA_URI.fullmatch(uri.strip()) is None:
+            shown = uri.strip()
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            raise SsmlError(
+                f'<lexicon> uri "{shown}"{self.locate()} is not read: the server does not fetch lexicons. Give the '
+                "lexicon inside the <lexicon> element (a PLS <lexicon> or its <lexeme> entries), as a data: URI "
+                '(uri="data:application/pls+xml;base64,..."), in the request\'s "lexicon" field, or have the '
+                "server load it for every request (KOKORO_SPEECH_LEXICONS)."
+            )
+        try:
+            document = _data_uri_document(uri)
+        except ValueError as error:
+            self._fail(str(error))
+        try:
+            self._lexicons.append(parse_lexicon(document, self._vocabulary, self._languages, source))
+        except LexiconError as error:
+            self._fail(f"{error}, in the data: URI of the <lexicon>")
+        return _Lexicon(None, attrib)
+
+    def _lexicon_start(self, lexicon: _Lexicon, tag: str, attrib: dict[str, str]) -> None:
+        if lexicon.reader is None:
+            self._fail("<lexicon> with a uri may not hold a lexicon of its own as well")
+        tag = tag.removeprefix(_SSML_NAMESPACE)  # the document's namespace, where it is the default, means PLS's
+        own_root = tag.rpartition("}")[2] == "lexicon"
+        if not lexicon.begun:
+            lexicon.begun, lexicon.own_root = True, own_root
+            if not own_root:
+                lexicon.reader.start("lexicon", lexicon.attrib)
+        elif lexicon.own_root and not lexicon.depth:
+            self._fail("<lexicon> holds one PLS <lexicon>, and nothing after it")
+        lexicon.depth += 1
+        lexicon.reader.start(tag, attrib)
+
+    def _lexicon_end(self, lexicon: _Lexicon, tag: str) -> None:
+        if lexicon.depth:
+            assert lexicon.reader is not None  # only an inline lexicon has elements inside
+            lexicon.depth -= 1
+            lexicon.reader.end(tag.removeprefix(_SSML_NAMESPACE))
+            return
+        self._lexicon = None
+        if lexicon.reader is None:
+            return
+        if not lexicon.begun:
+            self._fail(
+                "<lexicon> needs a lexicon: a PLS <lexicon> or its <lexeme> entries written inside it, "
+                'or a uri="data:application/pls+xml;base64,..."'
+            )
+        if not lexicon.own_root:
+            lexicon.reader.end("lexicon")
+        self._lexicons.append(lexicon.reader.lexicon())
 
     def _voice(self, name: str, attrib: dict[str, str], parent: _Voice) -> _Voice:
         voice = parent
@@ -453,20 +490,15 @@ class _Reader:
         return seconds
 
     def _phonemes(self, attrib: dict[str, str]) -> str:
-        alphabet = attrib.get("alphabet", "ipa")
-        if alphabet.strip().lower() not in _PHONEME_ALPHABETS:
-            accepted = ", ".join(f'"{a}"' for a in sorted(_PHONEME_ALPHABETS))
+        alphabet = attrib.get("alphabet", IPA_ALPHABET)
+        if alphabet.strip().lower() not in ALPHABETS:
+            accepted = ", ".join(f'"{a}"' for a in ALPHABETS)
             self._fail(f'<phoneme> alphabet "{alphabet}" is not accepted: use {accepted} (or leave it out)')
         written = attrib.get("ph", "")
         try:
-            phonemes = _kokoro_phonemes(written, self._vocabulary)
-        except _UnknownSymbol as unknown:
-            symbol = unknown.symbol
-            name = unicodedata.name(symbol, "")
-            self._fail(
-                f'<phoneme> symbol "{symbol}" (U+{ord(symbol):04X}{" " + name if name else ""}) in "{written}" '
-                "is not one the model can say"
-            )
+            phonemes = model_phonemes(written, alphabet.strip().lower(), self._vocabulary)
+        except UnknownSymbolError as unknown:
+            self._fail(f'<phoneme> symbol {describe(unknown.symbol)} in "{written}" is not one the model can say')
         if not phonemes:
             self._fail(f'<phoneme> needs phonemes in its "ph" attribute, not "{written}"')
         return phonemes
@@ -477,28 +509,26 @@ def _pause_text(seconds: float) -> str:
     return pause_marker(seconds) if round(seconds * _MILLISECONDS) > 0 else ""
 
 
-def _kokoro_phonemes(ipa: str, vocabulary: Collection[str]) -> str:
-    """``ipa`` in the model's symbols, words apart by single spaces; raises ``_UnknownSymbol``."""
-    text = unicodedata.normalize("NFC", " ".join(ipa.split()))
-    text = _TIED_AFFRICATE.sub(lambda match: _affricate(match, vocabulary), text)
-    said: list[str] = []
-    for written in text:
-        symbol = _ASCII_MARKS.get(written, written)
-        if symbol in _UNSAID:
-            continue
-        said.append(symbol if symbol == " " or symbol in vocabulary else _nearest(symbol, vocabulary))
-    return " ".join("".join(said).split())
-
-
-def _affricate(match: re.Match[str], vocabulary: Collection[str]) -> str:
-    pair = match[1] + match[2]
-    single = _AFFRICATES[pair]
-    return single if single in vocabulary else pair
-
-
-def _nearest(symbol: str, vocabulary: Collection[str]) -> str:
-    """The vocabulary's spelling of a symbol it lacks: a near sound, or its letter and diacritic apart."""
-    for spelling in (_NEAREST.get(symbol, ""), unicodedata.normalize("NFD", symbol)):
-        if spelling and spelling != symbol and all(part in vocabulary for part in spelling):
-            return spelling
-    raise _UnknownSymbol(symbol)
+def _data_uri_document(uri: str) -> str:
+    """The lexicon document a ``data:`` URI holds; raises ValueError saying why there is none."""
+    match = _DATA_URI.fullmatch(uri.strip())
+    assert match is not None  # the caller refuses any other uri
+    media_type = match["type"].strip().lower()
+    if media_type and media_type not in _LEXICON_TYPES:
+        raise ValueError(f'<lexicon> data: URI holds "{media_type}", not a lexicon: use "application/pls+xml"')
+    parameters = [p.strip().lower() for p in match["parameters"].split(";")[1:]]
+    encoded = parameters[-1:] == ["base64"]
+    for parameter in parameters[: len(parameters) - encoded]:
+        name, _, value = parameter.partition("=")
+        if name == "charset" and value.strip('"') not in _TEXT_CHARSETS:
+            raise ValueError(f'<lexicon> data: URI is in charset "{value}": a lexicon is read as UTF-8')
+    try:
+        if encoded:
+            # Attribute values may be wrapped over lines; the spaces that leaves are not data.
+            data = base64.b64decode("".join(urllib.parse.unquote(match["data"]).split()), validate=True)
+        else:
+            data = urllib.parse.unquote_to_bytes(match["data"])
+        return data.decode("utf-8")
+    except (binascii.Error, ValueError):
+        kind = "base64" if encoded else "percent-encoded"
+        raise ValueError(f"<lexicon> data: URI does not hold {kind} UTF-8 text") from None

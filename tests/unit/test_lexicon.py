@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from kokoro_onnx.config import DEFAULT_VOCAB
 
 from kokoro_speech.engine.languages import Language, find, for_voice
+from kokoro_speech.engine.reading import LANGUAGE_NAMES, spoken_in
 from kokoro_speech.normalize.config import TextConfig
 from kokoro_speech.normalize.lexicon import (
     MAX_GRAPHEME_CHARS,
@@ -24,6 +25,7 @@ from kokoro_speech.normalize.lexicon import (
     LexiconError,
     Lexicons,
     Pronunciation,
+    SpokenIn,
     load_lexicons,
     parse_lexicon,
 )
@@ -31,6 +33,11 @@ from kokoro_speech.normalize.marked import MarkedText, MarkupError, SayAs, Voici
 from kokoro_speech.normalize.pronunciation import INLINE_PRONUNCIATION, pronunciations
 
 VOCABULARY = frozenset(DEFAULT_VOCAB)
+
+
+def said_in(language: str) -> SpokenIn:
+    """Every stretch in ``language``, but where a voicing says otherwise, as the reader decides it."""
+    return spoken_in(find(language))
 
 
 def lexicon_document(lexemes: str, *, lang: str | None = "en-US", alphabet: str = "ipa", namespace: bool = True) -> str:
@@ -53,16 +60,16 @@ def lexeme(grapheme: str, *, alias: str | None = None, ipa: str | None = None, k
 
 
 def lexicon(*lexemes: str, lang: str | None = "en-US", source: str = "request") -> Lexicon:
-    return parse_lexicon(lexicon_document("\n".join(lexemes), lang=lang), VOCABULARY, source)
+    return parse_lexicon(lexicon_document("\n".join(lexemes), lang=lang), VOCABULARY, LANGUAGE_NAMES, source)
 
 
 def applied(text: str, *lexemes: str, language: str = "en-us", lang: str | None = "en-US") -> str:
-    return Lexicons((lexicon(*lexemes, lang=lang),)).apply(MarkedText(text), language).text
+    return Lexicons((lexicon(*lexemes, lang=lang),)).apply(MarkedText(text), said_in(language)).text
 
 
 def refusal(document: str) -> str:
     with pytest.raises(LexiconError) as error:
-        parse_lexicon(document, VOCABULARY, "words.pls")
+        parse_lexicon(document, VOCABULARY, LANGUAGE_NAMES, "words.pls")
     assert isinstance(error.value, MarkupError)
     return str(error.value)
 
@@ -83,8 +90,8 @@ def test_a_namespaced_lexicon_reads_alias_ipa_and_kokoro_entries() -> None:
 
 def test_a_lexicon_without_the_namespace_reads_the_same() -> None:
     body = "\n".join([lexeme("W3C", alias="World Wide Web Consortium"), NGINX])
-    plain = parse_lexicon(lexicon_document(body, namespace=False), VOCABULARY)
-    assert plain == parse_lexicon(lexicon_document(body), VOCABULARY)
+    plain = parse_lexicon(lexicon_document(body, namespace=False), VOCABULARY, LANGUAGE_NAMES)
+    assert plain == parse_lexicon(lexicon_document(body), VOCABULARY, LANGUAGE_NAMES)
 
 
 def test_ipa_is_mapped_to_the_models_symbols() -> None:
@@ -94,9 +101,11 @@ def test_ipa_is_mapped_to_the_models_symbols() -> None:
 
 def test_a_lexemes_own_alphabet_overrides_the_lexicons() -> None:
     body = '<lexeme><grapheme>Kokoro</grapheme><phoneme alphabet="x-kokoro">kˈOkəɹO</phoneme></lexeme>'
-    (entry,) = parse_lexicon(lexicon_document(body, alphabet="ipa"), VOCABULARY).entries
+    (entry,) = parse_lexicon(lexicon_document(body, alphabet="ipa"), VOCABULARY, LANGUAGE_NAMES).entries
     assert entry.said == "kˈOkəɹO"  # O is Kokoro's diphthong, not IPA
-    assert parse_lexicon(lexicon_document(lexeme("x", kokoro="ks"), alphabet="X-Kokoro"), VOCABULARY).entries
+    assert parse_lexicon(
+        lexicon_document(lexeme("x", kokoro="ks"), alphabet="X-Kokoro"), VOCABULARY, LANGUAGE_NAMES
+    ).entries
 
 
 def test_the_preferred_pronunciation_wins_else_the_first_and_the_first_lexeme_of_a_grapheme() -> None:
@@ -115,7 +124,7 @@ def test_metadata_and_examples_are_not_read() -> None:
         '<lexeme role="noun"><grapheme>Nginx</grapheme><phoneme>ɛnʤɪnɛks</phoneme><example>Nginx runs.</example>'
         "</lexeme>"
     )
-    assert [e.grapheme for e in parse_lexicon(lexicon_document(body), VOCABULARY).entries] == ["Nginx"]
+    assert [e.grapheme for e in parse_lexicon(lexicon_document(body), VOCABULARY, LANGUAGE_NAMES).entries] == ["Nginx"]
 
 
 def test_graphemes_and_aliases_have_their_spaces_collapsed() -> None:
@@ -201,20 +210,20 @@ def test_server_files_are_read_in_order_and_their_errors_name_the_file(tmp_path:
     first, second = tmp_path / "first.pls", tmp_path / "second.pls"
     first.write_text(lexicon_document(lexeme("Nginx", alias="engine x")), encoding="utf-8")
     second.write_text(lexicon_document(lexeme("Nginx", alias="N G I N X")), encoding="utf-8")
-    loaded = load_lexicons([first, second], VOCABULARY)
+    loaded = load_lexicons([first, second], VOCABULARY, LANGUAGE_NAMES)
     assert [lx.source for lx in loaded.items] == [str(first), str(second)]
-    said = loaded.apply(MarkedText("Nginx"), "en-us")
+    said = loaded.apply(MarkedText("Nginx"), said_in("en-us"))
     assert said.say_as == (SayAs(0, 5, "alias", "N G I N X"),)
     broken = tmp_path / "broken.pls"
     broken.write_text("<lexicon>\n<lexeme>\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=rf'"{re.escape(str(broken))}".* at line 3'):
-        load_lexicons([first, broken], VOCABULARY)
+        load_lexicons([first, broken], VOCABULARY, LANGUAGE_NAMES)
     latin1 = tmp_path / "latin1.pls"
     latin1.write_bytes("<lexicon>\n<lexeme><grapheme>café</grapheme></lexeme>".encode("latin-1"))
     with pytest.raises(LexiconError, match="not UTF-8 text at line 2"):
-        load_lexicons([latin1], VOCABULARY)
+        load_lexicons([latin1], VOCABULARY, LANGUAGE_NAMES)
     with pytest.raises(LexiconError, match="cannot be read"):
-        load_lexicons([tmp_path / "missing.pls"], VOCABULARY)
+        load_lexicons([tmp_path / "missing.pls"], VOCABULARY, LANGUAGE_NAMES)
 
 
 def test_the_setting_names_files_comma_separated() -> None:
@@ -226,7 +235,7 @@ def test_the_setting_names_files_comma_separated() -> None:
 # Matching.
 def test_phonemes_become_inline_pronunciations_and_aliases_alias_spans() -> None:
     lexicons = Lexicons((lexicon(NGINX, lexeme("W3C", alias="World Wide Web Consortium")),))
-    marked = lexicons.apply(MarkedText("Nginx and the W3C."), "en-us")
+    marked = lexicons.apply(MarkedText("Nginx and the W3C."), said_in("en-us"))
     assert marked.text == "[Nginx](/ˈɛnʤɪnˈɛks/) and the W3C."
     w3c = marked.text.index("W3C")
     assert marked.say_as == (SayAs(w3c, w3c + 3, "alias", "World Wide Web Consortium"),)
@@ -257,7 +266,7 @@ def test_a_grapheme_of_several_words_matches_across_spaces_but_not_lines() -> No
 
 def test_the_longest_grapheme_wins() -> None:
     lexemes = (lexeme("New York", alias="Noo Yawk"), lexeme("New York City", alias="the Big Apple"))
-    marked = Lexicons((lexicon(*lexemes),)).apply(MarkedText("New York City and New York"), "en-us")
+    marked = Lexicons((lexicon(*lexemes),)).apply(MarkedText("New York City and New York"), said_in("en-us"))
     assert marked.say_as == (SayAs(0, 13, "alias", "the Big Apple"), SayAs(18, 26, "alias", "Noo Yawk"))
 
 
@@ -266,7 +275,7 @@ def test_chinese_and_japanese_match_without_spaces() -> None:
     assert applied("東京都に行く", tokyo, language="ja", lang="ja") == "[東京](/toːkʲoː/)都に行く"
     assert applied("AIで話す", lexeme("AI", kokoro="ˈAˈI"), language="ja", lang="ja") == "[AI](/ˈAˈI/)で話す"
     beijing = (lexeme("北京", alias="Běijīng"), lexeme("北京大学", alias="Běidà"))
-    marked = Lexicons((lexicon(*beijing, lang="zh-CN"),)).apply(MarkedText("我在北京大学和北京。"), "zh")
+    marked = Lexicons((lexicon(*beijing, lang="zh-CN"),)).apply(MarkedText("我在北京大学和北京。"), said_in("zh"))
     assert marked.say_as == (SayAs(2, 6, "alias", "Běidà"), SayAs(7, 9, "alias", "Běijīng"))
 
 
@@ -290,7 +299,7 @@ def test_a_voicing_in_another_language_uses_that_languages_lexicons() -> None:
     french = lexicon(lexeme("chat", alias="cha"), lang="fr")
     text = "chat chat chat"
     marked = MarkedText(text, voicings=(Voicing(5, 9, "fr-FR", 1.2), Voicing(10, 14, "xx")))
-    said = Lexicons((english, french)).apply(marked, "en-us")
+    said = Lexicons((english, french)).apply(marked, said_in("en-us"))
     assert said.say_as == (SayAs(0, 4, "alias", "chatter"), SayAs(5, 9, "alias", "cha"))
 
 
@@ -304,16 +313,16 @@ def test_a_voicing_by_another_voice_uses_that_voices_language() -> None:
             raise ValueError(name)
         return for_voice(name)
 
-    said = Lexicons((english, french)).apply(marked, find("en-us"), voice_language)
+    said = Lexicons((english, french)).apply(marked, spoken_in(find("en-us"), voice_language))
     assert said.say_as == (SayAs(0, 4, "alias", "chatter"), SayAs(5, 9, "alias", "cha"))
     # Without a way to know a voice's language, its words get no lexicon (the reader refuses them anyway).
-    assert Lexicons((english, french)).apply(marked, "en-us").say_as == (SayAs(0, 4, "alias", "chatter"),)
+    assert Lexicons((english, french)).apply(marked, said_in("en-us")).say_as == (SayAs(0, 4, "alias", "chatter"),)
 
 
 def test_a_later_lexicon_takes_precedence_for_the_same_grapheme() -> None:
     server = lexicon(lexeme("Nginx", alias="engine x"), lexeme("SQL", alias="sequel"))
     request = lexicon(lexeme("Nginx", alias="N G I N X"))
-    said = Lexicons((server,)).then(request).apply(MarkedText("Nginx SQL"), "en-us")
+    said = Lexicons((server,)).then(request).apply(MarkedText("Nginx SQL"), said_in("en-us"))
     assert said.say_as == (SayAs(0, 5, "alias", "N G I N X"), SayAs(6, 9, "alias", "sequel"))
 
 
@@ -326,7 +335,7 @@ def test_spans_after_a_rewritten_word_still_cover_their_words() -> None:
         voicings=(Voicing(0, 16, None, 1.5), Voicing(17, 32, "fr-fr")),
         rest_seconds=0.5,
     )
-    said = Lexicons((lexicon(NGINX, lang=None),)).apply(marked, "en-us")
+    said = Lexicons((lexicon(NGINX, lang=None),)).apply(marked, said_in("en-us"))
     inline = "[Nginx](/ˈɛnʤɪnˈɛks/)"
     assert said.text == f"{inline} 2024 {inline} in French {inline}"
     (cardinal,) = said.say_as
@@ -341,14 +350,16 @@ def test_what_was_given_explicitly_is_never_touched() -> None:
     text = "[Nginx](/ɛnʤɪnɛks/) [pause:1s] [Nginx](/docs/) Nginx Nginx"
     spelled = text.index("Nginx Nginx")
     marked = MarkedText(text, say_as=(SayAs(spelled, spelled + 5, "characters"),))
-    said = Lexicons((lexicon(NGINX, lexeme("pause", alias="stop"), lexeme("docs", alias="d")),)).apply(marked, "en-us")
+    said = Lexicons((lexicon(NGINX, lexeme("pause", alias="stop"), lexeme("docs", alias="d")),)).apply(
+        marked, said_in("en-us")
+    )
     assert said.text == text[: spelled + 6] + "[Nginx](/ˈɛnʤɪnˈɛks/)"
     assert said.say_as == marked.say_as
 
 
 def test_no_lexicons_leave_the_text_as_it_is() -> None:
     marked = MarkedText("Nginx", say_as=(SayAs(0, 5, "characters"),))
-    assert Lexicons().apply(marked, "en-us") is marked
+    assert Lexicons().apply(marked, said_in("en-us")) is marked
     assert not Lexicons() and Lexicons((lexicon(NGINX),))
 
 
@@ -382,7 +393,7 @@ def test_ten_thousand_lexemes_against_a_long_input() -> None:
     assert len(big.entries) == 10_000
     chosen = rng.choices(words, k=600)
     text = " ".join(chosen)[:4096].rsplit(" ", 1)[0]
-    said = Lexicons((big,)).apply(MarkedText(text), "en-us")
+    said = Lexicons((big,)).apply(MarkedText(text), said_in("en-us"))
     assert said.text == text
     assert [said.text[s.start : s.end] for s in said.say_as] == text.split()
     assert all(s.detail == said.text[s.start : s.end].upper() for s in said.say_as)
@@ -406,7 +417,7 @@ def test_the_text_outside_matches_is_unchanged(pieces: list[tuple[str, str]]) ->
             ),
         )
     )
-    said = lexicons.apply(MarkedText(text), "en-us")
+    said = lexicons.apply(MarkedText(text), said_in("en-us"))
     assert INLINE_PRONUNCIATION.sub(r"\1", said.text) == text
     for span in said.say_as:
         assert (said.text[span.start : span.end], span.detail) in {("cat", "kitty"), ("東京", "Tokyo")}

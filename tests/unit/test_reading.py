@@ -6,12 +6,16 @@ where a test needs the G2P to merge words, which espeak-ng does only for some in
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from kokoro_speech.engine.languages import Language, find
+from kokoro_speech.engine.job import InputType
+from kokoro_speech.engine.languages import Language, find, for_voice
 from kokoro_speech.engine.phonemes import Phonemizer
-from kokoro_speech.engine.reading import PauseTooLongError, Reading, read
+from kokoro_speech.engine.reading import LANGUAGE_NAMES, PauseTooLongError, Reading, read
 from kokoro_speech.normalize import NormalizationOptions
+from kokoro_speech.normalize.lexicon import PLS_NAMESPACE, Lexicons, load_lexicons, parse_lexicon
 from kokoro_speech.normalize.ssml import SsmlLimits
 
 EN = find("en-us")
@@ -133,3 +137,78 @@ def test_the_rests_of_many_ssml_paragraphs_are_not_pauses_asked_for(phonemizer: 
     breaks = "<speak>" + '<p>Hi.<break time="10s"/></p>' * 7 + "</speak>"
     with pytest.raises(PauseTooLongError, match="together"):
         read(breaks, EN, phonemizer, NormalizationOptions(), input_type="ssml")
+
+
+# Pronunciation lexicons.
+def pls(*lexemes: str, lang: str = "en-US") -> str:
+    return f'<lexicon xmlns="{PLS_NAMESPACE}" alphabet="x-kokoro" xml:lang="{lang}">{"".join(lexemes)}</lexicon>'
+
+
+def alias(grapheme: str, said: str) -> str:
+    return f"<lexeme><grapheme>{grapheme}</grapheme><alias>{said}</alias></lexeme>"
+
+
+NGINX = "<lexeme><grapheme>Nginx</grapheme><phoneme>ˈɛnʤɪnˈɛks</phoneme></lexeme>"
+
+
+def lexicon(phonemizer: Phonemizer, document: str) -> Lexicons:
+    return Lexicons((parse_lexicon(document, phonemizer.vocabulary, LANGUAGE_NAMES),))
+
+
+def said(reading: Reading) -> list[tuple[str, str]]:
+    return [(reading.words[w.owner], w.phonemes) for w in reading.phoneme_words()]
+
+
+def test_lexicons_say_their_words_in_text_voice_tags_and_ssml_but_not_in_phoneme_input(phonemizer: Phonemizer) -> None:
+    lexicons = lexicon(phonemizer, pls(NGINX, alias("SQL", "sequel")))
+    sequel = said(read("a sequel", EN, phonemizer, NormalizationOptions()))[-1][1]
+    inputs: list[tuple[str, InputType]] = [("Nginx and SQL", "text"), ("<speak>Nginx and SQL</speak>", "ssml")]
+    for text, input_type in inputs:
+        reading = read(text, EN, phonemizer, NormalizationOptions(), input_type, lexicons=lexicons)
+        assert reading.words == ["Nginx", "and", "SQL"]
+        assert said(reading)[0] == ("Nginx", "ˈɛnʤɪnˈɛks") and said(reading)[-1] == ("SQL", sequel)
+    tagged = read(
+        "[voice:am_adam] Nginx [voice:ff_siwis] Nginx",
+        EN,
+        phonemizer,
+        NormalizationOptions(),
+        voice_tags=True,
+        voice_language=for_voice,
+        lexicons=lexicons,
+    )
+    # The lexicon is English: the French speaker's word is read by the French G2P.
+    english, french = (phonemes for _, phonemes in said(tagged))
+    assert english == "ˈɛnʤɪnˈɛks" != french
+    as_given = read(
+        "ɛnʤɪn",
+        EN,
+        phonemizer,
+        NormalizationOptions(),
+        "phonemes",
+        lexicons=lexicon(phonemizer, pls("<lexeme><grapheme>ɛnʤɪn</grapheme><phoneme>ks</phoneme></lexeme>")),
+    )
+    assert said(as_given) == [("ɛnʤɪn", "ɛnʤɪn")]
+
+
+def test_a_word_a_lexicon_rewrites_stays_one_word_as_written(phonemizer: Phonemizer) -> None:
+    lexicons = lexicon(phonemizer, pls("<lexeme><grapheme>New York</grapheme><phoneme>nuː jˈɔːk</phoneme></lexeme>"))
+    reading = read("We flew to New  York, then home.", EN, phonemizer, NormalizationOptions(), lexicons=lexicons)
+    assert reading.words == ["We", "flew", "to", "New  York,", "then", "home."]
+    # Its phonemes are one word, as an inline pronunciation's are.
+    assert [phonemes for word, phonemes in said(reading) if word == "New  York,"] == ["nuːjˈɔːk,"]
+
+
+def test_server_files_then_the_request_then_the_ssml_each_take_precedence(
+    phonemizer: Phonemizer, tmp_path: Path
+) -> None:
+    server = tmp_path / "server.pls"
+    server.write_text(pls(alias("SQL", "sequel"), alias("Nginx", "engine x"), alias("GIF", "jif")), encoding="utf-8")
+    request = parse_lexicon(
+        pls(alias("Nginx", "N G I N X"), alias("GIF", "gif")), phonemizer.vocabulary, LANGUAGE_NAMES
+    )
+    lexicons = load_lexicons([server], phonemizer.vocabulary, LANGUAGE_NAMES).then(request)
+    ssml = f'<speak><lexicon alphabet="x-kokoro">{alias("GIF", "graphics")}</lexicon>SQL Nginx GIF</speak>'
+    reading = read(ssml, EN, phonemizer, NormalizationOptions(), "ssml", lexicons=lexicons)
+    expected = read("sequel N G I N X graphics", EN, phonemizer, NormalizationOptions())
+    assert reading.phoneme_sentences() == expected.phoneme_sentences()
+    assert reading.words == ["SQL", "Nginx", "GIF"]

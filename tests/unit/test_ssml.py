@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import textwrap
+import urllib.parse
 from xml.sax.saxutils import escape
 
 import pytest
@@ -9,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from kokoro_onnx.config import DEFAULT_VOCAB
 
+from kokoro_speech.engine.reading import LANGUAGE_NAMES
+from kokoro_speech.normalize.lexicon import PLS_NAMESPACE, Lexicon, Pronunciation
 from kokoro_speech.normalize.marked import MarkedText, MarkupError, SayAs, Voicing
 from kokoro_speech.normalize.pronunciation import pronunciations
 from kokoro_speech.normalize.ssml import SsmlError, SsmlLimits, is_ssml, parse_ssml
@@ -19,7 +24,7 @@ SSML_NAMESPACE = "http://www.w3.org/2001/10/synthesis"
 
 
 def read(body: str, limits: SsmlLimits = LIMITS) -> MarkedText:
-    return parse_ssml(f"<speak>{body}</speak>", limits, VOCABULARY)
+    return parse_ssml(f"<speak>{body}</speak>", limits, VOCABULARY, LANGUAGE_NAMES)
 
 
 def text(body: str) -> str:
@@ -28,7 +33,7 @@ def text(body: str) -> str:
 
 def refusal(document: str, limits: SsmlLimits = LIMITS) -> str:
     with pytest.raises(SsmlError) as error:
-        parse_ssml(document, limits, VOCABULARY)
+        parse_ssml(document, limits, VOCABULARY, LANGUAGE_NAMES)
     return str(error.value)
 
 
@@ -48,13 +53,13 @@ def test_plain_words() -> None:
 
 
 def test_empty_document() -> None:
-    assert parse_ssml("<speak/>", LIMITS, VOCABULARY) == MarkedText("")
+    assert parse_ssml("<speak/>", LIMITS, VOCABULARY, LANGUAGE_NAMES) == MarkedText("")
     assert read("  \n  ") == MarkedText("")
 
 
 def test_whitespace_collapses_and_makes_no_sentence_end() -> None:
     document = "<speak>\n    Hello,\n\n    world.\t  How\r\n  are you?\n</speak>"
-    assert parse_ssml(document, LIMITS, VOCABULARY) == MarkedText("Hello, world. How are you?")
+    assert parse_ssml(document, LIMITS, VOCABULARY, LANGUAGE_NAMES) == MarkedText("Hello, world. How are you?")
 
 
 def test_words_across_tags_join_as_written() -> None:
@@ -63,17 +68,17 @@ def test_words_across_tags_join_as_written() -> None:
 
 def test_namespaced_root() -> None:
     document = f'<speak version="1.1" xmlns="{SSML_NAMESPACE}"><s>Hi <break time="1s"/> there</s></speak>'
-    assert parse_ssml(document, LIMITS, VOCABULARY) == MarkedText("Hi [pause:1000ms] there")
+    assert parse_ssml(document, LIMITS, VOCABULARY, LANGUAGE_NAMES) == MarkedText("Hi [pause:1000ms] there")
 
 
 def test_prefixed_root() -> None:
     document = f'<ssml:speak xmlns:ssml="{SSML_NAMESPACE}"><ssml:s>Hi</ssml:s></ssml:speak>'
-    assert parse_ssml(document, LIMITS, VOCABULARY) == MarkedText("Hi")
+    assert parse_ssml(document, LIMITS, VOCABULARY, LANGUAGE_NAMES) == MarkedText("Hi")
 
 
 def test_byte_order_mark_space_and_xml_declaration() -> None:
     document = '\ufeff \n <?xml version="1.0" encoding="UTF-8"?>\n<speak>Olé</speak>'
-    assert parse_ssml(document, LIMITS, VOCABULARY) == MarkedText("Olé")
+    assert parse_ssml(document, LIMITS, VOCABULARY, LANGUAGE_NAMES) == MarkedText("Olé")
 
 
 def test_characters_decode_as_xml_does() -> None:
@@ -303,6 +308,122 @@ def test_bad_phoneme(element: str, message: str) -> None:
     assert message in refusal(f"<speak>{element}</speak>")
 
 
+def test_kokoro_phonemes_are_taken_as_they_are() -> None:
+    # "O" is Kokoro's diphthong, which IPA would refuse; nothing is mapped.
+    marked = read(
+        '<phoneme alphabet="x-kokoro" ph="kˈOkəɹO">Kokoro</phoneme> <phoneme alphabet="X-Kokoro" ph="ɡ">g</phoneme>'
+    )
+    assert marked.text == "[Kokoro](/kˈOkəɹO/) [g](/ɡ/)"
+    assert '"g" (U+0067 LATIN SMALL LETTER G)' in refusal(
+        '<speak><phoneme alphabet="x-kokoro" ph="ga">a</phoneme></speak>'
+    )
+
+
+# Lexicons.
+NGINX = Pronunciation("Nginx", "phonemes", "ˈɛnʤɪnˈɛks")
+PLS_LEXEME = "<lexeme><grapheme>Nginx</grapheme><phoneme>ˈɛnʤɪnˈɛks</phoneme></lexeme>"
+PLS_DOCUMENT = (
+    f'<?xml version="1.0" encoding="UTF-8"?>\n<lexicon version="1.0" xmlns="{PLS_NAMESPACE}" alphabet="x-kokoro" '
+    f'xml:lang="en-US">\n{PLS_LEXEME}\n</lexicon>\n'
+)
+
+
+def test_a_lexicon_written_inside_applies_to_the_document() -> None:
+    marked = read(f'<lexicon xml:id="tech" alphabet="x-kokoro" xml:lang="en-US">{PLS_LEXEME}</lexicon>Nginx runs.')
+    assert marked == MarkedText("Nginx runs.", lexicons=(Lexicon("tech", frozenset({"en-us"}), (NGINX,)),))
+
+
+def test_a_pls_document_inside_and_the_documents_own_namespace_read_the_same() -> None:
+    body = PLS_DOCUMENT.split("\n", 1)[1]  # without its XML declaration, which only opens a document
+    own_root = parse_ssml(f"<speak><lexicon>{body}</lexicon>Hi</speak>", LIMITS, VOCABULARY, LANGUAGE_NAMES)
+    namespaced = parse_ssml(
+        f'<speak xmlns="{SSML_NAMESPACE}"><lexicon alphabet="x-kokoro" xml:lang="en">{PLS_LEXEME}</lexicon>Hi</speak>',
+        LIMITS,
+        VOCABULARY,
+        LANGUAGE_NAMES,
+    )
+    assert own_root.lexicons == (Lexicon("SSML", frozenset({"en-us"}), (NGINX,)),)
+    assert namespaced.lexicons == (Lexicon("SSML", frozenset({"en-us", "en-gb"}), (NGINX,)),)
+    assert own_root.text == namespaced.text == "Hi"
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "data:application/pls+xml;base64," + base64.b64encode(PLS_DOCUMENT.encode()).decode(),
+        "data:application/pls+xml;charset=UTF-8;base64,\n  "
+        + "\n  ".join(textwrap.wrap(base64.b64encode(PLS_DOCUMENT.encode()).decode(), 60)),
+        "data:application/pls+xml," + urllib.parse.quote(PLS_DOCUMENT),
+        "data:," + urllib.parse.quote(PLS_DOCUMENT),
+    ],
+    ids=["base64", "base64-wrapped", "urlencoded", "no-type"],
+)
+def test_a_lexicon_in_a_data_uri(uri: str) -> None:
+    marked = read(f'<lexicon uri="{escape(uri)}" type="application/pls+xml"/>Nginx')
+    assert marked.lexicons == (Lexicon("SSML", frozenset({"en-us"}), (NGINX,)),)
+
+
+def test_lexicons_come_in_document_order() -> None:
+    first = f'<lexicon xml:id="a" alphabet="x-kokoro">{PLS_LEXEME}</lexicon>'
+    second = f'<lexicon uri="data:,{urllib.parse.quote(PLS_DOCUMENT)}" xml:id="b"/>'
+    assert [lexicon.source for lexicon in read(f"{first}<p>{second}x</p>").lexicons] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "uri", ["https://example.com/tech.pls", "file:///etc/passwd", "tech.pls", "  HTTP://example.com/x.pls"]
+)
+def test_a_lexicon_uri_is_never_fetched(uri: str) -> None:
+    message = refusal(f'<speak>\n  Hi\n  <lexicon uri="{uri}"/></speak>')
+    assert "does not fetch lexicons" in message and "at line 3, column 3" in message
+    assert "data:application/pls+xml;base64" in message and "KOKORO_SPEECH_LEXICONS" in message
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (
+            "<speak>\n<lexicon>\n<lexeme>\n<phoneme>bi</phoneme></lexeme></lexicon></speak>",
+            'Lexicon "SSML": <lexeme> needs a <grapheme>, the words it pronounces at line 3, column 1',
+        ),
+        (
+            '<speak>\n<lexicon xml:lang="xx">\n  <lexeme/></lexicon></speak>',
+            'xml:lang "xx" is not a language this server speaks',
+        ),
+        (
+            '<speak>\n<lexicon alphabet="x-kokoro"><lexeme><grapheme>a</grapheme>\n<phoneme>ga</phoneme></lexeme>'
+            "</lexicon></speak>",
+            '"g" (U+0067 LATIN SMALL LETTER G) in "ga" is not one the model can say (alphabet "x-kokoro") at line 3',
+        ),
+        (
+            '<speak>\n<lexicon uri="data:,%3Clexicon%3E%0A%3Clexeme%3E"/></speak>',
+            'Lexicon "SSML" is not well-formed XML: no element found at line 2, column 9, in the data: URI of the '
+            "<lexicon> at line 2, column 1",
+        ),
+        ('<speak>\n<lexicon uri="data:;base64,@@@"/></speak>', "does not hold base64 UTF-8 text at line 2"),
+        ('<speak>\n<lexicon uri="data:,%FF"/></speak>', "does not hold percent-encoded UTF-8 text at line 2"),
+        ('<speak><lexicon uri="data:text/plain,x"/></speak>', 'holds "text/plain", not a lexicon'),
+        ('<speak><lexicon uri="data:;charset=latin1,x"/></speak>', 'charset "latin1"'),
+        ('<speak><lexicon type="text/plain"><lexeme/></lexicon></speak>', 'type "text/plain" is not'),
+        ('<speak>\n<lexicon uri="data:,%3Clexicon/%3E">\n<lexeme/></lexicon></speak>', "of its own as well at line 3"),
+        ("<speak>\n<lexicon>  </lexicon></speak>", "<lexicon> needs a lexicon"),
+        (
+            "<speak><lexicon><lexicon/>\n<lexeme/></lexicon></speak>",
+            "holds one PLS <lexicon>, and nothing after it at line 2, column 1",
+        ),
+        (
+            "<speak><lexicon>\n<lexeme>\n</lexicon></speak>",
+            "mismatched tag at line 3, column 3 (<lexeme> is still open)",
+        ),
+    ],
+)
+def test_a_bad_lexicon_is_refused_naming_its_line_in_the_document(document: str, message: str) -> None:
+    assert message in refusal(document)
+
+
+def test_a_lexicon_inside_metadata_is_not_read() -> None:
+    assert read('<metadata><lexicon uri="https://example.com/x.pls"/></metadata>Hi') == MarkedText("Hi")
+
+
 # Prosody and language.
 @pytest.mark.parametrize(
     ("rate", "speed"),
@@ -361,7 +482,7 @@ def test_lang_in_prosody() -> None:
 
 def test_inner_language_wins() -> None:
     document = '<speak xml:lang="en-US">a <voice xml:lang="de"><s xml:lang="it">b</s> c</voice></speak>'
-    assert parse_ssml(document, LIMITS, VOCABULARY) == MarkedText(
+    assert parse_ssml(document, LIMITS, VOCABULARY, LANGUAGE_NAMES) == MarkedText(
         "a\nb\nc", voicings=(Voicing(0, 1, language="en-US"), Voicing(2, 3, language="it"), Voicing(4, 5, "de"))
     )
 
@@ -371,7 +492,7 @@ def test_a_named_voice_speaks_in_its_own_language_unless_the_markup_names_one() 
         '<speak xml:lang="en-GB">a <voice name="am_michael">b <lang xml:lang="fr">c</lang></voice> '
         '<voice name="ef_dora" xml:lang="it">d</voice> <voice name=" ">e</voice></speak>'
     )
-    assert parse_ssml(document, LIMITS, VOCABULARY) == MarkedText(
+    assert parse_ssml(document, LIMITS, VOCABULARY, LANGUAGE_NAMES) == MarkedText(
         "a b c d e",
         voicings=(
             Voicing(0, 1, "en-GB"),
@@ -385,7 +506,9 @@ def test_a_named_voice_speaks_in_its_own_language_unless_the_markup_names_one() 
 
 def test_an_empty_language_is_the_requests() -> None:
     document = '<speak xml:lang="es">a <lang xml:lang="">b</lang></speak>'
-    assert parse_ssml(document, LIMITS, VOCABULARY) == MarkedText("a b", voicings=(Voicing(0, 1, "es"),))
+    assert parse_ssml(document, LIMITS, VOCABULARY, LANGUAGE_NAMES) == MarkedText(
+        "a b", voicings=(Voicing(0, 1, "es"),)
+    )
 
 
 def test_language_on_paragraphs_and_spans_cover_markers() -> None:
@@ -415,7 +538,7 @@ def test_namespaced_extension_elements_are_read_for_their_text() -> None:
         f'<speak xmlns="{SSML_NAMESPACE}" xmlns:mstts="http://www.w3.org/2001/mstts">'
         '<mstts:express-as style="cheerful">Good news</mstts:express-as></speak>'
     )
-    assert parse_ssml(document, LIMITS, VOCABULARY) == MarkedText("Good news")
+    assert parse_ssml(document, LIMITS, VOCABULARY, LANGUAGE_NAMES) == MarkedText("Good news")
 
 
 # Documents that are refused.
@@ -467,14 +590,17 @@ def test_document_types_and_entities_are_refused(document: str) -> None:
 
 def test_depth_limit() -> None:
     limits = SsmlLimits(max_depth=3, max_elements=2048, max_pause_seconds=10.0)
-    assert parse_ssml("<speak><p><s>ok</s></p></speak>", limits, VOCABULARY) == MarkedText("ok")
+    assert parse_ssml("<speak><p><s>ok</s></p></speak>", limits, VOCABULARY, LANGUAGE_NAMES) == MarkedText("ok")
     message = refusal("<speak><p><s><emphasis>deep</emphasis></s></p></speak>", limits)
     assert message == "SSML nests elements more than 3 deep at line 1, column 14"
 
 
 def test_element_limit() -> None:
     limits = SsmlLimits(max_depth=32, max_elements=4, max_pause_seconds=10.0)
-    assert parse_ssml("<speak>a<break/>b<break/>c<break/></speak>", limits, VOCABULARY).text.count("pause") == 3
+    assert (
+        parse_ssml("<speak>a<break/>b<break/>c<break/></speak>", limits, VOCABULARY, LANGUAGE_NAMES).text.count("pause")
+        == 3
+    )
     message = refusal("<speak>a<break/>b<break/>c<break/>d<break/></speak>", limits)
     assert message == "SSML has more than 4 elements at line 1, column 36"
 
@@ -530,7 +656,7 @@ def test_is_ssml_is_linear_on_many_comments() -> None:
 @given(st.text())
 def test_any_escaped_text_reads_as_its_words(words: str) -> None:
     try:
-        marked = parse_ssml(f"<speak>{escape(words)}</speak>", LIMITS, VOCABULARY)
+        marked = parse_ssml(f"<speak>{escape(words)}</speak>", LIMITS, VOCABULARY, LANGUAGE_NAMES)
     except SsmlError:
         return
     assert collapsed(marked.text) == collapsed(words)
