@@ -37,6 +37,9 @@ class ApiConfig:
     """Longest a client may take to send a request's body once its headers are in; past it the request is
     answered 408. A slow sender never holds a lane (none is taken before the body is whole), only its
     connection, and only this long."""
+    dev_unload: bool = setting(False, env="KOKORO_SPEECH_DEV_UNLOAD")
+    """Whether ``POST /dev/unload`` (Kokoro-FastAPI's) may free the model's memory; off, as there: on a shared
+    server it would make the next caller wait for a load."""
     download_seconds: float = setting(3600.0, env="KOKORO_SPEECH_DOWNLOAD_SECONDS")
     """How long a response saved for a download link (Kokoro-FastAPI's ``return_download_link``) is kept."""
     download_max_files: int = setting(100, env="KOKORO_SPEECH_DOWNLOAD_MAX_FILES")

@@ -42,6 +42,7 @@ from kokoro_speech.engine.timing import SpokenWord
 from kokoro_speech.normalize.config import TextConfig
 from kokoro_speech.speech.response import SpeechResponse
 from kokoro_speech.speech.service import SpeechService
+from kokoro_speech.speech.worker import SpeechWorker
 
 NDJSON = "application/x-ndjson"
 
@@ -182,11 +183,38 @@ async def dialogue(
     )
 
 
+class Unloaded(msgspec.Struct):
+    status: str = "unloaded"
+
+
+@post(
+    "/unload",
+    status_code=200,
+    responses=error_responses(403, 409),
+    summary="Unload the model (Kokoro-FastAPI)",
+    description=(
+        "Frees this worker's model memory until the next request loads it again (`KOKORO_SPEECH_DEV_UNLOAD` "
+        "allows it; `KOKORO_SPEECH_IDLE_UNLOAD_SECONDS` does it by itself after that long idle)."
+    ),
+)
+async def unload(worker: NamedDependency[SpeechWorker], api_config: NamedDependency[ApiConfig]) -> Unloaded:
+    if not api_config.dev_unload:
+        raise OpenAIError(
+            403,
+            "Unloading the model is turned off on this server (KOKORO_SPEECH_DEV_UNLOAD).",
+            code="permission_denied",
+        )
+    worker.require_service()
+    if not await worker.unload():
+        raise OpenAIError(409, "The model is running a request; try again once it is idle.", code="model_busy")
+    return Unloaded()
+
+
 @get(
     f"{DOWNLOAD_ROUTE}/{{name:str}}",
     summary="Download a saved response (Kokoro-FastAPI)",
     description="The whole file of a response made with `return_download_link` (its `X-Download-Path`).",
-    responses=error_responses(404),
+    responses=error_responses(401, 404),
 )
 async def download(name: FromPath[str], downloads: NamedDependency[Downloads]) -> File:
     path = downloads.find(name)

@@ -79,8 +79,10 @@ class ErrorBody(msgspec.Struct):
 _ERRORS = {
     400: "The body is not a JSON object the route takes, or a value is invalid (`param` names it).",
     401: "API keys are on and the request has none, or a key this server does not know.",
-    404: "The model does not exist.",
+    403: "The server does not allow this (a setting turns it on).",
+    404: "The model does not exist, or (downloads) the file is not there.",
     408: "The body did not arrive within the server's body timeout.",
+    409: "The model is busy with a request; try again once it is idle.",
     413: "The body is larger than the server takes.",
     429: "The caller's rate limit is reached; `Retry-After` (whole seconds) and `retry-after-ms` say when to try "
     "again. An input that can never fit the limit is answered `x-should-retry: false` instead.",

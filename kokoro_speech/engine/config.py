@@ -143,12 +143,25 @@ class BackendConfig:
     quality_min_durations: float = setting(0.9, env="KOKORO_SPEECH_QUALITY_MIN_DURATIONS")
     """Smallest share of phoneme tokens given int8's frame count that "auto" accepts in a candidate (the
     float32 graph and OpenVINO in bf16 both measured 0.96)."""
+    idle_unload_seconds: float = setting(0.0, env="KOKORO_SPEECH_IDLE_UNLOAD_SECONDS")
+    """After this long without a model run, a worker frees the model's memory and loads it again for the next
+    request, whose first audio pays the load (logged, and counted in the metrics); ``/ready`` stays ready.
+    0: keep the model loaded."""
     memory_limit_mb: int = setting(0, env="KOKORO_SPEECH_MEMORY_LIMIT_MB")
     """Largest resident memory per worker that "auto" may choose a backend for (0: no cap); a choice
     measured above it is passed over."""
 
     def __post_init__(self) -> None:
-        check_range(self, not_negative=("gpu_device_id", "memory_limit_mb", "openvino_shape_cache", "quality_max_db"))
+        check_range(
+            self,
+            not_negative=(
+                "gpu_device_id",
+                "memory_limit_mb",
+                "openvino_shape_cache",
+                "quality_max_db",
+                "idle_unload_seconds",
+            ),
+        )
         if not 0.0 <= self.quality_min_durations <= 1.0:
             raise ValueError(
                 f"KOKORO_SPEECH_QUALITY_MIN_DURATIONS must be within 0 and 1, got {self.quality_min_durations}"

@@ -58,6 +58,12 @@ MODEL_INFO = Gauge(
     "kokoro_speech_model_info", "The model in use: 1 for each backend, provider, variant and precision.",
     ["backend", "provider", "variant", "precision"], multiprocess_mode="max",
 )  # fmt: skip
+MODEL_LOADED = Gauge(
+    "kokoro_speech_model_loaded", "Workers holding the model in memory now.", multiprocess_mode="livesum"
+)
+MODEL_UNLOADS = Counter("kokoro_speech_model_unloads", "Times a worker let its model go (idle, or /dev/unload).")
+MODEL_RELOADS = Counter("kokoro_speech_model_reloads", "Times a request's first audio waited for the model to load.")
+MODEL_RELOAD_SECONDS = Counter("kokoro_speech_model_reload_seconds", "Seconds requests waited for the model to load.")
 REDIS_FALLBACKS = Counter(
     "kokoro_speech_redis_fallbacks",
     "Cache and rate-limit operations answered from this server's own files because Redis was unavailable.",
@@ -87,6 +93,18 @@ def forget_dead_workers() -> None:
 def model_loaded(seconds: float, backend: str, provider: str, variant: str, precision: str | None) -> None:
     LOAD_SECONDS.set(seconds)
     MODEL_INFO.labels(backend, provider, variant, precision or "").set(1)
+    MODEL_LOADED.set(1)
+
+
+def model_unloaded() -> None:
+    MODEL_UNLOADS.inc()
+    MODEL_LOADED.set(0)
+
+
+def model_reloaded(seconds: float) -> None:
+    MODEL_RELOADS.inc()
+    MODEL_RELOAD_SECONDS.inc(seconds)
+    MODEL_LOADED.set(1)
 
 
 def redis_fallback(use: str) -> None:

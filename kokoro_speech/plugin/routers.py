@@ -77,6 +77,7 @@ def routers(
             kokoro_fastapi.dev_phonemize,
             kokoro_fastapi.generate_from_phonemes,
             kokoro_fastapi.dialogue,
+            kokoro_fastapi.unload,
         ],
         request_max_body_size=config.api.max_body_bytes,
         request_class=checked_json_request(config.api.body_timeout_seconds),

@@ -84,6 +84,9 @@ class SpeechRuntime:
         metrics.model_loaded(load_s, info.backend, info.provider, info.variant, info.precision)
         self._scheduler_metrics = metrics.SchedulerMetrics(engine.lanes)
         engine.lanes.on_change = self._scheduler_metrics.copy
+        if self.worker.backend is not None:
+            self.worker.backend.on_load = metrics.model_reloaded
+            self.worker.backend.on_unload = metrics.model_unloaded
 
     @asynccontextmanager
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:

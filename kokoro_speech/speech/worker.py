@@ -23,6 +23,7 @@ from kokoro_speech.cache.budget import MemoryBudget
 from kokoro_speech.cache.config import CacheConfig
 from kokoro_speech.cache.results import MAX_ENTRY_SHARE, ResultCache, fingerprint
 from kokoro_speech.engine import assets
+from kokoro_speech.engine.backends.reloading import ReloadingBackend, reloadable
 from kokoro_speech.engine.config import EngineConfig, SynthesisConfig
 from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.engine.schedule import Schedule
@@ -50,6 +51,12 @@ class ModelLoadFailed(RuntimeError):
     """The model could not be loaded; retrying will not help. The message says why."""
 
 
+IDLE_CHECKS = 10
+"""Times per idle period the worker looks whether its model has been idle that long: it is let go at most a
+tenth of the period late."""
+MIN_IDLE_CHECK_SECONDS = 0.1
+
+
 class SpeechWorker:
     def __init__(
         self,
@@ -72,6 +79,9 @@ class SpeechWorker:
         """Set once the model is loaded or has failed to load (one per start: an event belongs to its loop)."""
         self._on_failure: list[Callable[[str], None]] = []
         self._on_ready: list[Callable[[SpeechEngine, float], None]] = []
+        self.backend: ReloadingBackend | None = None
+        """What runs the model once loaded: it can let the model go (idle, or ``/dev/unload``) and load it again."""
+        self._unloading: asyncio.Task[None] | None = None
 
     @property
     def state(self) -> WorkerState:
@@ -114,10 +124,11 @@ class SpeechWorker:
 
     async def stop(self, drain_seconds: float) -> None:
         """Stop loading, let what finished responses left be stored (for at most ``drain_seconds``), close."""
-        if self._loading is not None:
-            self._loading.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loading
+        for task in (self._loading, self._unloading):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if not await self.background.drain(drain_seconds):
             log.warning("results not stored at shutdown", seconds=drain_seconds)
         if self.service is not None:
@@ -128,6 +139,8 @@ class SpeechWorker:
         engine: SpeechEngine | None = None
         try:
             engine = await asyncio.to_thread(SpeechEngine, self.engine_config, files)
+            self.backend = reloadable(engine.backend, self.engine_config, files, spinning=engine.schedule.spinning)
+            engine.backend = self.backend
             warmup = await asyncio.to_thread(engine.warm_up) if self.engine_config.model.warmup else 0.0
             if store is not None and self.shared_schedule is not None:
                 engine.schedule = await self.shared_schedule.agree(self.engine_config, engine.schedule, files)
@@ -140,6 +153,9 @@ class SpeechWorker:
             self._failed(_reason(files, error))
             return
         load_s = time.perf_counter() - started
+        idle_s = self.engine_config.backend.idle_unload_seconds
+        if idle_s > 0:
+            self._unloading = asyncio.create_task(self._unload_when_idle(idle_s))
         for callback in self._on_ready:
             try:
                 callback(engine, load_s)
@@ -160,6 +176,18 @@ class SpeechWorker:
             load_s=round(load_s, 3),
             warmup_s=round(warmup, 3),
         )
+
+    async def unload(self) -> bool:
+        """Free the model's memory now, unless a run is in flight; whether it is unloaded."""
+        return self.backend is not None and await asyncio.to_thread(self.backend.unload)
+
+    async def _unload_when_idle(self, idle_s: float) -> None:
+        backend = self.backend
+        assert backend is not None
+        while True:
+            await asyncio.sleep(max(MIN_IDLE_CHECK_SECONDS, idle_s / IDLE_CHECKS))
+            if backend.loaded and backend.idle_seconds() >= idle_s:
+                await self.unload()
 
     def _fingerprint(self, files: assets.ModelFiles, engine: SpeechEngine) -> str:
         """What, besides the request, decides a response: model and voices files, what runs the model (graph,
