@@ -27,6 +27,7 @@ from kokoro_speech.engine.scheduler import Interrupt, JobInterrupted, LaneSchedu
 from kokoro_speech.engine.text_work import TextWork
 from kokoro_speech.engine.timing import WordSpan, WordTime, chunk_spans, word_times
 from kokoro_speech.engine.voices import ResolvedVoice, VoiceCatalog
+from kokoro_speech.normalize.lexicon import Lexicons, load_lexicons, parse_lexicon
 
 WARMUP_TEXT = "Warming up."
 log = structlog.get_logger("kokoro_speech")
@@ -126,10 +127,15 @@ class SpeechEngine:
         self.config = config
         self.files = files
         self.voices = VoiceCatalog.load(files.voices)
+        self.phonemizer = Phonemizer()
+        # Read before the model loads, so that a lexicon that cannot be read fails the start at once.
+        self.lexicons: Lexicons = load_lexicons(
+            config.text.lexicon_paths(), self.phonemizer.vocabulary, reading.LANGUAGE_NAMES
+        )
+        """The server's pronunciation lexicons, said in every request."""
         loaded = load_backend(config, files, self.voices)
         self.backend, self.load_report, self.tuning = loaded.backend, loaded.report, loaded.measured
         self.choice, self.schedule = loaded.choice, loaded.schedule
-        self.phonemizer = Phonemizer()
         scheduling = config.scheduling
         self.lanes = LaneScheduler(self.schedule.lanes, scheduling.queue_size, preempt=self.schedule.preempt)
         # Encoding is a short, CPU-bound step: it gets its own threads so it never waits behind model
@@ -175,7 +181,11 @@ class SpeechEngine:
         return Speaker(voice, voice.language if job.lang is None else languages.find(job.lang))
 
     def read(self, job: SpeechJob, language: Language) -> reading.Reading:
+        """Raises MarkupError for markup, or a request's lexicon, that cannot be read."""
         limits = reading.markup_limits(self.config.text)
+        lexicons = self.lexicons
+        if job.lexicon:
+            lexicons = lexicons.then(parse_lexicon(job.lexicon, self.phonemizer.vocabulary, reading.LANGUAGE_NAMES))
         return reading.read(
             job.text,
             language,
@@ -185,6 +195,7 @@ class SpeechEngine:
             limits,
             voice_tags=job.voice_tags,
             voice_language=lambda name: self.voices.resolve(name).language,
+            lexicons=lexicons,
         )
 
     def plan(self, job: SpeechJob, speaker: Speaker) -> SpeechPlan:

@@ -37,3 +37,6 @@ class SpeechJob:
     owner: str = ""
     """Whose results it may share: empty for everyone, else the caller whose own they are (an API key's id
     where keys keep their results apart), part of its result cache key."""
+    lexicon: str | None = None
+    """A pronunciation lexicon of the request's own (a W3C PLS 1.0 document), said over the server's; read by
+    the engine, which refuses it (MarkupError) before any audio where it cannot be read."""

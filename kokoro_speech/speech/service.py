@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import time
 
 from kokoro_speech.audio.formats import FORMATS, EncoderSettings
@@ -91,6 +92,10 @@ class SpeechService:
             **({"volume": round(job.volume, 4)} if job.volume != 1.0 else {}),
             # Only where results are kept apart, so that the keys of open servers stay as they were.
             **({"owner": job.owner} if job.owner else {}),
+            # Only where there are lexicons, so that the keys of servers and requests without them stay as they
+            # were; the server's by what they say, so that editing a file and restarting makes new speech.
+            **({"lexicons": lexicons} if (lexicons := self.engine.lexicons.fingerprint()) else {}),
+            **({"lexicon": hashlib.sha256(job.lexicon.encode()).hexdigest()} if job.lexicon else {}),
         )
 
     def _follow(self, answer: Answer, outcome: SpeechOutcome, media_type: str) -> SpeechResponse | None:
