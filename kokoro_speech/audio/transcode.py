@@ -36,9 +36,7 @@ def _decode(data: bytes, source: AudioFormat, rate: int) -> tuple[NDArray[np.flo
         # Planar float mono, whatever the decoder gives: what the encoders take.
         resampler = av.AudioResampler(format="fltp", layout="mono", rate=stream.codec_context.sample_rate)
         pieces = [
-            frame.to_ndarray()[0]
-            for decoded in container.decode(stream)
-            for frame in resampler.resample(decoded)
+            frame.to_ndarray()[0] for decoded in container.decode(stream) for frame in resampler.resample(decoded)
         ]
         pieces += [frame.to_ndarray()[0] for frame in resampler.resample(None)]
         decoded_rate = stream.codec_context.sample_rate
