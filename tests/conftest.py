@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from kokoro_speech.bench.recognizer import Recognizer
 
 LEVELS = ("unit", "app", "server", "browser", "hearing", "container")
+TEAM_LEXICON = """<?xml version="1.0" encoding="UTF-8"?>
+<lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" alphabet="ipa" xml:lang="en-US">
+  <lexeme><grapheme>Kubernetes</grapheme><alias>koo burr net ease</alias></lexeme>
+  <lexeme><grapheme>Nginx</grapheme><phoneme>ˈɛndʒɪnˈɛks</phoneme></lexeme>
+</lexicon>
+"""
+"""The lexicon file the two-worker server is started with (KOKORO_SPEECH_LEXICONS)."""
 HERE = Path(__file__).parent
 
 
@@ -78,7 +85,9 @@ def client(app_config: SpeechConfig) -> Iterator[TestClient]:
 def two_workers(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`kokoro-speech serve --workers 2` with the shared result cache; both workers ready."""
     tmp = tmp_path_factory.mktemp("two-workers")
-    server = start_server(base_env(home, tmp, **UNTUNED_SCHEDULE), tmp / "server.log", workers=2)
+    (tmp / "team.pls").write_text(TEAM_LEXICON, encoding="utf-8")
+    env = base_env(home, tmp, **UNTUNED_SCHEDULE, lexicons=str(tmp / "team.pls"))
+    server = start_server(env, tmp / "server.log", workers=2)
     yield server
     server.stop()
 

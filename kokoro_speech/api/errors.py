@@ -37,6 +37,7 @@ from kokoro_speech.engine.engine import NothingToSayError
 from kokoro_speech.engine.languages import UnknownLanguageError
 from kokoro_speech.engine.scheduler import Overloaded
 from kokoro_speech.engine.voices import UnknownVoiceError
+from kokoro_speech.normalize.lexicon import LexiconError
 from kokoro_speech.normalize.marked import MarkupError
 from kokoro_speech.speech.worker import ModelLoadFailed, ModelNotReady
 
@@ -167,6 +168,8 @@ REFUSALS: dict[type[Exception], Refusal] = {
     UnknownVoiceError: Refusal(400, "invalid_value", "voice"),
     UnknownLanguageError: Refusal(400, "unsupported_language", "lang"),
     NothingToSayError: Refusal(400, "invalid_value", "input"),
+    # Before markup: a lexicon's error is a kind of markup error, and the first that matches answers.
+    LexiconError: Refusal(400, "invalid_lexicon", "lexicon"),
     MarkupError: Refusal(400, "invalid_markup", "input"),
     Overloaded: Refusal(
         503,

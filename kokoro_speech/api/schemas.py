@@ -32,6 +32,9 @@ MAX_LANGUAGE_CHARS = 32
 """Longest ``lang``: codes and aliases are a few characters (``pt-br``), a full BCP 47 tag a dozen or two."""
 MAX_INSTRUCTIONS_CHARS = 4096
 """Longest ``instructions`` (ignored here): as long as OpenAI's longest ``input``."""
+MAX_LEXICON_CHARS = 65536
+"""Longest ``lexicon`` in a request: the size of a whole body by default; larger ones belong in the server's
+files (``KOKORO_SPEECH_LEXICONS``)."""
 MAX_VOLUME = 10.0
 """Largest ``volume_multiplier``: +20 dB, past which speech is only clipping."""
 MAX_VOICE_ALIASES = 64
@@ -172,7 +175,7 @@ class SpeechRequest(msgspec.Struct, kw_only=True):
         ),
     ] = None
     lexicon: Annotated[
-        str | None,
+        Annotated[str, msgspec.Meta(max_length=MAX_LEXICON_CHARS)] | None,
         _doc("Extension: a W3C PLS 1.0 pronunciation lexicon (the XML), applied on top of the server's."),
     ] = None
     # --- Kokoro-FastAPI's fields ---
@@ -303,6 +306,10 @@ class PhonemizeRequest(msgspec.Struct, kw_only=True):
     voice: Annotated[VoiceSpec | None, _doc("A voice, whose language is used when `lang` is unset.")] = None
     normalization: Annotated[
         Normalization | None, _doc("Switches of the text normalizer; unset keeps the server's.")
+    ] = None
+    lexicon: Annotated[
+        Annotated[str, msgspec.Meta(max_length=MAX_LEXICON_CHARS)] | None,
+        _doc("A W3C PLS 1.0 pronunciation lexicon (the XML), applied on top of the server's."),
     ] = None
 
 

@@ -98,6 +98,7 @@ def checked_job(data: SpeechRequest, config: TextConfig) -> SpeechJob:
         input_type=input_type_of(data.input, "ssml" if data.ssml else data.input_type, config),
         voice_tags=data.allow_voice_tags,
         normalization=_normalization(config, data.normalization, data.normalization_options),
+        lexicon=data.lexicon,
     )
 
 
@@ -386,6 +387,7 @@ async def phonemes_of(
         voice=data.voice or "",
         input_type=input_type_of(data.input, "text", text_config),
         normalization=_normalization(text_config, data.normalization),
+        lexicon=data.lexicon,
     )
     if data.lang is not None:
         language = languages.find(data.lang)
