@@ -24,7 +24,14 @@ from kokoro_speech.api.closing import SpeechStream
 from kokoro_speech.api.config import ApiConfig
 from kokoro_speech.api.downloads import DOWNLOAD_ROUTE, Downloads
 from kokoro_speech.api.errors import OpenAIError
-from kokoro_speech.api.openapi import SPEECH_ERRORS, TEXT_ERRORS, error_responses
+from kokoro_speech.api.openapi import (
+    SPEECH_ERRORS,
+    TEXT_ERRORS,
+    AudioOperation,
+    BinaryOperation,
+    CaptionedOperation,
+    error_responses,
+)
 from kokoro_speech.api.schemas import (
     CaptionedSpeech,
     CaptionedSpeechRequest,
@@ -69,6 +76,7 @@ async def _caption_lines(speech: SpeechResponse, media_type: str, with_words: bo
 @post(
     "/captioned_speech",
     status_code=200,
+    operation_class=CaptionedOperation,
     responses=error_responses(*SPEECH_ERRORS),
     summary="Captioned speech (Kokoro-FastAPI)",
     description=(
@@ -85,7 +93,7 @@ async def captioned_speech(
     api_config: NamedDependency[ApiConfig],
     text_config: NamedDependency[TextConfig],
 ) -> SpeechStream | Response[CaptionedSpeech]:
-    report = await ignored(request, data, "captioned_speech")
+    report = await ignored(request, data, "dev/captioned_speech")
     speech, headers = await open_speech(data, service, limiter, request, api_config, text_config)
     headers |= report
     with_words = data.return_timestamps and service.engine.backend.has_durations
@@ -117,14 +125,16 @@ async def dev_phonemize(
     request: Request[Any, Any, Any],
     text_config: NamedDependency[TextConfig],
 ) -> Response[FastApiPhonemes]:
+    report = await ignored(request, data, "dev/phonemize")
     asked = PhonemizeRequest(input=data.text, lang=data.language)
     found, limits = await phonemes_of(asked, service, limiter, request, text_config)
-    return Response(FastApiPhonemes(found.phonemes, found.tokens), headers=limits)
+    return Response(FastApiPhonemes(found.phonemes, found.tokens), headers=limits | report)
 
 
 @post(
     "/generate_from_phonemes",
     status_code=200,
+    operation_class=AudioOperation,
     responses=error_responses(*SPEECH_ERRORS),
     summary="Speech from phonemes (Kokoro-FastAPI)",
     description="Kokoro-FastAPI's phoneme input: `phonemes` (Kokoro's symbols) said by `voice`, as a WAV stream.",
@@ -137,8 +147,10 @@ async def generate_from_phonemes(
     api_config: NamedDependency[ApiConfig],
     text_config: NamedDependency[TextConfig],
 ) -> SpeechStream:
+    report = await ignored(request, data, "dev/generate_from_phonemes")
     asked = SpeechRequest(input=data.phonemes, voice=data.voice, input_type="phonemes", response_format="wav")
     speech, headers = await open_speech(asked, service, limiter, request, api_config, text_config)
+    headers |= report
     return SpeechStream(
         speech,
         speech.audio(),
@@ -151,6 +163,7 @@ async def generate_from_phonemes(
 @post(
     "/dialogue",
     status_code=200,
+    operation_class=AudioOperation,
     responses=error_responses(*SPEECH_ERRORS),
     summary="Dialogue (Kokoro-FastAPI)",
     description="Kokoro-FastAPI's dialogue: `turns` of `voice` and `text`, said in order, as one speech request.",
@@ -167,7 +180,9 @@ async def dialogue(
         asked = data.speech_request()
     except ValueError as error:
         raise OpenAIError(400, str(error), param="turns", code="invalid_value") from None
+    report = await ignored(request, data, "dev/dialogue")
     speech, headers = await open_speech(asked, service, limiter, request, api_config, text_config)
+    headers |= report
     if not asked.stream:
         try:
             whole = await speech.collect()
@@ -190,7 +205,7 @@ class Unloaded(msgspec.Struct):
 @post(
     "/unload",
     status_code=200,
-    responses=error_responses(403, 409),
+    responses=error_responses(401, 403, 409, 500, 503),
     summary="Unload the model (Kokoro-FastAPI)",
     description=(
         "Frees this worker's model memory until the next request loads it again (`KOKORO_SPEECH_DEV_UNLOAD` "
@@ -212,9 +227,10 @@ async def unload(worker: NamedDependency[SpeechWorker], api_config: NamedDepende
 
 @get(
     f"{DOWNLOAD_ROUTE}/{{name:str}}",
+    operation_class=AudioOperation,
     summary="Download a saved response (Kokoro-FastAPI)",
     description="The whole file of a response made with `return_download_link` (its `X-Download-Path`).",
-    responses=error_responses(401, 404),
+    responses=error_responses(400, 401, 404),
 )
 async def download(name: FromPath[str], downloads: NamedDependency[Downloads]) -> File:
     path = downloads.find(name)
@@ -230,7 +246,8 @@ async def download(name: FromPath[str], downloads: NamedDependency[Downloads]) -
 @post(
     "/audio/voices/combine",
     status_code=200,
-    responses=error_responses(400),
+    operation_class=BinaryOperation,
+    responses=error_responses(400, 401, 408, 413, 500, 503),
     summary="Combine voices (Kokoro-FastAPI)",
     description=(
         'Kokoro-FastAPI\'s voice combination: a blend (`"af_bella(2)+af_sky"`) or a list of voices, answered '

@@ -187,3 +187,46 @@ class MetricsOperation(Operation):
             content={"text/plain": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))},
         )
         self.responses = responses
+
+
+@dataclass
+class AudioOperation(Operation):
+    """A 200 of audio in any response format (Kokoro-FastAPI's speech from phonemes, dialogue and downloads)."""
+
+    def __post_init__(self) -> None:
+        content = {info.media_type: _bytes(f"`{name}`") for name, info in FORMATS.items()}
+        content["application/json"] = OpenAPIMediaType(
+            schema=Schema(type=OpenAPIType.OBJECT, description="A download's word timings, where it is one.")
+        )
+        responses = self.responses or {}
+        responses["200"] = OpenAPIResponse(description="The audio.", content=content)
+        self.responses = responses
+
+
+@dataclass
+class CaptionedOperation(Operation):
+    """Kokoro-FastAPI's captioned speech: one JSON object, or (streamed) one per line."""
+
+    def __post_init__(self) -> None:
+        responses = self.responses or {}
+        made = responses["200"]
+        assert isinstance(made, OpenAPIResponse) and made.content is not None
+        line = made.content["application/json"]
+        lines = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING, description="One such object per line."))
+        responses["200"] = OpenAPIResponse(
+            description="The speech with its words' times.",
+            content={"application/json": line, "application/x-ndjson": lines},
+        )
+        self.responses = responses
+
+
+@dataclass
+class BinaryOperation(Operation):
+    """A 200 of bytes (a voice file)."""
+
+    def __post_init__(self) -> None:
+        responses = self.responses or {}
+        responses["200"] = OpenAPIResponse(
+            description="The file.", content={"application/octet-stream": _bytes("A PyTorch file.")}
+        )
+        self.responses = responses

@@ -214,10 +214,12 @@ async def open_speech(
     return speech, _headers(speech, limits)
 
 
-async def ignored(request: Request[Any, Any, Any], data: SpeechRequest, route: str) -> dict[str, str]:
+async def ignored(request: Request[Any, Any, Any], data: msgspec.Struct, route: str) -> dict[str, str]:
     """The header naming the body's fields that change nothing (see :mod:`.ignored`)."""
-    document = await request.json()
-    return ignored_headers([*unknown_fields(document, type(data)), *unused_fields(data)], route)
+    # The body is in hand already (the data was decoded from it); its field names are read again here.
+    document = msgspec.json.decode(await request.body())
+    unused = unused_fields(data) if isinstance(data, SpeechRequest) else []
+    return ignored_headers([*unknown_fields(document, type(data)), *unused], route)
 
 
 @post(
@@ -324,6 +326,7 @@ async def create_timed_speech(
 ) -> Response[TimedSpeech]:
     if not service.engine.backend.has_durations:
         raise _no_timestamps()
+    report = await ignored(request, data, "speech/timestamps")
     speech, limits = await _open(data, service, limiter, request, api_config, text_config)
     try:
         # Nothing is sent before the whole answer exists, so a client that leaves would go unnoticed
@@ -350,7 +353,7 @@ async def create_timed_speech(
         if data.captions is None
         else captions(whole.words, data.captions, caption_config, speech.outcome.audio_seconds),
     )
-    return Response(timed, headers=_headers(speech, limits))
+    return Response(timed, headers=_headers(speech, limits) | report)
 
 
 @post(
@@ -367,8 +370,9 @@ async def phonemize(
     request: Request[Any, Any, Any],
     text_config: NamedDependency[TextConfig],
 ) -> Response[Phonemes]:
+    report = await ignored(request, data, "phonemize")
     found, limits = await phonemes_of(data, service, limiter, request, text_config)
-    return Response(found, headers=limits)
+    return Response(found, headers=limits | report)
 
 
 async def phonemes_of(

@@ -117,7 +117,9 @@ def test_captioned_speech_streams_a_line_per_piece_and_reads_tags_as_words_unles
 
 
 def test_phonemes_in_and_out_of_its_dev_routes(client: TestClient) -> None:
-    american = client.post("/dev/phonemize", json={"text": "tomato", "language": "a"}).json()
+    answer = client.post("/dev/phonemize", json={"text": "tomato", "language": "a", "langauge": "b"})
+    assert answer.headers["x-ignored-fields"] == "langauge"  # a typo is seen, not silently dropped
+    american = answer.json()
     british = client.post("/dev/phonemize", json={"text": "tomato", "language": "b"}).json()
     assert set(american) == {"phonemes", "tokens"} and american["tokens"] and american != british
     said = client.post("/dev/generate_from_phonemes", json={"phonemes": british["phonemes"], "voice": "bf_emma"})

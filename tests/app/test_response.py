@@ -188,14 +188,31 @@ async def engine_service(app_config: SpeechConfig) -> Any:
 
 
 def idle_request() -> Request[Any, Any, Any]:
-    """A connection whose client stays: it never sends anything more, nor leaves."""
+    """A connection whose client stays once its body (an empty object: the handler is given its data) is in: it
+    never sends anything more, nor leaves."""
+    sent: list[bool] = []
 
     async def receive() -> dict[str, Any]:
+        if not sent:
+            sent.append(True)
+            return {"type": "http.request", "body": b"{}", "more_body": False}
         await asyncio.Event().wait()
         raise AssertionError("unreachable")
 
-    scope = {"type": "http", "method": "POST", "path": "/v1/audio/speech/timestamps", "headers": [], "state": {}}
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/v1/audio/speech/timestamps",
+        "headers": [],
+        "state": {},
+        "route_handler": _UnboundedBody(),  # the handler is called without a route: its body has no bound
+    }
     return Request(scope, receive)  # type: ignore[arg-type]
+
+
+class _UnboundedBody:
+    def resolve_request_max_body_size(self) -> None:
+        return None
 
 
 async def until(condition: Callable[[], bool], what: str) -> None:

@@ -41,6 +41,14 @@ ROUTES = {
     ("get", "/health"),
     ("get", "/ready"),
     ("get", "/metrics"),
+    # Kokoro-FastAPI's
+    ("post", "/dev/captioned_speech"),
+    ("post", "/dev/phonemize"),
+    ("post", "/dev/generate_from_phonemes"),
+    ("post", "/dev/dialogue"),
+    ("post", "/dev/unload"),
+    ("post", "/v1/audio/voices/combine"),
+    ("get", "/v1/download/{name}"),
 }
 ERRORS = {
     ("post", "/v1/audio/speech"): {400, 401, 404, 408, 413, 429, 500, 503},
@@ -50,6 +58,13 @@ ERRORS = {
     ("get", "/v1/models/{model_id}"): {400, 401, 404, 500, 503},
     ("get", "/v1/audio/models"): {401, 500, 503},
     ("get", "/v1/audio/voices"): {400, 401, 500, 503},
+    ("post", "/dev/captioned_speech"): {400, 401, 404, 408, 413, 429, 500, 503},
+    ("post", "/dev/phonemize"): {400, 401, 408, 413, 429, 500, 503},
+    ("post", "/dev/generate_from_phonemes"): {400, 401, 404, 408, 413, 429, 500, 503},
+    ("post", "/dev/dialogue"): {400, 401, 404, 408, 413, 429, 500, 503},
+    ("post", "/dev/unload"): {401, 403, 409, 500, 503},
+    ("post", "/v1/audio/voices/combine"): {400, 401, 408, 413, 500, 503},
+    ("get", "/v1/download/{name}"): {400, 401, 404},
 }
 
 
@@ -95,9 +110,8 @@ def test_every_error_a_route_answers_is_documented_in_openais_shape(document: di
 
 def test_speech_is_documented_as_audio_in_every_format_and_as_events(document: dict[str, Any]) -> None:
     content = document["paths"]["/v1/audio/speech"]["post"]["responses"]["200"]["content"]
-    assert set(content) == {"audio/mpeg", "audio/ogg", "audio/aac", "audio/flac", "audio/wav", "audio/pcm"} | {
-        "text/event-stream"
-    }
+    audio = {"audio/mpeg", "audio/ogg", "audio/aac", "audio/flac", "audio/wav", "audio/pcm"}
+    assert set(content) == audio | {"audio/basic", "audio/x-alaw-basic", "text/event-stream"}
     metrics = document["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
     assert set(metrics) == {"text/plain"}
 
