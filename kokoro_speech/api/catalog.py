@@ -70,7 +70,9 @@ async def list_voices(
     format: Annotated[
         VoiceListFormat, Parameter(description="`objects` (each voice described) or `strings` (the ids alone).")
     ] = "objects",
-    legacy: Annotated[bool, Parameter(description="Kokoro-FastAPI's name for `format=strings`.")] = False,
+    legacy: Annotated[
+        bool, Parameter(description="Kokoro-FastAPI's plain list: the Kokoro voice ids alone, as strings.")
+    ] = False,
 ) -> VoiceList | VoiceIdList:
     catalog = service.engine.voices
     infos = {info.id: info for info in catalog.infos()}
@@ -81,6 +83,9 @@ async def list_voices(
         info = infos[target]
         voices.append(Voice(alias, alias.title(), info.language.code, info.language.name, info.gender, alias_of=target))
     voices = voices[:limit]
-    if format == "strings" or legacy:
+    if legacy:
+        # Kokoro-FastAPI's list: the voices themselves, which its clients offer as they are.
+        return VoiceIdList(voices=list(infos)[:limit])
+    if format == "strings":
         return VoiceIdList(voices=[v.id for v in voices])
     return VoiceList(voices=voices)

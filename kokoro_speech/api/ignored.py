@@ -16,6 +16,8 @@ import structlog
 IGNORED_FIELDS_HEADER = "X-Ignored-Fields"
 MAX_REPORTED_FIELDS = 16
 """Most names in the header; more are counted, not listed."""
+MAX_NAME_CHARS = 64
+"""Longest a name is shown: a field name is at most 128 characters (the body check), escaped up to four times."""
 MAX_LOGGED_NAMES = 1024
 """Distinct names logged by one worker, so that a client that invents names cannot fill the log."""
 
@@ -34,7 +36,7 @@ def unknown_fields(document: Any, schema: type[msgspec.Struct]) -> list[str]:
 def ignored_headers(names: Iterable[str], route: str) -> dict[str, str]:
     """The header naming ``names`` (none where there are none), each logged the first time this worker meets it."""
     # Escaped: a name is the client's text, and a header or a log line must stay one line of ASCII.
-    ignored = sorted({name.encode("unicode_escape").decode("ascii").replace(",", "\\x2c") for name in names})
+    ignored = sorted({_shown(name) for name in names})
     if not ignored:
         return {}
     for name in ignored:
@@ -44,3 +46,9 @@ def ignored_headers(names: Iterable[str], route: str) -> dict[str, str]:
     listed = ignored[:MAX_REPORTED_FIELDS]
     more = len(ignored) - len(listed)
     return {IGNORED_FIELDS_HEADER: ", ".join(listed) + (f", and {more} more" if more else "")}
+
+
+def _shown(name: str) -> str:
+    """One line of ASCII (a header and a log line must be), cut short."""
+    escaped = name.encode("unicode_escape").decode("ascii").replace(",", "\\x2c")
+    return escaped if len(escaped) <= MAX_NAME_CHARS else escaped[: MAX_NAME_CHARS - 3] + "..."

@@ -43,7 +43,7 @@ from kokoro_speech.api.schemas import (
     SpeechRequest,
     WordTimestamp,
 )
-from kokoro_speech.api.speech import ignored, open_speech, phonemes_of
+from kokoro_speech.api.speech import ignored, open_speech, phonemes_of, whole_answer
 from kokoro_speech.api.voice_files import combined_voice
 from kokoro_speech.engine.timing import SpokenWord
 from kokoro_speech.normalize.config import TextConfig
@@ -93,7 +93,9 @@ async def captioned_speech(
     api_config: NamedDependency[ApiConfig],
     text_config: NamedDependency[TextConfig],
 ) -> SpeechStream | Response[CaptionedSpeech]:
-    report = await ignored(request, data, "dev/captioned_speech")
+    # Its download link is not made here: the lines carry the audio (named, not silently dropped).
+    unused = ["return_download_link"] if data.return_download_link else []
+    report = await ignored(request, data, "dev/captioned_speech", unused)
     speech, headers = await open_speech(data, service, limiter, request, api_config, text_config)
     headers |= report
     with_words = data.return_timestamps and service.engine.backend.has_durations
@@ -102,10 +104,7 @@ async def captioned_speech(
         return SpeechStream(
             speech, lines, send_timeout=api_config.send_timeout_seconds, media_type=NDJSON, headers=headers
         )
-    try:
-        whole = await speech.collect()
-    finally:
-        speech.close()
+    whole = await whole_answer(request, speech, speech.collect())
     stamps = _stamps(whole.words) if with_words else None
     answer = CaptionedSpeech(base64.b64encode(whole.audio).decode(), speech.media_type, stamps)
     return Response(answer, headers=headers)
@@ -184,10 +183,7 @@ async def dialogue(
     speech, headers = await open_speech(asked, service, limiter, request, api_config, text_config)
     headers |= report
     if not asked.stream:
-        try:
-            whole = await speech.collect()
-        finally:
-            speech.close()
+        whole = await whole_answer(request, speech, speech.collect())
         return Response(bytes(whole.audio), media_type=speech.media_type, headers=headers)
     return SpeechStream(
         speech,

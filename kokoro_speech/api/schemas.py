@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import typing
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -16,6 +15,8 @@ from kokoro_speech.engine.schedule import CHOICES, Schedule
 from kokoro_speech.engine.timing import SpokenWord
 from kokoro_speech.engine.voices import MAX_VOICE_SPEC_CHARS
 from kokoro_speech.normalize.options import NormalizationOptions
+from kokoro_speech.normalize.pauses import pause_marker
+from kokoro_speech.normalize.voice_tags import can_tag, voice_tag
 from kokoro_speech.speech.captions import CaptionFormat
 
 MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts", "kokoro")
@@ -32,7 +33,7 @@ MAX_LANGUAGE_CHARS = 32
 """Longest ``lang``: codes and aliases are a few characters (``pt-br``), a full BCP 47 tag a dozen or two."""
 MAX_INSTRUCTIONS_CHARS = 4096
 """Longest ``instructions`` (ignored here): as long as OpenAI's longest ``input``."""
-MAX_LEXICON_CHARS = 65536
+MAX_REQUEST_LEXICON_CHARS = 65536
 """Longest ``lexicon`` in a request: the size of a whole body by default; larger ones belong in the server's
 files (``KOKORO_SPEECH_LEXICONS``)."""
 MAX_VOLUME = 10.0
@@ -175,7 +176,7 @@ class SpeechRequest(msgspec.Struct, kw_only=True):
         ),
     ] = None
     lexicon: Annotated[
-        Annotated[str, msgspec.Meta(max_length=MAX_LEXICON_CHARS)] | None,
+        Annotated[str, msgspec.Meta(max_length=MAX_REQUEST_LEXICON_CHARS)] | None,
         _doc("Extension: a W3C PLS 1.0 pronunciation lexicon (the XML), applied on top of the server's."),
     ] = None
     # --- Kokoro-FastAPI's fields ---
@@ -308,7 +309,7 @@ class PhonemizeRequest(msgspec.Struct, kw_only=True):
         Normalization | None, _doc("Switches of the text normalizer; unset keeps the server's.")
     ] = None
     lexicon: Annotated[
-        Annotated[str, msgspec.Meta(max_length=MAX_LEXICON_CHARS)] | None,
+        Annotated[str, msgspec.Meta(max_length=MAX_REQUEST_LEXICON_CHARS)] | None,
         _doc("A W3C PLS 1.0 pronunciation lexicon (the XML), applied on top of the server's."),
     ] = None
 
@@ -433,8 +434,6 @@ class GenerateFromPhonemesRequest(msgspec.Struct, kw_only=True):
     voice: Annotated[VoiceSpec, _doc("A voice or blend.", "af_heart")]
 
 
-_TURN_VOICE = re.compile(r"[a-zA-Z0-9_][a-zA-Z0-9_+\-(). ]*+")
-"""What a voice tag can carry (Kokoro-FastAPI's rule for a turn's voice)."""
 MAX_PAUSE_BETWEEN_TURNS = 10.0
 """Kokoro-FastAPI's bound on ``pause_between_turns``."""
 
@@ -473,10 +472,10 @@ class DialogueRequest(msgspec.Struct, kw_only=True):
             voice = turn.voice if turn.voice is not None else turn.voice_id
             if not voice or not voice.strip() or not turn.text.strip():
                 raise ValueError("Every turn needs a 'voice' and some 'text'.")
-            if not _TURN_VOICE.fullmatch(voice.strip()):
+            if not can_tag(voice):
                 raise ValueError(f"The voice '{voice}' holds characters no voice or blend has.")
-            said.append(f"[voice:{voice.strip()}] {turn.text.strip()}")
-        pause = f" [pause:{round(self.pause_between_turns * 1000)}ms] " if self.pause_between_turns else " "
+            said.append(f"{voice_tag(voice)} {turn.text.strip()}")
+        pause = f" {pause_marker(self.pause_between_turns)} " if self.pause_between_turns else " "
         first = turns[0].voice if turns[0].voice is not None else turns[0].voice_id
         assert first is not None
         return SpeechRequest(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import dataclasses
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from typing import Any, TypeVar
 
 import msgspec
@@ -34,7 +34,7 @@ from kokoro_speech.api.schemas import (
     TimedSpeech,
 )
 from kokoro_speech.api.sse import speech_events
-from kokoro_speech.api.voice_aliases import VoiceAliases
+from kokoro_speech.api.voice_aliases import BadAliasError, VoiceAliases
 from kokoro_speech.audio.formats import output_rate
 from kokoro_speech.engine import languages, speeds
 from kokoro_speech.engine.job import InputType, SpeechJob
@@ -42,6 +42,7 @@ from kokoro_speech.engine.joins import SAMPLE_RATE
 from kokoro_speech.normalize import NormalizationOptions
 from kokoro_speech.normalize.config import TextConfig
 from kokoro_speech.normalize.ssml import is_ssml
+from kokoro_speech.normalize.voice_tags import rate_tag
 from kokoro_speech.speech.captions import captions
 from kokoro_speech.speech.config import CaptionConfig
 from kokoro_speech.speech.response import SpeechOutcome, SpeechResponse
@@ -78,7 +79,10 @@ def checked_job(data: SpeechRequest, config: TextConfig) -> SpeechJob:
             code="model_not_found",
         )
     check_input(data.input, config)
-    aliases = VoiceAliases(data.voice_aliases)
+    try:
+        aliases = VoiceAliases(data.voice_aliases)
+    except BadAliasError as error:
+        raise OpenAIError(400, str(error), param="voice_aliases", code="invalid_value") from None
     voice, pace = aliases.resolve(data.voice_id)
     if not voice.strip():
         raise OpenAIError(400, "'voice' must not be empty.", param="voice", code="invalid_value")
@@ -86,16 +90,23 @@ def checked_job(data: SpeechRequest, config: TextConfig) -> SpeechJob:
         raise OpenAIError(
             400, "'ssml' and input_type 'phonemes' ask for two readings; send one.", param="ssml", code="invalid_value"
         )
-    text = aliases.in_tags(data.input) if data.allow_voice_tags else data.input
+    text, speed = data.input, data.speed
+    if data.allow_voice_tags:
+        # An alias's pace is its voice's: with tags it lasts until the next speaker, as there.
+        text = aliases.in_tags(text if pace is None else rate_tag(pace) + " " + text)
+    elif pace is not None:
+        speed = speeds.clamped(speed * pace)
+    # As in Kokoro-FastAPI, `ssml` reads a <speak> document as SSML and anything else as text.
+    asked: InputType = "ssml" if data.ssml and is_ssml(data.input) else data.input_type
     return SpeechJob(
         text=text,
         voice=voice,
-        speed=data.speed if pace is None else speeds.clamped(data.speed * pace),
+        speed=speed,
         response_format=data.response_format,
         sample_rate=data.sample_rate,
         volume=1.0 if data.volume_multiplier is None else data.volume_multiplier,
         lang=_language(data),
-        input_type=input_type_of(data.input, "ssml" if data.ssml else data.input_type, config),
+        input_type=input_type_of(data.input, asked, config),
         voice_tags=data.allow_voice_tags,
         normalization=_normalization(config, data.normalization, data.normalization_options),
         lexicon=data.lexicon,
@@ -103,14 +114,16 @@ def checked_job(data: SpeechRequest, config: TextConfig) -> SpeechJob:
 
 
 def _language(data: SpeechRequest) -> str | None:
-    """``lang``, or Kokoro-FastAPI's ``lang_code`` (the same codes and letters); both must agree."""
-    if data.lang is not None and data.lang_code is not None and data.lang.strip() != data.lang_code.strip():
-        raise OpenAIError(
-            400,
-            f"'lang' ({data.lang}) and 'lang_code' ({data.lang_code}) name different languages; send one.",
-            param="lang_code",
-            code="invalid_value",
-        )
+    """``lang``, or Kokoro-FastAPI's ``lang_code`` (the same codes and letters); both must name one language."""
+    if data.lang is not None and data.lang_code is not None:
+        same = languages.find(data.lang).code == languages.find(data.lang_code).code
+        if not same:
+            raise OpenAIError(
+                400,
+                f"'lang' ({data.lang}) and 'lang_code' ({data.lang_code}) name different languages; send one.",
+                param="lang_code",
+                code="invalid_value",
+            )
     return data.lang if data.lang is not None else data.lang_code
 
 
@@ -121,6 +134,10 @@ def unused_fields(data: SpeechRequest) -> list[str]:
         unused.append("normalization_options.optional_pluralization_normalization")
     if not data.return_download_link:
         unused += [name for name in ("download_format", "return_timing") if getattr(data, name)]
+    elif data.stream_format == "sse":
+        unused.append("return_download_link")  # events carry their audio; there is no one file to save
+    if data.stream_format == "sse" and not data.stream:
+        unused.append("stream")  # events are a stream by nature
     return unused
 
 
@@ -214,12 +231,14 @@ async def open_speech(
     return speech, _headers(speech, limits)
 
 
-async def ignored(request: Request[Any, Any, Any], data: msgspec.Struct, route: str) -> dict[str, str]:
-    """The header naming the body's fields that change nothing (see :mod:`.ignored`)."""
+async def ignored(
+    request: Request[Any, Any, Any], data: msgspec.Struct, route: str, unused: Sequence[str] = ()
+) -> dict[str, str]:
+    """The header naming the body's fields that change nothing (see :mod:`.ignored`), ``unused`` among them."""
     # The body is in hand already (the data was decoded from it); its field names are read again here.
     document = msgspec.json.decode(await request.body())
-    unused = unused_fields(data) if isinstance(data, SpeechRequest) else []
-    return ignored_headers([*unknown_fields(document, type(data)), *unused], route)
+    known = unused_fields(data) if isinstance(data, SpeechRequest) else []
+    return ignored_headers([*unknown_fields(document, type(data)), *known, *unused], route)
 
 
 @post(
@@ -279,7 +298,7 @@ async def create_speech(
             headers["X-Timing-Path"] = f"{DOWNLOAD_ROUTE}/{name}.json"
         rate = output_rate(data.response_format, data.sample_rate, SAMPLE_RATE)
         saved = data.download_format or data.response_format
-        audio = downloads.saving(speech, data.response_format, saved, rate, name, data.return_timing)
+        audio = downloads.saving(speech, data.response_format, saved, rate, data.sample_rate, name, data.return_timing)
     if not data.stream:
         return await _whole(request, speech, audio, headers)
     return SpeechStream(
@@ -295,14 +314,19 @@ async def _whole(
     async def joined() -> bytes:
         return b"".join([piece async for piece in audio])
 
+    return Response(await whole_answer(request, speech, joined()), media_type=speech.media_type, headers=headers)
+
+
+async def whole_answer(request: Request[Any, Any, Any], speech: SpeechResponse, work: Coroutine[Any, Any, T]) -> T:
+    """What ``work`` makes of the whole of ``speech`` (nothing is sent before it exists, so the connection is
+    watched meanwhile: a client that leaves stops the synthesis)."""
     try:
-        # Nothing is sent before the whole file exists, so the connection is watched meanwhile.
-        whole = await until_disconnected(request, joined())
+        whole = await until_disconnected(request, work)
     finally:
         speech.close()
     if whole is None:
         raise _client_closed()
-    return Response(whole, media_type=speech.media_type, headers=headers)
+    return whole
 
 
 @post(

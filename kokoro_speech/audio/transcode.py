@@ -9,23 +9,25 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kokoro_speech.audio.encoders import new_encoder
-from kokoro_speech.audio.formats import FORMATS, AudioFormat, EncoderSettings
+from kokoro_speech.audio.formats import AudioFormat, EncoderSettings, output_rate
 
 _RAW_DEMUXERS: dict[AudioFormat, str] = {"pcm": "s16le", "ulaw": "mulaw", "alaw": "alaw"}
 """Headerless formats, read with the rate they were sent at."""
 
 
-def transcode(data: bytes, source: AudioFormat, target: AudioFormat, rate: int, settings: EncoderSettings) -> bytes:
-    """``data``, a whole file in ``source`` sent at ``rate``, as a file in ``target`` at the same rate (or the
-    next one its codec runs at)."""
+def transcode(
+    data: bytes,
+    source: AudioFormat,
+    target: AudioFormat,
+    rate: int,
+    asked_rate: int | None,
+    settings: EncoderSettings,
+) -> bytes:
+    """``data``, a whole file in ``source`` sent at ``rate``, as a file in ``target`` at ``asked_rate`` (None: the
+    target's own rate, as a stream in it would be sent: 8 kHz for G.711, else the audio's)."""
     samples, decoded_rate = _decode(data, source, rate)
-    encoder = new_encoder(target, settings, decoded_rate, output_rate=_rate_for(target, decoded_rate))
+    encoder = new_encoder(target, settings, decoded_rate, output_rate=output_rate(target, asked_rate, decoded_rate))
     return encoder.encode(samples) + encoder.finish()
-
-
-def _rate_for(target: AudioFormat, rate: int) -> int:
-    rates = FORMATS[target].rates
-    return rate if rates is None else next((r for r in rates if r >= rate), rates[-1])
 
 
 def _decode(data: bytes, source: AudioFormat, rate: int) -> tuple[NDArray[np.float32], int]:

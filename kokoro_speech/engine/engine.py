@@ -194,9 +194,15 @@ class SpeechEngine:
             job.input_type,
             limits,
             voice_tags=job.voice_tags,
-            voice_language=lambda name: self.voices.resolve(name).language,
+            voice_language=lambda name: self._voice_language(name, job, language),
             lexicons=lexicons,
         )
+
+    def _voice_language(self, name: str, job: SpeechJob, language: Language) -> Language:
+        """The language a speaker the markup names speaks in: its own, unless the request names one, which holds
+        for every speaker (as Kokoro-FastAPI's ``lang_code`` does); raises UnknownVoiceError."""
+        voice = self.voices.resolve(name)
+        return voice.language if job.lang is None else language
 
     def plan(self, job: SpeechJob, speaker: Speaker) -> SpeechPlan:
         read = self.read(job, speaker.language)

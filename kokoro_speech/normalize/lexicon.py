@@ -135,11 +135,16 @@ class Lexicon:
     def applies_to(self, code: str) -> bool:
         return self.scope is None or code in self.scope
 
-    def fingerprint(self) -> str:
-        """Changes with what it says and where it applies, not with where it came from."""
+    @cached_property
+    def _fingerprint(self) -> str:
         scope = sorted(self.scope) if self.scope is not None else None
         said = [[entry.grapheme, entry.kind, entry.said] for entry in self.entries]
         return hashlib.sha256(json.dumps([scope, said], ensure_ascii=False).encode()).hexdigest()
+
+    def fingerprint(self) -> str:
+        """Changes with what it says and where it applies, not with where it came from (worked out once: the
+        server's lexicons are part of every request's cache key)."""
+        return self._fingerprint
 
     @cached_property
     def _trie(self) -> _Node:

@@ -109,6 +109,8 @@ _UNREAD_ELEMENTS = frozenset({"desc", "metadata", "meta"})
 # A data: URI (RFC 2397): a media type, parameters, ";base64" perhaps, then the data.
 _DATA_URI = re.compile(r"data:(?P<type>[^,;]*)(?P<parameters>(?:;[^,;]*)*),(?P<data>.*)", re.IGNORECASE | re.DOTALL)
 _LEXICON_TYPES = frozenset({"application/pls+xml", "application/xml", "text/xml"})
+_SHOWN_URI_CHARS = 80
+"""Longest a refused lexicon URI is quoted in the message (a data: URI may be the whole request)."""
 _TEXT_CHARSETS = frozenset({"utf-8", "utf8", "us-ascii"})
 
 
@@ -382,7 +384,7 @@ class _Reader:
             return _Lexicon(reader, attrib)
         if _DATA_URI.fullmatch(uri.strip()) is None:
             shown = uri.strip()
-            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            shown = shown if len(shown) <= _SHOWN_URI_CHARS else shown[: _SHOWN_URI_CHARS - 3] + "..."
             raise SsmlError(
                 f'<lexicon> uri "{shown}"{self.locate()} is not read: the server does not fetch lexicons. Give the '
                 "lexicon inside the <lexicon> element (a PLS <lexicon> or its <lexeme> entries), as a data: URI "

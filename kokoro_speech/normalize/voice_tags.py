@@ -14,10 +14,24 @@ from kokoro_speech.normalize.marked import MarkedText, Voicing
 
 # Kokoro-FastAPI's grammar: a voice name may hold the blend operators and weights (and spaces), a rate is a plain
 # number. Every run is possessive and ends at a character it cannot hold, so the work is linear in the text.
+VOICE_NAME = r"[a-zA-Z0-9_][a-zA-Z0-9_+\-(). ]*+"
+"""What a tag may name: a voice, an OpenAI name or a blend (Kokoro-FastAPI's rule)."""
 CONTROL_TAG = re.compile(
-    r"\[voice:\s*+(?P<voice>[a-zA-Z0-9_][a-zA-Z0-9_+\-(). ]*+)\]|\[rate:\s*+(?P<rate>\d++(?:\.\d++)?+)\s*+\]",
-    re.IGNORECASE,
+    rf"\[voice:\s*+(?P<voice>{VOICE_NAME})\]|\[rate:\s*+(?P<rate>\d++(?:\.\d++)?+)\s*+\]", re.IGNORECASE
 )
+
+
+def can_tag(voice: str) -> bool:
+    """Whether ``voice`` can be named in a tag (a name with "]" in it would end the tag early)."""
+    return re.fullmatch(VOICE_NAME, voice.strip()) is not None
+
+
+def voice_tag(voice: str) -> str:
+    return f"[voice:{voice.strip()}]"
+
+
+def rate_tag(rate: float) -> str:
+    return f"[rate:{rate:g}]"
 
 
 class VoiceTagError(ValueError):

@@ -9,7 +9,9 @@ from litestar import Litestar
 
 from kokoro_speech.api.access.hosts import HostCheck, host_rule
 from kokoro_speech.api.access.origins import cors_config
+from kokoro_speech.api.downloads import DOWNLOAD_PATH_HEADER, TIMING_PATH_HEADER
 from kokoro_speech.api.errors import SHOULD_RETRY
+from kokoro_speech.api.ignored import IGNORED_FIELDS_HEADER
 from kokoro_speech.api.openapi import docs_assets, docs_config
 from kokoro_speech.api.request_id import ID_HEADER, PROCESSING_HEADER, RequestIds
 from kokoro_speech.config import SpeechConfig
@@ -28,10 +30,14 @@ EXPOSED_HEADERS = [
     SHOULD_RETRY,
     ID_HEADER,
     PROCESSING_HEADER,
+    IGNORED_FIELDS_HEADER,
+    DOWNLOAD_PATH_HEADER,
+    TIMING_PATH_HEADER,
     *(f"x-ratelimit-{what}-{kind}" for what in ("limit", "remaining", "reset") for kind in ("requests", "tokens")),
 ]
 """The headers a browser's script may read: besides the audio, what tells it to wait and for how long, whether to
-retry at all, the request's id to report a failure with, and how long the server took."""
+retry at all, the request's id to report a failure with, how long the server took, which fields changed nothing,
+and where a saved response can be fetched (Kokoro-FastAPI's web page reads those)."""
 DOCS_PATH = "/docs"
 
 

@@ -55,6 +55,7 @@ IDLE_CHECKS = 10
 """Times per idle period the worker looks whether its model has been idle that long: it is let go at most a
 tenth of the period late."""
 MIN_IDLE_CHECK_SECONDS = 0.1
+"""Shortest wait between two looks, whatever the idle period: a look takes a lock, not the event loop's time."""
 
 
 class SpeechWorker:
@@ -183,11 +184,16 @@ class SpeechWorker:
 
     async def _unload_when_idle(self, idle_s: float) -> None:
         backend = self.backend
-        assert backend is not None
+        assert backend is not None and self.service is not None
+        lanes = self.service.engine.lanes
         while True:
             await asyncio.sleep(max(MIN_IDLE_CHECK_SECONDS, idle_s / IDLE_CHECKS))
-            if backend.loaded and backend.idle_seconds() >= idle_s:
-                await self.unload()
+            # A stream whose client reads slowly is not idle: its next chunk would wait for a load.
+            if backend.loaded and backend.idle_seconds() >= idle_s and lanes.streams == 0 and lanes.waiting == 0:
+                try:
+                    await self.unload()
+                except Exception:
+                    log.exception("the idle model could not be let go; it stays loaded")
 
     def _fingerprint(self, files: assets.ModelFiles, engine: SpeechEngine) -> str:
         """What, besides the request, decides a response: model and voices files, what runs the model (graph,

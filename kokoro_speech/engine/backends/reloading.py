@@ -1,6 +1,9 @@
 """A backend that can let its model go and load it again on the next run: a home machine's server need not keep
 the model's memory while nobody speaks (Kokoro-FastAPI's ``/dev/unload``; speaches unloads idle models too).
 
+A run's control is its own, not the loaded graph's: it is handed to whichever graph runs it, so an unload
+between a run's control and its start changes nothing for it.
+
 The graph it loads again is the one the engine chose and measured, so nothing is chosen or tuned twice. A run
 that finds the model gone loads it first, on its own lane's thread: that request's first audio pays the load
 (the log and the metrics say so), no other waits on the event loop. Unloading waits for no run: it is refused
@@ -19,7 +22,7 @@ from numpy.typing import NDArray
 
 from kokoro_speech.engine.assets import ModelFiles
 from kokoro_speech.engine.backends import loading
-from kokoro_speech.engine.backends.base import Backend, BackendInfo, ModelOutput, RunControl
+from kokoro_speech.engine.backends.base import Backend, BackendInfo, InferenceAborted, ModelOutput, RunControl
 from kokoro_speech.engine.config import EngineConfig
 
 log = structlog.get_logger("kokoro_speech")
@@ -44,9 +47,8 @@ class ReloadingBackend:
         self.on_unload = on_unload
         self._lock = threading.Lock()
         self._running = 0
+        self._closed = False
         self._last_active = time.monotonic()
-        self.loads = 0
-        """Times the model was loaded again after an unload."""
 
     def idle_seconds(self) -> float:
         """Seconds since the last run ended (or the model was loaded); 0 while one runs."""
@@ -62,7 +64,7 @@ class ReloadingBackend:
         return self._backend is not None
 
     def control(self) -> RunControl:
-        return self._loaded().control()
+        return _LateControl()
 
     def run(
         self, tokens: list[int], style: NDArray[np.float32], speed: float, control: RunControl | None = None
@@ -71,7 +73,10 @@ class ReloadingBackend:
             backend = self._load_locked()
             self._running += 1
         try:
-            return backend.run(tokens, style, speed, control)
+            inner = backend.control()
+            if isinstance(control, _LateControl):
+                control.attach(inner)
+            return backend.run(tokens, style, speed, inner)
         finally:
             with self._lock:
                 self._running -= 1
@@ -94,24 +99,45 @@ class ReloadingBackend:
     def close(self) -> None:
         with self._lock:
             backend, self._backend = self._backend, None
+            self._closed = True
         if backend is not None:
             backend.close()
 
-    def _loaded(self) -> Backend:
-        with self._lock:
-            return self._load_locked()
-
     def _load_locked(self) -> Backend:
+        if self._closed:
+            raise InferenceAborted("the server is stopping")
         if self._backend is None:
             started = time.perf_counter()
             self._backend = self._reopen()
             seconds = time.perf_counter() - started
-            self.loads += 1
             self._last_active = time.monotonic()
             log.info("model loaded again for a request", load_s=round(seconds, 3))
             if self.on_load is not None:
                 self.on_load(seconds)
         return self._backend
+
+
+class _LateControl:
+    """A run's control before it knows its graph: a stop asked for early reaches the run once it starts."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._inner: RunControl | None = None
+
+    def attach(self, inner: RunControl) -> None:
+        with self._lock:
+            self._inner = inner
+            stopped = self._stopped
+        if stopped:
+            inner.stop()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            inner = self._inner
+        if inner is not None:
+            inner.stop()
 
 
 def reloadable(backend: Backend, config: EngineConfig, files: ModelFiles, *, spinning: bool) -> ReloadingBackend:
