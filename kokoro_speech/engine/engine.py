@@ -16,6 +16,7 @@ from kokoro_speech.engine import chunks, languages, reading, speeds, tuning
 from kokoro_speech.engine.assets import ModelFiles
 from kokoro_speech.engine.backends import loading
 from kokoro_speech.engine.backends.base import Backend, InferenceAborted, RunControl
+from kokoro_speech.engine.backends.reloading import reloadable
 from kokoro_speech.engine.chunks import Chunk
 from kokoro_speech.engine.config import EngineConfig, SynthesisConfig
 from kokoro_speech.engine.job import SpeechJob
@@ -134,8 +135,11 @@ class SpeechEngine:
         )
         """The server's pronunciation lexicons, said in every request."""
         loaded = load_backend(config, files, self.voices)
-        self.backend, self.load_report, self.tuning = loaded.backend, loaded.report, loaded.measured
+        self.load_report, self.tuning = loaded.report, loaded.measured
         self.choice, self.schedule = loaded.choice, loaded.schedule
+        self.model = reloadable(loaded.backend, config, files, spinning=self.schedule.spinning)
+        """What runs the model, able to let it go while idle and load it again (``/dev/unload``)."""
+        self.backend: Backend = self.model
         scheduling = config.scheduling
         self.lanes = LaneScheduler(self.schedule.lanes, scheduling.queue_size, preempt=self.schedule.preempt)
         # Encoding is a short, CPU-bound step: it gets its own threads so it never waits behind model

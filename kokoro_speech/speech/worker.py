@@ -23,7 +23,7 @@ from kokoro_speech.cache.budget import MemoryBudget
 from kokoro_speech.cache.config import CacheConfig
 from kokoro_speech.cache.results import MAX_ENTRY_SHARE, ResultCache, fingerprint
 from kokoro_speech.engine import assets
-from kokoro_speech.engine.backends.reloading import ReloadingBackend, reloadable
+from kokoro_speech.engine.backends.reloading import ReloadingBackend
 from kokoro_speech.engine.config import EngineConfig, SynthesisConfig
 from kokoro_speech.engine.engine import SpeechEngine
 from kokoro_speech.engine.schedule import Schedule
@@ -140,8 +140,7 @@ class SpeechWorker:
         engine: SpeechEngine | None = None
         try:
             engine = await asyncio.to_thread(SpeechEngine, self.engine_config, files)
-            self.backend = reloadable(engine.backend, self.engine_config, files, spinning=engine.schedule.spinning)
-            engine.backend = self.backend
+            self.backend = engine.model
             warmup = await asyncio.to_thread(engine.warm_up) if self.engine_config.model.warmup else 0.0
             if store is not None and self.shared_schedule is not None:
                 engine.schedule = await self.shared_schedule.agree(self.engine_config, engine.schedule, files)
