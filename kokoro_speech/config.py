@@ -30,7 +30,8 @@ from kokoro_speech.infra import settings
 from kokoro_speech.infra.config import RedisConfig
 from kokoro_speech.normalize.config import TextConfig
 from kokoro_speech.normalize.options import NormalizationOptions
-from kokoro_speech.speech.config import CaptionConfig
+from kokoro_speech.speech.config import CaptionConfig, LiveConfig
+from kokoro_speech.wyoming_server.config import WyomingConfig
 
 __all__ = [
     "AccessConfig",
@@ -40,6 +41,7 @@ __all__ = [
     "CaptionConfig",
     "EncoderSettings",
     "EngineConfig",
+    "LiveConfig",
     "MetricsConfig",
     "ModelConfig",
     "NormalizationOptions",
@@ -51,6 +53,7 @@ __all__ = [
     "SpeechConfig",
     "SynthesisConfig",
     "TextConfig",
+    "WyomingConfig",
 ]
 
 
@@ -75,6 +78,8 @@ class SpeechConfig:
     limits: RateLimitConfig = field(default_factory=RateLimitConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
     captions: CaptionConfig = field(default_factory=CaptionConfig)
+    live: LiveConfig = field(default_factory=LiveConfig)
+    wyoming: WyomingConfig = field(default_factory=WyomingConfig)
     page: PageConfig = field(default_factory=PageConfig)
     redis: RedisConfig = field(default_factory=RedisConfig)
 

@@ -295,8 +295,22 @@ class SpeechEngine:
         pause = usual if chunk.pause is None else chunk.pause
         return ChunkAudio(join_trimmed(speech, pause, lead_in), words, tempo)
 
-    async def synthesize(self, plan: SpeechPlan, index: int) -> ChunkAudio:
-        """Chunk ``index`` of ``plan`` on a lane; cancelling stops the model run."""
+    def rest_after(self, plan: SpeechPlan) -> float:
+        """Seconds of silence that follow the plan's last chunk where more speech comes after it (a live stream's
+        next piece): the rest its last punctuation calls for, none after an asked pause (already in its audio)."""
+        last = plan.chunks[-1]
+        if last.pause is not None:
+            return 0.0
+        return _rest_after(last.ends, self.config.synthesis) / speeds.clamped(plan.speed * last.rate)
+
+    async def synthesize(
+        self, plan: SpeechPlan, index: int, priority: Priority | None = None, *, admitted: bool = False
+    ) -> ChunkAudio:
+        """Chunk ``index`` of ``plan`` on a lane; cancelling stops the model run.
+
+        ``priority``: the plan's first chunk goes as a newcomer's, later ones as a stream's, unless given;
+        ``admitted``: a newcomer's chunk of a stream admitted already, which is never refused.
+        """
 
         def job(interrupt: Interrupt) -> ChunkAudio:
             control = self.backend.control()
@@ -306,8 +320,9 @@ class SpeechEngine:
             except InferenceAborted as error:
                 raise JobInterrupted(str(error)) from error
 
-        priority = Priority.FIRST_CHUNK if index == 0 else Priority.LATER_CHUNK
-        return await self.lanes.run(job, priority, cost=len(plan.chunks[index].phonemes))
+        if priority is None:
+            priority = Priority.FIRST_CHUNK if index == 0 else Priority.LATER_CHUNK
+        return await self.lanes.run(job, priority, cost=len(plan.chunks[index].phonemes), admitted=admitted)
 
 
 def _rest_after(ends: str, synthesis: SynthesisConfig) -> float:

@@ -153,8 +153,11 @@ class LaneScheduler:
     def stream_ended(self) -> None:
         self.streams -= 1
 
-    async def acquire(self, priority: Priority, *, resume: bool = False, cost: float = 1.0) -> None:
-        """Wait for a lane. New requests (FIRST_CHUNK) may be refused with Overloaded.
+    async def acquire(
+        self, priority: Priority, *, resume: bool = False, cost: float = 1.0, admitted: bool = False
+    ) -> None:
+        """Wait for a lane. New requests (FIRST_CHUNK) may be refused with Overloaded, unless ``admitted`` (a
+        stream admitted already whose listener waits again, as a live stream's next sentence does).
 
         ``resume`` puts a preempted job at the head of its queue.
         """
@@ -162,7 +165,7 @@ class LaneScheduler:
             self._free -= 1
             self.on_change()
             return
-        if priority is Priority.FIRST_CHUNK:
+        if priority is Priority.FIRST_CHUNK and not admitted:
             self.check_admission()
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         queue = self._waiting[priority]
@@ -227,7 +230,9 @@ class LaneScheduler:
         return running.cost * self.seconds_per_cost - (self._clock() - running.started)
 
     # --- running ---------------------------------------------------------------------
-    async def run(self, job: Callable[[Interrupt], T], priority: Priority, cost: float = 1.0) -> T:
+    async def run(
+        self, job: Callable[[Interrupt], T], priority: Priority, cost: float = 1.0, *, admitted: bool = False
+    ) -> T:
         """Run ``job`` on a lane's thread once a lane is free.
 
         The job gets an :class:`Interrupt` and must stop (raise) soon after it fires. If it was
@@ -236,7 +241,7 @@ class LaneScheduler:
         """
         resume = False
         while True:
-            await self.acquire(priority, resume=resume, cost=cost)
+            await self.acquire(priority, resume=resume, cost=cost, admitted=admitted)
             preemptible = priority is Priority.LATER_CHUNK and not resume
             running = _Running(priority, Interrupt(), preemptible, cost, self._clock())
             loop = asyncio.get_running_loop()

@@ -142,10 +142,11 @@ def word_times(
 class WordTimeline:
     """The words of one response, placed as its chunks come."""
 
-    def __init__(self, names: list[str], sample_rate: int) -> None:
+    def __init__(self, names: list[str], sample_rate: int, start_samples: int = 0) -> None:
+        """``start_samples``: audio already sent before this response's (a live stream's earlier pieces)."""
         self._names = names
         self._rate = sample_rate
-        self._samples = 0
+        self._samples = start_samples
         self._held: WordTime | None = None
 
     def add(self, words: list[WordTime], tempo: float, samples: int) -> list[SpokenWord]:

@@ -120,6 +120,12 @@ class VoiceCatalog:
     def infos(self) -> list[VoiceInfo]:
         return list(self._infos.values())
 
+    def first_of(self, language: str) -> str:
+        """The first voice (female first, as listed) that speaks ``language``, by code, alias or letter; raises
+        UnknownLanguageError."""
+        wanted = languages.find(language)
+        return next(info.id for info in self.infos() if info.language == wanted)
+
     def openai_names(self) -> dict[str, str]:
         """OpenAI names available with this voices file, to their Kokoro id."""
         return {alias: target for alias, target in OPENAI_VOICES.items() if target in self._styles}

@@ -27,8 +27,13 @@ from kokoro_speech.infra import metrics
 from kokoro_speech.infra.shared_state import Failover, redis_client
 from kokoro_speech.speech.service import SpeechService
 from kokoro_speech.speech.shared_schedule import SharedSchedule
-from kokoro_speech.speech.worker import SpeechWorker
+from kokoro_speech.speech.worker import SpeechWorker, WorkerState
+from kokoro_speech.wyoming_server.handler import WyomingContext
+from kokoro_speech.wyoming_server.info import wyoming_info
+from kokoro_speech.wyoming_server.listener import WyomingListener
 
+LOAD_LOOK_SECONDS = 60.0
+"""How long one wait for the model's load lasts before the Wyoming port looks again whether it may listen."""
 Provider = Callable[[State], Awaitable[Any]]
 _OWN = ("worker", "service", "limiter", "api_config", "text_config", "caption_config", "downloads")
 """What the plugin's own handlers take (the application's take the runtime, the service and the config)."""
@@ -59,6 +64,9 @@ class SpeechRuntime:
         """Responses saved whole for Kokoro-FastAPI's download links, in a folder the workers share."""
         self._scheduler_metrics: metrics.SchedulerMetrics | None = None
         self.worker.on_ready(self._count)
+        self.wyoming: WyomingListener | None = None
+        """This worker's Wyoming port, once its model is loaded, where one is configured."""
+        self._wyoming_start: asyncio.Task[None] | None = None
 
     @property
     def service(self) -> SpeechService | None:
@@ -94,9 +102,12 @@ class SpeechRuntime:
         files = await asyncio.to_thread(assets.resolve, self.config.model)
         store = app.stores.get(self.config.cache.store) if self.config.cache.enabled else None
         self.worker.start(files, store)
+        if self.config.wyoming.enabled:
+            self._wyoming_start = asyncio.create_task(self._listen_wyoming())
         try:
             yield
         finally:
+            await self._stop_wyoming()
             # What finished responses left to store is stored before the store closes.
             await self.worker.stop(self.config.cache.drain_seconds)
             if self.owned_store is not None:
@@ -104,6 +115,29 @@ class SpeechRuntime:
             await asyncio.to_thread(self.limiter.close)
             if self.redis is not None:
                 await self.redis.aclose()
+
+    async def _listen_wyoming(self) -> None:
+        """Listen for Wyoming once the model is loaded (a describe is answered at once, never after a load)."""
+        while self.worker.state is WorkerState.LOADING:
+            await self.worker.wait_settled(LOAD_LOOK_SECONDS)
+        service = self.worker.service
+        if service is None:
+            return  # the model failed to load: /ready says why, and nothing listens
+
+        async def current_service() -> SpeechService:
+            await self.worker.wait_settled(self.config.api.load_wait_seconds)
+            return self.worker.require_service()
+
+        info = wyoming_info(service.engine.voices.infos()).event()
+        listener = WyomingListener(WyomingContext(info, current_service, self.config.wyoming, self.config.live))
+        await listener.start()
+        self.wyoming = listener
+
+    async def _stop_wyoming(self) -> None:
+        if self._wyoming_start is not None and not self._wyoming_start.done():
+            self._wyoming_start.cancel()
+        if self.wyoming is not None:
+            await self.wyoming.stop()
 
     def providers(self) -> dict[str, Provider]:
         """What the plugin's handlers receive, by name: each read from the application state, so that one

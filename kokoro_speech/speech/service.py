@@ -24,8 +24,10 @@ from kokoro_speech.engine.engine import Speaker, SpeechEngine, SynthesisStream
 from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.speech.background import BackgroundWork
 from kokoro_speech.speech.claims import Claim, claim_or_wait
+from kokoro_speech.speech.live import LiveSpeech
 from kokoro_speech.speech.production import Production, ProductionHooks, ProductionReader
 from kokoro_speech.speech.response import CachedResponse, SpeechOutcome, SpeechResponse
+from kokoro_speech.speech.text_buffer import TextBuffer
 
 Answer = Production | StoredSpeech | None
 """What a request being made gives those that wait for it: the production to read, the entry another
@@ -75,6 +77,21 @@ class SpeechService:
             response = self._follow(await asyncio.shield(making), outcome, media_type)
             if response is not None:
                 return response
+
+    def open_live(
+        self, job: SpeechJob, buffer: TextBuffer, outcome: SpeechOutcome, max_pending_chars: int
+    ) -> LiveSpeech:
+        """A stream of speech whose text comes while it is spoken (``job`` says everything but the text).
+
+        Raises UnknownVoiceError, UnknownLanguageError or Overloaded before anything is made; it is admitted
+        once, here, and counts as one stream until it is closed. Nothing of it is cached: its text is not known
+        whole until its end.
+        """
+        speaker = self.engine.speaker(job)
+        outcome.voice = speaker.voice.spec
+        outcome.language = speaker.language.code
+        self.engine.lanes.check_admission()
+        return LiveSpeech(self.engine, speaker, job, buffer, self.audio, outcome, max_pending_chars)
 
     def _key(self, job: SpeechJob, speaker: Speaker) -> str:
         assert self.cache is not None

@@ -1,0 +1,249 @@
+"""Speech of a text that is still being written: one voice saying each piece as soon as it is complete.
+
+A :class:`LiveSpeech` takes text as it arrives (``write``), cuts it where :mod:`.text_buffer` says, and speaks
+each piece with the same reading, planner and lanes as a whole request, one piece after another as one stream:
+one encoder (an mp3 stream stays one valid stream), one timeline of words, and between pieces the rest the last
+punctuation calls for, so the joins sound as they do inside one request (each chunk already starts and ends
+faded). The session is admitted once, when it opens, and counts as one stream while it lasts; a piece's first
+chunk goes ahead as a newcomer's only while the listener has nothing left to hear, and is never refused.
+
+``pieces`` yields the audio as it is made. It runs at most one chunk ahead of its reader; text waits (``write``
+blocks) while more than ``max_pending_chars`` of it is still unspoken, so a fast writer is slowed, never cut off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kokoro_speech.audio.encoders import Encoder, new_encoder
+from kokoro_speech.audio.formats import EncoderSettings
+from kokoro_speech.engine.engine import ChunkAudio, NothingToSayError, Speaker, SpeechEngine, SpeechPlan
+from kokoro_speech.engine.job import SpeechJob
+from kokoro_speech.engine.scheduler import Priority
+from kokoro_speech.engine.timing import SpokenWord, WordTimeline
+from kokoro_speech.speech.response import SpeechOutcome
+from kokoro_speech.speech.text_buffer import TextBuffer
+
+
+@dataclass(frozen=True)
+class LivePiece:
+    """Some audio of a live stream, as encoded, with the words it completes."""
+
+    data: bytes
+    samples: int
+    """Samples it says, at the model's rate (0 for an encoder's last bytes)."""
+    start: float
+    """Seconds of the stream's audio before it."""
+    words: list[SpokenWord]
+    """Words whose audio ends in it, timed from the stream's start."""
+    text: str
+    """The piece of text this audio says (the same for every chunk of one piece)."""
+
+
+_END = None
+
+
+class LiveSpeech:
+    def __init__(
+        self,
+        engine: SpeechEngine,
+        speaker: Speaker,
+        job: SpeechJob,
+        buffer: TextBuffer,
+        encoder_settings: EncoderSettings,
+        outcome: SpeechOutcome,
+        max_pending_chars: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """``job``: everything but the text (voice, speed, format, rate, normalization), which comes piece by
+        piece; the engine has admitted it (see :meth:`SpeechService.open_live`)."""
+        self.engine = engine
+        self.speaker = speaker
+        self.job = job
+        self.buffer = buffer
+        self.outcome = outcome
+        self._settings = encoder_settings
+        self._max_pending = max_pending_chars
+        self._clock = clock
+        self._texts: asyncio.Queue[str | None] = asyncio.Queue()
+        self._out: asyncio.Queue[LivePiece | BaseException | None] = asyncio.Queue(maxsize=1)
+        self._pending_chars = 0
+        self._room = asyncio.Event()
+        self._room.set()
+        self._ended = False
+        self._closed = False
+        self._producer: asyncio.Task[None] | None = None
+        self._encoder: Encoder | None = None
+        self._encoding: concurrent.futures.Future[bytes] | None = None
+        self._chunk: asyncio.Task[ChunkAudio] | None = None
+        self._samples = 0
+        self._first_audio_at: float | None = None
+        self._rest = 0.0
+        """Silence owed before the next piece: the rest after the last one."""
+        self.engine.lanes.stream_started()
+
+    # --- text in ------------------------------------------------------------------------
+    async def write(self, text: str) -> None:
+        """Take more text; waits while too much of what came before is still unspoken."""
+        self._check_open()
+        for piece in self.buffer.add(text):
+            await self._queue(piece)
+
+    async def flush(self) -> None:
+        """Speak what is held now, finished or not."""
+        self._check_open()
+        piece = self.buffer.flush()
+        if piece is not None:
+            await self._queue(piece)
+
+    async def end(self) -> None:
+        """No more text: what is held is spoken, and ``pieces`` ends after it."""
+        if self._ended:
+            return
+        await self.flush()
+        self._ended = True
+        self._start()
+        self._texts.put_nowait(_END)
+
+    @property
+    def ended(self) -> bool:
+        return self._ended
+
+    def _check_open(self) -> None:
+        if self._ended or self._closed:
+            raise RuntimeError("the live stream has ended")
+
+    async def _queue(self, piece: str) -> None:
+        while self._pending_chars > 0 and self._pending_chars + len(piece) > self._max_pending:
+            self._room.clear()
+            await self._room.wait()
+        self._pending_chars += len(piece)
+        self.outcome.input_chars += len(piece)
+        self._start()
+        self._texts.put_nowait(piece)
+
+    def _start(self) -> None:
+        if self._producer is None and not self._closed:
+            self._producer = asyncio.ensure_future(self._produce())
+
+    # --- audio out ----------------------------------------------------------------------
+    async def pieces(self) -> AsyncIterator[LivePiece]:
+        """The audio as it is made, until the end of the text is spoken; raises what stopped it."""
+        while True:
+            got = await self._out.get()
+            if got is _END:
+                self.outcome.completed = True
+                return
+            if isinstance(got, BaseException):
+                raise got
+            if got.samples and self._first_audio_at is None:
+                self._first_audio_at = self._clock()
+            self.outcome.audio_samples += got.samples
+            yield got
+
+    def close(self) -> None:
+        """Stop: the chunk in flight is cancelled and nothing more is made."""
+        if self._closed:
+            return
+        self._closed = True
+        self.engine.lanes.stream_ended()
+        for task in (self._producer, self._chunk):
+            if task is not None and not task.done():
+                task.cancel()
+        self._room.set()
+        # An encode may still run on a pipeline thread: the encoder is closed there once it is done.
+        if self._encoding is not None and not self._encoding.done():
+            self._encoding.add_done_callback(lambda _: self._drop_encoder())
+        else:
+            self._drop_encoder()
+
+    def _drop_encoder(self) -> None:
+        encoder, self._encoder = self._encoder, None
+        if encoder is not None:
+            encoder.close()
+
+    async def _produce(self) -> None:
+        try:
+            while (text := await self._texts.get()) is not _END:
+                await self._speak(text)
+                self._pending_chars -= len(text)
+                self._room.set()
+            tail = await self._encode(None)
+            await self._out.put(LivePiece(tail, 0, self._samples / self.engine.sample_rate, [], ""))
+            await self._out.put(_END)
+        except asyncio.CancelledError:
+            raise
+        except BaseException as error:  # handed to the reader, which answers with it
+            await self._out.put(error)
+
+    async def _speak(self, text: str) -> None:
+        try:
+            plan = await self.engine.plan_async(replace(self.job, text=text), self.speaker)
+        except NothingToSayError:
+            return  # only punctuation or symbols between two sentences: nothing to hear
+        rate = self.engine.sample_rate
+        timeline = WordTimeline(plan.words, rate, start_samples=self._samples)
+        self._chunk = self._launch(plan, 0)
+        for index in range(len(plan.chunks)):
+            chunk = await self._chunk
+            if index + 1 < len(plan.chunks):
+                self._chunk = self._launch(plan, index + 1)
+            pcm = chunk.pcm
+            if index == 0 and self._rest:
+                silence = np.zeros(round(self._rest * rate), dtype=np.float32)
+                timeline.add([], 1.0, len(silence))
+                pcm = np.concatenate([silence, pcm])
+            start = self._samples / rate
+            words = timeline.add(chunk.words, chunk.tempo, len(chunk.pcm))
+            if index == len(plan.chunks) - 1:
+                words += timeline.finish()
+            data = await self._encode(pcm)
+            self._samples += len(pcm)
+            await self._out.put(LivePiece(data, len(pcm), start, words, text))
+        self._rest = self.engine.rest_after(plan)
+
+    def _launch(self, plan: SpeechPlan, index: int) -> asyncio.Task[ChunkAudio]:
+        first = index == 0 and self._listener_waits()
+        priority = Priority.FIRST_CHUNK if first else Priority.LATER_CHUNK
+        task = asyncio.ensure_future(self.engine.synthesize(plan, index, priority, admitted=True))
+        task.add_done_callback(_retrieve)
+        return task
+
+    def _listener_waits(self) -> bool:
+        """Whether everything sent so far has been heard (as played from its first audio in real time)."""
+        if self._first_audio_at is None:
+            return True
+        return self._clock() - self._first_audio_at >= self._samples / self.engine.sample_rate
+
+    async def _encode(self, pcm: NDArray[np.float32] | None) -> bytes:
+        # The thread's own future, so that close() can leave the encoder to it (see close).
+        self._encoding = self.engine.pipeline_executor.submit(self._encode_now, pcm)
+        return await asyncio.wrap_future(self._encoding)
+
+    def _encode_now(self, pcm: NDArray[np.float32] | None) -> bytes:
+        if self._closed:
+            raise asyncio.CancelledError
+        if self._encoder is None:
+            job = self.job
+            self._encoder = new_encoder(
+                job.response_format, self._settings, self.engine.sample_rate, output_rate=job.sample_rate,
+                gain=job.volume,
+            )  # fmt: skip
+        if pcm is not None:
+            return self._encoder.encode(pcm)
+        encoder, self._encoder = self._encoder, None
+        return encoder.finish()
+
+
+def _retrieve(task: asyncio.Task[ChunkAudio]) -> None:
+    if not task.cancelled():
+        with contextlib.suppress(BaseException):
+            task.exception()

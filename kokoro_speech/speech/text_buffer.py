@@ -1,0 +1,219 @@
+"""Where text that arrives a few words at a time (a language model writing it) is cut into what is spoken next.
+
+A piece is spoken once it is a whole sentence, so that it is read with a sentence's prosody and its first audio
+leaves as soon as its last word is in. A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or
+brackets after it) followed by a space, at a line break (a heading or a list item ends there), and at ``。！？``.
+Streamed text rarely has the space yet when the mark arrives (``" kitchen"``, ``"."``, then ``" Next"`` a token
+later), so a mark at the very end of the text ends the sentence at once, except where a full stop may not end one:
+after a number (``3.`` may go on as ``3.5``), a single letter (an initial), or a usual abbreviation (``Dr.``); those
+wait for what follows, or for a flush.
+
+A sentence still unfinished at ``clause_at`` characters is spoken up to its last clause mark (``,;:—`` followed by
+a space), and one with none at ``word_at`` up to its last space, so the listener is not kept waiting by a long one
+and nothing held grows without bound. ``schedule`` gives both lengths piece by piece (ElevenLabs'
+``chunk_length_schedule``: the n-th piece's, the last one for every later piece).
+
+Pure logic: no model, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+SENTENCE_MARKS = ".!?…"
+WIDE_SENTENCE_MARKS = "。！？"
+"""Chinese and Japanese sentence ends: no space follows them."""
+CLOSERS = "\"'”’)]»"
+CLAUSE_MARKS = ",;:—"
+ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "vs",
+        "etc",
+        "eg",
+        "ie",
+        "no",
+        "nos",
+        "fig",
+        "figs",
+        "approx",
+        "dept",
+        "est",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "ft",
+        "sgt",
+        "capt",
+        "col",
+        "gen",
+        "gov",
+        "lt",
+        "rev",
+        "hon",
+    ]
+)
+"""Words a full stop may follow without ending the sentence (lower case, dots removed: ``e.g.`` is ``eg``)."""
+_LAST_WORD = re.compile(r"([^\s]+)$")
+_CLAUSE_CUT = re.compile(rf"[{re.escape(CLAUSE_MARKS)}][{re.escape(CLOSERS)}]*(?=\s)")
+
+
+@dataclass(frozen=True)
+class CutLengths:
+    clause_at: int
+    """An unfinished sentence this long is spoken up to its last clause mark."""
+    word_at: int
+    """One this long with no clause mark, up to its last space."""
+
+
+class TextBuffer:
+    """Text as it arrives, given back in pieces ready to be spoken."""
+
+    def __init__(self, lengths: CutLengths, schedule: Sequence[int] = ()) -> None:
+        if any(length < 1 for length in schedule):
+            raise ValueError("every length of a schedule must be at least 1")
+        self._lengths = lengths
+        self._schedule = list(schedule)
+        self._text = ""
+        self._scanned = 0
+        """Where the search for a sentence end goes on from: the text before it ends none."""
+        self.pieces = 0
+        """Pieces given so far."""
+
+    @property
+    def held(self) -> str:
+        """What is held back: not yet a piece."""
+        return self._text
+
+    def add(self, text: str) -> list[str]:
+        """Take ``text``; the pieces it completes, in order."""
+        self._text += text
+        done: list[str] = []
+        while (cut := self._next_cut()) is not None:
+            piece, self._text = self._text[:cut].strip(), self._text[cut:]
+            self._scanned = 0
+            if piece:
+                done.append(piece)
+                self.pieces += 1
+        if not self._text.strip():
+            self._text = ""
+        return done
+
+    def flush(self) -> str | None:
+        """Whatever is held, as a piece of its own (None when only spaces are)."""
+        piece, self._text, self._scanned = self._text.strip(), "", 0
+        if not piece:
+            return None
+        self.pieces += 1
+        return piece
+
+    # --- where to cut ------------------------------------------------------------------
+    def _next_cut(self) -> int | None:
+        """Where the first piece ready to be spoken ends, or None while there is none."""
+        text = self._text
+        start = max(0, self._scanned)
+        for index in range(start, len(text)):
+            char = text[index]
+            if char == "\n" and text[:index].strip():
+                return index + 1
+            if char in WIDE_SENTENCE_MARKS:
+                return _after_closers(text, index + 1)
+            if char in SENTENCE_MARKS:
+                end = _after_marks(text, index)
+                if end == len(text):
+                    if self._ends_at_end(text, index):
+                        return end
+                    # Undecided until more comes: scanned again from this mark.
+                    self._scanned = index
+                    return self._long_cut()
+                if text[end].isspace() and not self._is_abbreviation(text, index):
+                    return end
+        self._scanned = len(text)
+        return self._long_cut()
+
+    def _ends_at_end(self, text: str, mark: int) -> bool:
+        """Whether the marks at the end of the text, the first at ``mark``, surely end a sentence."""
+        if text[mark] != "." or text[mark:].rstrip(CLOSERS) != ".":
+            return True  # "!", "?", "…", or "..." (an ellipsis)
+        word = _LAST_WORD.search(text[:mark])
+        if word is None:
+            return True
+        before = word.group(1).strip(CLOSERS + "(\"'“‘")
+        letters = before.replace(".", "")
+        if not letters or letters[-1].isdigit() or len(letters) == 1:
+            return False
+        return letters.lower() not in ABBREVIATIONS
+
+    @staticmethod
+    def _is_abbreviation(text: str, mark: int) -> bool:
+        if text[mark] != ".":
+            return False
+        word = _LAST_WORD.search(text[:mark])
+        if word is None:
+            return False
+        letters = word.group(1).strip(CLOSERS + "(\"'“‘").replace(".", "")
+        if len(letters) == 1 and letters.isalpha():
+            return True  # an initial: "J. R. R. Tolkien"
+        # A number ending a line's first word is a list's "1." (the line break ends it).
+        line_start = text.rfind("\n", 0, mark) + 1
+        if letters.isdigit() and not text[line_start : word.start()].strip():
+            return True
+        return letters.lower() in ABBREVIATIONS
+
+    def _long_cut(self) -> int | None:
+        """Where an unfinished sentence that is already long is cut, or None while it may grow."""
+        lengths = self._current_lengths()
+        text = self._text
+        length = len(text.strip())
+        if length >= lengths.clause_at:
+            clauses = [m.end() for m in _CLAUSE_CUT.finditer(text)]
+            if clauses:
+                return clauses[-1]
+        if length >= lengths.word_at:
+            space = max(text.rstrip().rfind(" "), text.rstrip().rfind("\n"))
+            if space > 0 and text[:space].strip():
+                return space
+            return len(text)  # one endless word: held no longer
+        return None
+
+    def _current_lengths(self) -> CutLengths:
+        if not self._schedule:
+            return self._lengths
+        length = self._schedule[min(self.pieces, len(self._schedule) - 1)]
+        return CutLengths(clause_at=length, word_at=length)
+
+
+def _after_marks(text: str, index: int) -> int:
+    """The end of a run of sentence marks starting at ``index``, with its closing quotes and brackets."""
+    while index < len(text) and text[index] in SENTENCE_MARKS:
+        index += 1
+    return _after_closers(text, index)
+
+
+def _after_closers(text: str, index: int) -> int:
+    while index < len(text) and text[index] in CLOSERS:
+        index += 1
+    return index

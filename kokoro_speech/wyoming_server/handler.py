@@ -1,0 +1,228 @@
+"""One Wyoming connection: a small handler per event, as wyoming-piper's.
+
+Home Assistant (2025.8 and later) sends every request as a stream: ``synthesize-start``, a ``synthesize-chunk``
+per piece of text as its language model writes it, the whole text once more as a plain ``synthesize`` (for
+servers that know no streams; ignored while a stream is open, as wyoming-piper does), then ``synthesize-stop``.
+Each sentence is spoken as soon as it is complete (:mod:`kokoro_speech.speech.live`), all of it as one audio
+stream (one ``audio-start``, whose format Home Assistant keeps, then ``audio-chunk``s and one ``audio-stop``),
+and ``synthesize-stop`` is always answered with ``synthesize-stopped``, after the last audio, even when the stream
+failed: Home Assistant reads until it comes. A plain ``synthesize`` outside a stream (older clients) gets the
+same audio events and no ``synthesize-stopped``. A voice or language the server does not know, an overloaded
+server or a model that is not loaded is an ``error`` event, never silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import structlog
+from wyoming.audio import AudioChunk, AudioStart, AudioStop
+from wyoming.error import Error
+from wyoming.event import Event
+from wyoming.info import Describe
+from wyoming.server import AsyncEventHandler
+from wyoming.tts import Synthesize, SynthesizeChunk, SynthesizeStart, SynthesizeStop, SynthesizeStopped, SynthesizeVoice
+
+from kokoro_speech.engine.job import SpeechJob
+from kokoro_speech.engine.languages import UnknownLanguageError
+from kokoro_speech.engine.scheduler import Overloaded
+from kokoro_speech.engine.voices import UnknownVoiceError
+from kokoro_speech.infra import metrics
+from kokoro_speech.speech.config import LiveConfig
+from kokoro_speech.speech.live import LiveSpeech
+from kokoro_speech.speech.response import SpeechOutcome
+from kokoro_speech.speech.service import SpeechService
+from kokoro_speech.speech.text_buffer import TextBuffer
+from kokoro_speech.speech.worker import ModelLoadFailed, ModelNotReady
+from kokoro_speech.wyoming_server.config import WyomingConfig
+
+log = structlog.get_logger("kokoro_speech")
+
+SAMPLE_WIDTH = 2
+CHANNELS = 1
+ROUTE = "wyoming"
+ERROR_CODES: dict[type[Exception], tuple[str, int]] = {
+    UnknownVoiceError: ("voice_not_found", 400),
+    UnknownLanguageError: ("unsupported_language", 400),
+    Overloaded: ("server_overloaded", 503),
+    ModelNotReady: ("model_not_ready", 503),
+    ModelLoadFailed: ("model_load_failed", 500),
+}
+"""What each refusal is called in an ``error`` event, and the status it is counted under in the metrics."""
+
+
+@dataclass(frozen=True)
+class WyomingContext:
+    """What every connection of one worker shares."""
+
+    info: Event
+    service: Callable[[], Awaitable[SpeechService]]
+    """The worker's service, waited for while its model loads (raises ModelNotReady or ModelLoadFailed)."""
+    config: WyomingConfig
+    live: LiveConfig
+
+
+class _Request:
+    """One synthesis on the connection, from its first event to its last audio."""
+
+    def __init__(self, live: LiveSpeech, kind: str) -> None:
+        self.live = live
+        self.kind = kind
+        self.started = time.perf_counter()
+        self.first_audio: float | None = None
+        self.sending: asyncio.Task[None] | None = None
+
+
+class SpeechEventHandler(AsyncEventHandler):
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, context: WyomingContext) -> None:
+        super().__init__(reader, writer)
+        self.context = context
+        self._stream: _Request | None = None
+        self._streaming = False
+        """Between ``synthesize-start`` and ``synthesize-stop``, whether or not its stream could be opened."""
+        self._handlers: dict[str, Callable[[Event], Awaitable[None]]] = {
+            "describe": self._describe,
+            "synthesize": self._synthesize,
+            "synthesize-start": self._start,
+            "synthesize-chunk": self._chunk,
+            "synthesize-stop": self._stop,
+        }
+
+    async def handle_event(self, event: Event) -> bool:
+        handler = self._handlers.get(event.type)
+        if handler is not None:
+            await handler(event)
+        # Anything else (a ping, select-program, an event of a later version) is not a reason to hang up.
+        return True
+
+    async def write_event(self, event: Event) -> None:
+        await asyncio.wait_for(super().write_event(event), self.context.config.send_timeout_seconds)
+
+    async def disconnect(self) -> None:
+        if self._stream is not None:
+            self._finish(self._stream, completed=False)
+
+    # --- one handler per event ---------------------------------------------------------------------------
+    async def _describe(self, event: Event) -> None:
+        assert Describe.is_type(event.type)
+        await self.write_event(self.context.info)
+
+    async def _synthesize(self, event: Event) -> None:
+        if self._streaming:
+            return  # Home Assistant's copy of the streamed text, for servers that know no streams
+        request = Synthesize.from_event(event)
+        opened = await self._open(request.voice, "synthesize")
+        if opened is None:
+            return
+        sending = asyncio.create_task(self._send(opened))
+        with contextlib.suppress(RuntimeError):
+            await opened.live.write(request.text)
+            await opened.live.end()
+        await sending
+        self._finish(opened, completed=opened.live.outcome.completed)
+
+    async def _start(self, event: Event) -> None:
+        start = SynthesizeStart.from_event(event)
+        if self._streaming and self._stream is not None:
+            self._finish(self._stream, completed=False)  # a new stream before the last one's stop: that one ends
+        self._streaming = True
+        self._stream = await self._open(start.voice, "synthesize-stream")
+        if self._stream is not None:
+            self._stream.sending = asyncio.create_task(self._send(self._stream))
+
+    async def _chunk(self, event: Event) -> None:
+        stream = self._stream
+        if stream is None or stream.live.ended:
+            return
+        with contextlib.suppress(RuntimeError):  # the stream failed: its error event is sent already
+            await stream.live.write(SynthesizeChunk.from_event(event).text)
+
+    async def _stop(self, event: Event) -> None:
+        assert SynthesizeStop.is_type(event.type)
+        stream, self._stream, self._streaming = self._stream, None, False
+        if stream is not None:
+            with contextlib.suppress(RuntimeError):
+                await stream.live.end()
+            if stream.sending is not None:
+                await stream.sending
+            self._finish(stream, completed=stream.live.outcome.completed)
+        await self.write_event(SynthesizeStopped().event())
+
+    # --- speaking ---------------------------------------------------------------------------------------
+    async def _open(self, voice: SynthesizeVoice | None, kind: str) -> _Request | None:
+        """A live stream for ``voice``; None (and an error event) where it cannot be opened."""
+        outcome = SpeechOutcome(voice="", response_format="pcm", input_chars=0)
+        started = time.perf_counter()
+        try:
+            service = await self.context.service()
+            job = self._job(voice, service)
+            live_config = self.context.live
+            buffer = TextBuffer(live_config.lengths())
+            live = service.open_live(job, buffer, outcome, live_config.max_pending_chars)
+        except tuple(ERROR_CODES) as error:
+            code, status = ERROR_CODES[type(error)]
+            metrics.observe(ROUTE, kind, status, None, time.perf_counter() - started, outcome)
+            log.info("wyoming refused", kind=kind, code=code, error=str(error))
+            await self.write_event(Error(text=str(error), code=code).event())
+            return None
+        return _Request(live, kind)
+
+    def _job(self, voice: SynthesizeVoice | None, service: SpeechService) -> SpeechJob:
+        name = voice.name if voice is not None and voice.name else None
+        language = voice.language if voice is not None and voice.language else None
+        if name is None and language is not None:
+            name = service.engine.voices.first_of(language)
+        return SpeechJob(text="", voice=name or self.context.config.voice, response_format="pcm", lang=language)
+
+    async def _send(self, request: _Request) -> None:
+        """The stream's audio as Wyoming events, then its end (an ``error`` event first where it failed)."""
+        rate = request.live.engine.sample_rate
+        started = False
+        try:
+            async for piece in request.live.pieces():
+                if not piece.data:
+                    continue
+                if not started:
+                    await self.write_event(AudioStart(rate=rate, width=SAMPLE_WIDTH, channels=CHANNELS).event())
+                    request.first_audio = time.perf_counter()
+                    started = True
+                chunk = AudioChunk(rate=rate, width=SAMPLE_WIDTH, channels=CHANNELS, audio=piece.data)
+                await self.write_event(chunk.event())
+        except (ConnectionError, TimeoutError):
+            request.live.close()
+            return
+        except Exception as error:  # the stream failed after it was opened: said, never silently dropped
+            request.live.outcome.failure = type(error).__name__
+            log.warning("wyoming stream failed", error=str(error))
+            request.live.close()
+            await self.write_event(
+                Error(text=f"The speech could not be made: {error}", code="synthesis_failed").event()
+            )
+        if started:
+            await self.write_event(AudioStop().event())
+        elif request.kind == "synthesize":
+            # An older client reads until audio-stop: it gets an empty, well-formed stream.
+            await self.write_event(AudioStart(rate=rate, width=SAMPLE_WIDTH, channels=CHANNELS).event())
+            await self.write_event(AudioStop().event())
+
+    def _finish(self, request: _Request, *, completed: bool) -> None:
+        request.live.close()
+        if request.sending is not None and not request.sending.done():
+            request.sending.cancel()
+        outcome = request.live.outcome
+        total = time.perf_counter() - request.started
+        ttfb = None if request.first_audio is None else request.first_audio - request.started
+        status = 200 if completed else (500 if outcome.failure else 499)
+        metrics.observe(ROUTE, request.kind, status, ttfb, total, outcome)
+        log.info(
+            "wyoming",
+            kind=request.kind,
+            status=status,
+            ttfb_ms=None if ttfb is None else round(ttfb * 1000, 1),
+            total_ms=round(total * 1000, 1),
+            **outcome.log_fields(),
+        )
