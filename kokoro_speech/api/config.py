@@ -49,10 +49,14 @@ class ApiConfig:
     past it the client counts as gone: the stream ends, its synthesis stops and its lane is freed. 0: wait as
     long as the connection stays open."""
 
+    stream_input_max_contexts: int = setting(5, env="KOKORO_SPEECH_STREAM_INPUT_MAX_CONTEXTS")
+    """Most contexts one ``multi-stream-input`` WebSocket may hold open (ElevenLabs' own limit is 5); each is a
+    stream the lanes admitted."""
+
     def __post_init__(self) -> None:
         check_range(
             self,
-            positive=("max_body_bytes",),
+            positive=("max_body_bytes", "stream_input_max_contexts"),
             not_negative=("request_timeout_seconds", "load_wait_seconds", "send_timeout_seconds"),
         )
         check_above_zero(self, "body_timeout_seconds", "max_audio_seconds", "download_seconds", "download_max_files")

@@ -27,6 +27,7 @@ from kokoro_speech.api.page.routes import PageSettings, page_routers
 from kokoro_speech.api.request_id import RequestIds
 from kokoro_speech.api.request_log import RequestLogMiddleware
 from kokoro_speech.api.scrape import metrics_controller
+from kokoro_speech.api.stream_input import routes as stream_input
 from kokoro_speech.config import SpeechConfig
 
 
@@ -85,8 +86,21 @@ def routers(
         **guarded,
     )
     # /ready shows its details to callers with a valid key: it reads the keys, but does not require one.
-    probes = scoped | {"dependencies": dependencies | {"access_keys": Provide(lambda: keys, sync_to_thread=False)}}
-    made = [api, development, Router(path="/", route_handlers=[health.health, health.ready], tags=["health"], **probes)]
+    with_keys = dependencies | {"access_keys": Provide(lambda: keys, sync_to_thread=False)}
+    probes = scoped | {"dependencies": with_keys}
+    # ElevenLabs' clients send their key as xi-api-key, or in the first message: the socket checks it itself.
+    sockets = Router(
+        path=config.api.prefix,
+        route_handlers=[stream_input.stream_input, stream_input.multi_stream_input],
+        dependencies=with_keys,
+        tags=["stream-input"],
+    )
+    made = [
+        api,
+        development,
+        sockets,
+        Router(path="/", route_handlers=[health.health, health.ready], tags=["health"], **probes),
+    ]
     if config.metrics.enabled:
         made.append(_metrics(config, errors, [auth] if auth is not None and config.metrics.protected else []))
     if page and config.page.enabled:

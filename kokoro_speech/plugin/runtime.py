@@ -35,7 +35,7 @@ from kokoro_speech.wyoming_server.listener import WyomingListener
 LOAD_LOOK_SECONDS = 60.0
 """How long one wait for the model's load lasts before the Wyoming port looks again whether it may listen."""
 Provider = Callable[[State], Awaitable[Any]]
-_OWN = ("worker", "service", "limiter", "api_config", "text_config", "caption_config", "downloads")
+_OWN = ("worker", "service", "limiter", "api_config", "text_config", "caption_config", "live_config", "downloads")
 """What the plugin's own handlers take (the application's take the runtime, the service and the config)."""
 
 
@@ -185,6 +185,7 @@ class SpeechRuntime:
             "api_config": part("api"),
             "text_config": part("text"),
             "caption_config": part("captions"),
+            "live_config": part("live"),
         }
 
     def dependencies(self) -> dict[str, Provide]:

@@ -117,6 +117,11 @@ class LiveSpeech:
     def ended(self) -> bool:
         return self._ended
 
+    @property
+    def speaking(self) -> bool:
+        """Whether text given to it is still to be spoken."""
+        return self._pending_chars > 0
+
     def _check_open(self) -> None:
         if self._ended or self._closed:
             raise RuntimeError("the live stream has ended")

@@ -79,7 +79,12 @@ class SpeechService:
                 return response
 
     def open_live(
-        self, job: SpeechJob, buffer: TextBuffer, outcome: SpeechOutcome, max_pending_chars: int
+        self,
+        job: SpeechJob,
+        buffer: TextBuffer,
+        outcome: SpeechOutcome,
+        max_pending_chars: int,
+        encoder_settings: EncoderSettings | None = None,
     ) -> LiveSpeech:
         """A stream of speech whose text comes while it is spoken (``job`` says everything but the text).
 
@@ -91,7 +96,8 @@ class SpeechService:
         outcome.voice = speaker.voice.spec
         outcome.language = speaker.language.code
         self.engine.lanes.check_admission()
-        return LiveSpeech(self.engine, speaker, job, buffer, self.audio, outcome, max_pending_chars)
+        settings = self.audio if encoder_settings is None else encoder_settings
+        return LiveSpeech(self.engine, speaker, job, buffer, settings, outcome, max_pending_chars)
 
     def _key(self, job: SpeechJob, speaker: Speaker) -> str:
         assert self.cache is not None

@@ -76,10 +76,14 @@ def host_rule(bind_host: str, allowed: Sequence[str]) -> HostRule | None:
     return HostRule(names, socket.gethostname().lower())
 
 
-class HostCheck(ASGIMiddleware):
-    """Refuses a request whose ``Host`` the rule does not allow, with 400 in OpenAI's error shape."""
+POLICY_VIOLATION = 1008
 
-    scopes = (ScopeType.HTTP,)
+
+class HostCheck(ASGIMiddleware):
+    """Refuses a request whose ``Host`` the rule does not allow, with 400 in OpenAI's error shape; a WebSocket
+    (which a page elsewhere may open as freely, DNS rebinding included) is closed before it opens."""
+
+    scopes = (ScopeType.HTTP, ScopeType.WEBSOCKET)
 
     def __init__(self, rule: HostRule) -> None:
         self.rule = rule
@@ -88,5 +92,9 @@ class HostCheck(ASGIMiddleware):
         host = next((value for name, value in scope["headers"] if name == b"host"), b"")
         if self.rule.allows(host.decode("latin-1")):
             await next_app(scope, receive, send)
+            return
+        if scope["type"] == ScopeType.WEBSOCKET:
+            await receive()  # the handshake
+            await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": REFUSED})
             return
         await answer_error(scope, receive, send, OpenAIError(REFUSED_STATUS, REFUSED, code="invalid_host"))

@@ -55,10 +55,15 @@ class RateLimiter:
             "tokens": self.config.chars_per_minute if chars is None else chars,
         }
 
-    async def admit(self, caller: str, key: ApiKey | None, chars: int) -> dict[str, str]:
-        """Count one request of ``chars`` input characters; the headers to answer with, or a 429."""
-        wanted = {"requests": 1, "tokens": chars}
-        limits = {kind: limit for kind, limit in self.limits_for(key).items() if limit > 0}
+    async def admit(self, caller: str, key: ApiKey | None, chars: int, *, requests: int = 1) -> dict[str, str]:
+        """Count ``requests`` (one, or none for more text of a request counted already) of ``chars`` input
+        characters; the headers to answer with, or a 429."""
+        wanted = {"requests": requests, "tokens": chars}
+        limits = {
+            kind: limit
+            for kind, limit in self.limits_for(key).items()
+            if limit > 0 and (requests or kind != "requests")
+        }
         if not limits:
             return {}
         try:

@@ -1,0 +1,74 @@
+"""``/v1/text-to-speech/{voice_id}/stream-input`` and ``/multi-stream-input``: ElevenLabs' WebSockets for text
+that arrives as a language model writes it. The voice is a Kokoro voice, one of OpenAI's names or a blend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import WebSocket, websocket
+from litestar.di import NamedDependency
+
+from kokoro_speech.api.access import ApiKeys
+from kokoro_speech.api.access.limits import RateLimiter
+from kokoro_speech.api.config import ApiConfig
+from kokoro_speech.api.stream_input.socket import StreamInputSocket
+from kokoro_speech.normalize.config import TextConfig
+from kokoro_speech.speech.config import LiveConfig
+from kokoro_speech.speech.worker import SpeechWorker
+
+SINGLE_PATH = "/text-to-speech/{voice_id:str}/stream-input"
+MULTI_PATH = "/text-to-speech/{voice_id:str}/multi-stream-input"
+
+
+async def _serve(
+    socket: WebSocket[Any, Any, Any],
+    voice_id: str,
+    multi: bool,
+    worker: SpeechWorker,
+    limiter: RateLimiter,
+    access_keys: ApiKeys | None,
+    api_config: ApiConfig,
+    live_config: LiveConfig,
+    text_config: TextConfig,
+) -> None:
+    route = api_config.prefix.rstrip("/") + (MULTI_PATH if multi else SINGLE_PATH).replace(":str", "")
+    await StreamInputSocket(
+        socket,
+        voice_id,
+        multi=multi,
+        worker=worker,
+        limiter=limiter,
+        keys=access_keys,
+        api_config=api_config,
+        live_config=live_config,
+        text_config=text_config,
+        route=route,
+    ).run()
+
+
+@websocket(SINGLE_PATH, name="stream_input")
+async def stream_input(
+    socket: WebSocket[Any, Any, Any],
+    voice_id: str,
+    worker: NamedDependency[SpeechWorker],
+    limiter: NamedDependency[RateLimiter],
+    access_keys: NamedDependency[ApiKeys | None],
+    api_config: NamedDependency[ApiConfig],
+    live_config: NamedDependency[LiveConfig],
+    text_config: NamedDependency[TextConfig],
+) -> None:
+    await _serve(socket, voice_id, False, worker, limiter, access_keys, api_config, live_config, text_config)
+
+
+@websocket(MULTI_PATH, name="multi_stream_input")
+async def multi_stream_input(
+    socket: WebSocket[Any, Any, Any],
+    voice_id: str,
+    worker: NamedDependency[SpeechWorker],
+    limiter: NamedDependency[RateLimiter],
+    access_keys: NamedDependency[ApiKeys | None],
+    api_config: NamedDependency[ApiConfig],
+    live_config: NamedDependency[LiveConfig],
+    text_config: NamedDependency[TextConfig],
+) -> None:
+    await _serve(socket, voice_id, True, worker, limiter, access_keys, api_config, live_config, text_config)
