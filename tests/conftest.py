@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from kokoro_speech import SpeechConfig
+from kokoro_speech.testing import free_port
 from tests.support import FIGURES, GRAPHS, UNTUNED_SCHEDULE, Server, base_env, model_home, start_server, wait_ready
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ TEAM_LEXICON = """<?xml version="1.0" encoding="UTF-8"?>
 </lexicon>
 """
 """The lexicon file the two-worker server is started with (KOKORO_SPEECH_LEXICONS)."""
+WYOMING_PORTS: list[int] = []
 HERE = Path(__file__).parent
 
 
@@ -83,13 +85,22 @@ def client(app_config: SpeechConfig) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="session")
 def two_workers(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`kokoro-speech serve --workers 2` with the shared result cache; both workers ready."""
+    """`kokoro-speech serve --workers 2` with the shared result cache, a team lexicon and Wyoming on
+    ``WYOMING_PORTS[0]``; both workers ready."""
     tmp = tmp_path_factory.mktemp("two-workers")
     (tmp / "team.pls").write_text(TEAM_LEXICON, encoding="utf-8")
-    env = base_env(home, tmp, **UNTUNED_SCHEDULE, lexicons=str(tmp / "team.pls"))
+    WYOMING_PORTS.append(free_port())
+    wyoming = f"tcp://127.0.0.1:{WYOMING_PORTS[-1]}"
+    env = base_env(home, tmp, **UNTUNED_SCHEDULE, lexicons=str(tmp / "team.pls"), wyoming_uri=wyoming)
     server = start_server(env, tmp / "server.log", workers=2)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def wyoming_port(two_workers: Server) -> int:
+    """The two-worker server's Wyoming port, once both workers listen on it."""
+    return WYOMING_PORTS[-1]
 
 
 @pytest.fixture(scope="session")

@@ -184,19 +184,22 @@ class TextBuffer:
         return letters.lower() in ABBREVIATIONS
 
     def _long_cut(self) -> int | None:
-        """Where an unfinished sentence that is already long is cut, or None while it may grow."""
+        """Where an unfinished sentence that is already long is cut (never past ``word_at``), or None while it
+        may grow."""
         lengths = self._current_lengths()
         text = self._text
         length = len(text.strip())
+        # Text that came in one large piece is cut within the longest piece allowed, not at its own end.
+        limit = len(text) - len(text.lstrip()) + lengths.word_at
         if length >= lengths.clause_at:
-            clauses = [m.end() for m in _CLAUSE_CUT.finditer(text)]
+            clauses = [m.end() for m in _CLAUSE_CUT.finditer(text, 0, limit)]
             if clauses:
                 return clauses[-1]
         if length >= lengths.word_at:
-            space = max(text.rstrip().rfind(" "), text.rstrip().rfind("\n"))
+            space = max(text.rfind(" ", 0, limit), text.rfind("\n", 0, limit))
             if space > 0 and text[:space].strip():
                 return space
-            return len(text)  # one endless word: held no longer
+            return limit  # one endless word: held no longer
         return None
 
     def _current_lengths(self) -> CutLengths:
