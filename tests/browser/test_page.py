@@ -1,7 +1,8 @@
 """The page in a real browser (the system's Chromium, through Playwright) against a real server: audio heard
 while it is still being made, on both of the page's paths (mp3 through Media Source Extensions, and raw pcm
 through Web Audio as in a browser without MSE), words lit in time, a word click seeking, downloads that decode,
-captions, and the server's error messages shown to the user."""
+captions, Live mode's text typed word by word into the stream-input WebSocket while its first sentences are
+already heard, and the server's error messages shown to the user."""
 
 from __future__ import annotations
 
@@ -365,6 +366,37 @@ def test_without_mse_pcm_is_heard_through_web_audio_while_made(browser: Browser,
         assert replayed["state"] == "done" and replayed["words"] == done["words"], replayed
         assert page.evaluate("() => document.querySelector('audio').duration") == pytest.approx(seconds, abs=0.01)
 
+        assert visit.problems == []
+    finally:
+        visit.close()
+
+
+def test_live_mode_speaks_while_the_text_is_still_typed(browser: Browser, server: Server) -> None:
+    """Live mode types the text into the stream-input WebSocket a word at a time: the first sentence is heard
+    before the last word is in, and the whole of it arrives, plays and ends with isFinal."""
+    visit = Visit(browser, server)
+    try:
+        page = visit.page
+        text = "The kitchen lights are on. The front door is locked. Good night."
+        page.check("#mode-live")
+        assert page.text_content("#speak") == "Speak live"
+        page.fill("#text", text)
+        page.select_option("#voice", "af_heart")
+        page.click("#speak")
+        page.wait_for_function("() => document.getElementById('typed-text').textContent.length > 0")
+        page.wait_for_function("() => ['done', 'error'].includes(window.__live?.state)", timeout=WAIT_MS)
+        live = page.evaluate("() => window.__live")
+        assert live["state"] == "done" and not live["errorShown"], live
+        assert visit.snapshot()["alert"] == ""
+        assert live["wordsSent"] == live["words"] == len(text.split()), live
+        # Audio while the text was still being typed: the first sentence's came before the end of the text.
+        assert live["firstAudioAt"] < live["endSentAt"], live
+        assert live["lastWordAt"] < live["endSentAt"] < live["finalAt"], live
+        assert live["closeCode"] == 1000, live
+        assert live["audioMessages"] >= 1, live
+        assert 2 < live["samples"] / 24_000 < 12, live
+        assert page.text_content("#typed-text") == text
+        assert visit.snapshot()["words"] == len(text.split())
         assert visit.problems == []
     finally:
         visit.close()

@@ -1,9 +1,12 @@
-// The page's wiring: one speech request at a time, from the Speak button to a clip in the recent list.
+// The page's wiring: one speech request at a time, from the Speak button to a clip in the recent list. The
+// request is the whole text (server-sent events) or, in Live mode, the text typed word by word into the
+// stream-input WebSocket.
 
 import { ApiError, streamSpeech } from "./api.js";
 import { Captions } from "./captions.js";
 import { ClipList, excerpt } from "./clips.js";
 import { clipFile, save } from "./download.js";
+import { alignedWords, newRecord, streamLive, typedPieces } from "./live.js";
 import { detach, FilePlayer, MsePlayer, PcmPlayer, streamsMp3 } from "./players.js";
 import { PCM_RATE } from "./wav.js";
 import { settings, storedKey, storeKey } from "./settings.js";
@@ -21,6 +24,8 @@ const els = {
   speedOut: $("speed-out"),
   format: $("format"),
   key: $("api-key"),
+  live: $("mode-live"),
+  modes: document.querySelectorAll("input[name='mode']"),
   speak: $("speak"),
   stop: $("stop"),
   audio: $("audio"),
@@ -40,7 +45,7 @@ const transcript = new Transcript($("transcript"), (word) => seekTo(word.start))
 const captions = new Captions(els.audio, $("cue"), $("download-captions"));
 const clips = new ClipList($("clips"), $("clips-empty"), replay);
 
-let session = null; // the request being streamed: { controller, player }
+let session = null; // the request being streamed: { controller, player, request, startedAt, live }
 let loaded = null; // what the player holds: { player, clip }
 let context = null; // one AudioContext for the visit, made in a click so autoplay rules let it sound
 let frame = 0;
@@ -73,6 +78,7 @@ function setUp() {
   els.stop.addEventListener("click", stop);
   els.speed.addEventListener("input", showSpeed);
   els.format.addEventListener("change", labelDownload);
+  for (const mode of els.modes) mode.addEventListener("change", labelSpeak);
   // Stored as typed: Enter in the field sends the form before a change event would have come.
   els.key.addEventListener("input", () => storeKey(els.key.value.trim()));
   els.key.addEventListener("change", () => {
@@ -86,6 +92,7 @@ function setUp() {
   countText();
   showSpeed();
   labelDownload();
+  labelSpeak();
   ui.showPosition(0, 0);
   loadVoices();
 }
@@ -126,6 +133,10 @@ function labelDownload() {
   els.download.textContent = `Download .${els.format.value}`;
 }
 
+function labelSpeak() {
+  els.speak.textContent = els.live.checked ? "Speak live" : "Speak";
+}
+
 function audioContext() {
   context ??= newAudioContext();
   // On iPhones Web Audio follows the ring/silent switch unless the page says it plays media.
@@ -164,21 +175,30 @@ function speak() {
   const voice = voices.value();
   if (!voice) return refuse("Choose a voice first.", $("voice"));
 
+  const live = els.live.checked;
   stop();
   ui.clearAlert();
-  const player = streamsMp3() ? new MsePlayer(els.audio) : new PcmPlayer(els.audio, audioContext());
+  // Live audio is pcm played through Web Audio as each piece comes, whatever the browser's MSE.
+  const player = streamsMp3() && !live ? new MsePlayer(els.audio) : new PcmPlayer(els.audio, audioContext());
   // Inside the click: WebKit lets an element start only from a user's gesture; it waits here for its data.
   player.play();
   const request = { model: "tts-1", input: text, voice, speed: Number(els.speed.value), response_format: player.streamFormat };
-  const current = { controller: new AbortController(), player, request, startedAt: performance.now() };
+  const current = { controller: new AbortController(), player, request, startedAt: performance.now(), live };
   session = current;
   load(player, null);
   ui.resetFigures();
-  ui.setStatus("waiting", "Waiting for the first audio…");
+  if (live) {
+    ui.showTyped("", false);
+    ui.setStatus("waiting", "Typing; the first sentence is spoken once it is complete…");
+  } else {
+    ui.hideTyped();
+    ui.setStatus("waiting", "Waiting for the first audio…");
+  }
   els.stop.disabled = false;
   player.onFirstAudio = (at) => ui.showFirstAudio(at - current.startedAt);
   player.onBlocked = () => ui.showAlert("The browser held the audio back: press play to listen.");
-  run(current);
+  if (live) runLive(current);
+  else run(current);
 }
 
 async function run(current) {
@@ -218,6 +238,74 @@ async function run(current) {
   }
 }
 
+// Live mode: a word every tick into the socket, shown as it goes; each audio message scheduled right behind the
+// previous one, its words timed in the clip from its alignment.
+async function runLive(current) {
+  const { controller, player, request, startedAt } = current;
+  const record = newRecord(startedAt);
+  const pieces = typedPieces(request.input);
+  record.words = pieces.length;
+  let ended = false;
+  try {
+    await streamLive({
+      pieces,
+      voice: request.voice,
+      speed: request.speed,
+      signal: controller.signal,
+      on: {
+        typed(count, at) {
+          record.wordsSent = count;
+          record.lastWordAt = at;
+          ui.showTyped(pieces.slice(0, count).join("").trimEnd(), count === pieces.length);
+        },
+        ended(at) {
+          record.endSentAt = at;
+          ended = true;
+          if (player.hasAudio()) ui.setStatus("streaming", "All typed: speaking the rest…");
+        },
+        audio(bytes, alignment, at) {
+          record.audioMessages += 1;
+          record.firstAudioAt ??= at;
+          record.samples += bytes.length >> 1;
+          const words = alignedWords(alignment, player.received());
+          if (words.length) transcript.add(words);
+          const first = !player.hasAudio();
+          player.append(bytes);
+          if (first) {
+            ui.setStatus("streaming", ended ? "All typed: speaking the rest…" : "Speaking while the text is still typed…");
+            player.play();
+          }
+          wake();
+        },
+        final(at) {
+          record.finalAt = at;
+        },
+        closed(code) {
+          record.closeCode = code;
+        },
+      },
+    });
+    if (!player.hasAudio()) throw new ApiError("The live stream ended without any audio.");
+    await player.finish();
+    if (session !== current) return;
+    finished(current, { captions: null }, null);
+    record.state = "done";
+  } catch (error) {
+    if (controller.signal.aborted) {
+      record.state = "stopped";
+      return;
+    }
+    failed(current, error);
+    record.state = "error";
+    record.errorShown = true;
+    record.error = error.message || String(error);
+  } finally {
+    ui.endTyped();
+    if (session === current) session = null;
+    wake();
+  }
+}
+
 function finished(current, done, madeIn) {
   const { player, request } = current;
   const seconds = player.received();
@@ -238,10 +326,16 @@ function finished(current, done, madeIn) {
   loaded.clip = clip;
   clips.add(clip);
   ui.setStatus("done", `Done: ${seconds.toFixed(1)} s of speech.`);
-  ui.showSynthesis(madeIn, seconds);
+  showFigures(madeIn, seconds);
   transcript.setSeekable(true);
   captions.show(clip.captions, clip.language);
   els.download.disabled = false;
+}
+
+// A live clip (made in no time of its own: the typing paced it) has its length alone.
+function showFigures(madeIn, seconds) {
+  if (madeIn === null) ui.showLength(seconds);
+  else ui.showSynthesis(madeIn, seconds);
 }
 
 function failed(current, error) {
@@ -281,6 +375,7 @@ function load(player, clip) {
 function replay(clip) {
   stop();
   ui.clearAlert();
+  ui.hideTyped();
   const player = new FilePlayer(els.audio, clip.url);
   load(player, clip);
   transcript.add(clip.words);
@@ -288,7 +383,7 @@ function replay(clip) {
   captions.show(clip.captions, clip.language);
   ui.setStatus("done", `Replaying “${clip.excerpt}”`);
   ui.showFirstAudioText(clip.firstAudio);
-  ui.showSynthesis(clip.madeIn, clip.seconds);
+  showFigures(clip.madeIn, clip.seconds);
   player.play();
 }
 

@@ -35,6 +35,7 @@ export function showPosition(seconds, received) {
 export function resetFigures() {
   $("ttfa").textContent = "–";
   $("rtf").textContent = "–";
+  $("rtf").removeAttribute("title");
   $("length").textContent = "–";
 }
 
@@ -55,6 +56,31 @@ export function showSynthesis(madeSeconds, audioSeconds) {
   $("rtf").textContent = `RTF ${(madeSeconds / audioSeconds).toFixed(2)}`;
   $("rtf").title = `${madeSeconds.toFixed(1)} s to make ${audioSeconds.toFixed(1)} s of speech`;
   $("length").textContent = `${audioSeconds.toFixed(1)} s`;
+}
+
+// A live clip's pace is the typing's, not the synthesis's: only its length is a figure of it.
+export function showLength(audioSeconds) {
+  $("rtf").textContent = "–";
+  $("rtf").title = "Paced by the typing";
+  $("length").textContent = `${audioSeconds.toFixed(1)} s`;
+}
+
+// Live mode's text as it is typed into the socket; the caret goes once all of it is in.
+export function showTyped(text, complete) {
+  $("typed-view").hidden = false;
+  $("typed-text").textContent = text;
+  $("typed").classList.toggle("complete", complete);
+  const box = $("typed");
+  box.scrollTop = box.scrollHeight;
+}
+
+export function endTyped() {
+  $("typed").classList.add("complete");
+}
+
+export function hideTyped() {
+  $("typed-view").hidden = true;
+  $("typed-text").textContent = "";
 }
 
 export function askForKey(focus) {
