@@ -58,6 +58,7 @@ def _resolve(config: ModelConfig, download: bool | None = None) -> ModelFiles:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from kokoro_speech.server import serving
+    from kokoro_speech.server.announce import announced
     from kokoro_speech.server.workers import WorkerReports
 
     config, serve = _configs(
@@ -88,7 +89,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="kokoro-speech-") as folder:
         reports = WorkerReports(Path(folder), serve.workers)
         try:
-            serving.run(serve, Path(folder))
+            with announced(config.wyoming):
+                serving.run(serve, Path(folder))
         except SystemExit:
             if len(reports.reasons()) < serve.workers:
                 raise
@@ -262,6 +264,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         ) from error
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    if args.live:
+        from kokoro_speech.bench import live
+
+        path = Path(args.json) if args.json else Path("bench-results") / f"live-{stamp}.json"
+        return live.run(args.reps, path, smoke=args.smoke)
     if args.providers:
         from kokoro_speech.bench import providers
 
@@ -331,6 +338,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--providers",
         action="store_true",
         help="each provider and graph this machine can run: load, first chunk, RTF, memory, WER change",
+    )
+    only.add_argument(
+        "--live",
+        action="store_true",
+        help="first audio of text typed word by word over Wyoming and the stream-input socket, against HTTP",
     )
     only.add_argument(
         "--profile",

@@ -6,6 +6,7 @@ import pytest
 
 from kokoro_speech.engine import languages
 from kokoro_speech.engine.voices import VoiceInfo
+from kokoro_speech.server.announce import service_info
 from kokoro_speech.wyoming_server.config import WyomingConfig
 from kokoro_speech.wyoming_server.info import language_tag, wyoming_info
 
@@ -37,3 +38,12 @@ def test_the_address_is_tcp_and_loopback_unless_a_host_is_named() -> None:
     for bad in ("unix:///tmp/wyoming.sock", "tcp://host", "stdio://", "tcp://h:port"):
         with pytest.raises(ValueError, match="KOKORO_SPEECH_WYOMING_URI"):
             WyomingConfig(uri=bad)
+
+
+def test_zeroconf_announces_the_port_home_assistant_reaches() -> None:
+    assert service_info(WyomingConfig(uri="tcp://0.0.0.0:10200")) is None, "off unless asked"
+    assert service_info(WyomingConfig(uri="tcp://127.0.0.1:10200", zeroconf=True)) is None, "loopback: unreachable"
+    info = service_info(WyomingConfig(uri="tcp://192.0.2.7:10300", zeroconf=True, zeroconf_name="kitchen"))
+    assert info is not None
+    assert (info.type, info.name, info.port) == ("_wyoming._tcp.local.", "kitchen._wyoming._tcp.local.", 10300)
+    assert info.parsed_addresses() == ["192.0.2.7"]
