@@ -83,7 +83,10 @@ async def socket_latency(url: str, text: str) -> float:
     words, last = _words(text)
     sent_at: float | None = None
     first: float | None = None
-    async with websockets.connect(f"{url}/v1/text-to-speech/{VOICE}/stream-input?output_format=pcm_24000") as socket:
+    address = url.replace("http://", "ws://", 1)
+    async with websockets.connect(
+        f"{address}/v1/text-to-speech/{VOICE}/stream-input?output_format=pcm_24000"
+    ) as socket:
 
         async def read() -> None:
             nonlocal first

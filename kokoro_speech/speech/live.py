@@ -128,8 +128,10 @@ class LiveSpeech:
 
     async def _queue(self, piece: str) -> None:
         while self._pending_chars > 0 and self._pending_chars + len(piece) > self._max_pending:
+            self._check_open()
             self._room.clear()
             await self._room.wait()
+        self._check_open()
         self._pending_chars += len(piece)
         self.outcome.input_chars += len(piece)
         self._start()

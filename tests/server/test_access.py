@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import openai
 import pytest
+import websockets
 
 from kokoro_speech.api.access import key_id
 from kokoro_speech.api.access.keys import ID_SECRET_FILE
 from tests.support import UNTUNED_SCHEDULE, Server, base_env, start_server, wait_for
 from tests.support.audio import decode, level_dbfs
+from tests.support.live import Heard, read_until_closed, socket_url
 
 INLINE_KEY = "sk-inline-0123456789"
 SECOND_KEY = "sk-inline-second"
@@ -251,3 +255,27 @@ def accepted_by_both(server: Server, key: str) -> bool:
         if len(pids) == 2:
             return True
     return False
+
+
+async def test_the_stream_input_socket_takes_keys_as_elevenlabs_clients_send_them(guarded: Server) -> None:
+    async def answered(headers: dict[str, str], *messages: dict[str, object]) -> tuple[list[dict[str, Any]], int]:
+        heard = Heard()
+        url = socket_url(guarded.url, "af_heart", "stream-input", output_format="pcm_16000")
+        async with websockets.connect(url, additional_headers=headers) as socket:
+            for message in messages:
+                await socket.send(json.dumps(message))
+            code = await read_until_closed(socket, heard, time.monotonic())
+        assert code is not None
+        return heard.messages, code
+
+    for refused in ({}, {"xi-api-key": "sk-wrong"}):
+        messages, code = await answered(refused, {"text": " "})
+        assert code == 1008 and messages[-1]["error"] == "invalid_api_key", refused
+    # The key as a header, as Pipecat and LiveKit send it, or in the first message, as ElevenLabs' examples do.
+    messages, code = await answered({"xi-api-key": INLINE_KEY}, {"text": " "}, {"text": "Hi. "}, {"text": ""})
+    assert code == 1000 and messages[-1] == {"isFinal": True} and any(m.get("audio") for m in messages)
+    messages, code = await answered({}, {"text": " ", "xi_api_key": SECOND_KEY}, {"text": ""})
+    assert code == 1000 and messages == [{"isFinal": True}]
+    # Characters count against the key's limit as they come.
+    messages, code = await answered({"xi-api-key": SHORT_KEY}, {"text": " "}, {"text": "z" * (SHORT_CPM + 1)})
+    assert code == 1008 and messages[-1]["error"] == "rate_limit_exceeded"

@@ -45,12 +45,15 @@ class InputContext:
         return not self._sending.done() and self.live.speaking
 
     async def write(self, text: str) -> None:
+        """More text; dropped where the context failed already (its client was told, and got its final)."""
         self.flushed = False
-        await self.live.write(text)
+        with contextlib.suppress(RuntimeError):
+            await self.live.write(text)
 
     async def flush(self) -> None:
         self.flushed = True
-        await self.live.flush()
+        with contextlib.suppress(RuntimeError):
+            await self.live.flush()
 
     async def finish(self) -> None:
         """No more text: the rest is spoken, then ``isFinal``; returns once it is sent."""

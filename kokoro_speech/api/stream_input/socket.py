@@ -205,7 +205,8 @@ class StreamInputSocket:
                 await self._admit(len(text), requests=0)
             await context.write(text)
             if settings.auto_mode:
-                await context.live.flush()
+                await context.flush()
+                context.flushed = False  # spoken at once, but not the client's flush: a close still interrupts
         if message.flush:
             await context.flush()
         return True
