@@ -27,7 +27,8 @@ class ApiConfig:
     max_audio_seconds: float = setting(1200.0, env="KOKORO_SPEECH_MAX_AUDIO_SECONDS")
     """Longest audio one response may have: a stream that reaches it ends there (and its synthesis stops).
     4,096 characters at the slowest speed stay within the default; it bounds what one request can make a
-    worker do, whatever the input holds."""
+    worker do, whatever the input holds. It holds for each stream of text still being written too (a Wyoming
+    request, a stream-input context)."""
     load_wait_seconds: float = setting(30.0, env="KOKORO_SPEECH_LOAD_WAIT_SECONDS")
     """How long a request that reaches a worker whose model is still loading waits for it before it is answered
     503 with Retry-After: a worker that replaces another loads in seconds, and its first callers should not

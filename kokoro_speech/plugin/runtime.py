@@ -129,7 +129,9 @@ class SpeechRuntime:
             return self.worker.require_service()
 
         info = wyoming_info(service.engine.voices.infos()).event()
-        listener = WyomingListener(WyomingContext(info, current_service, self.config.wyoming, self.config.live))
+        config = self.config
+        context = WyomingContext(info, current_service, config.wyoming, config.live, config.api.max_audio_seconds)
+        listener = WyomingListener(context)
         await listener.start()
         self.wyoming = listener
 

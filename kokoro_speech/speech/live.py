@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
+import structlog
 from numpy.typing import NDArray
 
 from kokoro_speech.audio.encoders import Encoder, new_encoder
@@ -31,6 +32,8 @@ from kokoro_speech.engine.scheduler import Priority
 from kokoro_speech.engine.timing import SpokenWord, WordTimeline
 from kokoro_speech.speech.response import SpeechOutcome
 from kokoro_speech.speech.text_buffer import TextBuffer
+
+log = structlog.get_logger("kokoro_speech")
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ class LiveSpeech:
         self._first_audio_at: float | None = None
         self._rest = 0.0
         """Silence owed before the next piece: the rest after the last one."""
+        self.max_seconds: float | None = None
+        """Audio after which the stream stops (and its synthesis with it): the longest one response may have."""
         self.engine.lanes.stream_started()
 
     # --- text in ------------------------------------------------------------------------
@@ -155,6 +160,11 @@ class LiveSpeech:
                 self._first_audio_at = self._clock()
             self.outcome.audio_samples += got.samples
             yield got
+            if self.max_seconds is not None and self.outcome.audio_seconds >= self.max_seconds:
+                self.outcome.cut_short = True
+                log.warning("live stream cut at the longest audio one response may have", seconds=self.max_seconds)
+                self.close()
+                return
 
     def close(self) -> None:
         """Stop: the chunk in flight is cancelled and nothing more is made."""

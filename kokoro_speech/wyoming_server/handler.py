@@ -64,6 +64,8 @@ class WyomingContext:
     """The worker's service, waited for while its model loads (raises ModelNotReady or ModelLoadFailed)."""
     config: WyomingConfig
     live: LiveConfig
+    max_audio_seconds: float
+    """The longest audio one request may have (the HTTP API's setting, which holds here too)."""
 
 
 class _Request:
@@ -163,6 +165,7 @@ class SpeechEventHandler(AsyncEventHandler):
             live_config = self.context.live
             buffer = TextBuffer(live_config.lengths())
             live = service.open_live(job, buffer, outcome, live_config.max_pending_chars)
+            live.max_seconds = self.context.max_audio_seconds
         except tuple(ERROR_CODES) as error:
             code, status = ERROR_CODES[type(error)]
             metrics.observe(ROUTE, kind, status, None, time.perf_counter() - started, outcome)

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import WebSocket, websocket
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from kokoro_speech.api.access import ApiKeys
 from kokoro_speech.api.access.limits import RateLimiter
@@ -49,7 +50,7 @@ async def _serve(
 @websocket(SINGLE_PATH, name="stream_input")
 async def stream_input(
     socket: WebSocket[Any, Any, Any],
-    voice_id: str,
+    voice_id: FromPath[str],
     worker: NamedDependency[SpeechWorker],
     limiter: NamedDependency[RateLimiter],
     access_keys: NamedDependency[ApiKeys | None],
@@ -63,7 +64,7 @@ async def stream_input(
 @websocket(MULTI_PATH, name="multi_stream_input")
 async def multi_stream_input(
     socket: WebSocket[Any, Any, Any],
-    voice_id: str,
+    voice_id: FromPath[str],
     worker: NamedDependency[SpeechWorker],
     limiter: NamedDependency[RateLimiter],
     access_keys: NamedDependency[ApiKeys | None],

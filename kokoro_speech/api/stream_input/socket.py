@@ -236,13 +236,9 @@ class StreamInputSocket:
             await self.worker.wait_settled(self.api_config.load_wait_seconds)
             service: SpeechService = self.worker.require_service()
             buffer = TextBuffer(self.live_config.lengths(), schedule or ())
-            live = service.open_live(
-                job,
-                buffer,
-                outcome,
-                self.live_config.max_pending_chars,
-                settings.output.encoder_settings(service.audio),
-            )
+            encoding = settings.output.encoder_settings(service.audio)
+            live = service.open_live(job, buffer, outcome, self.live_config.max_pending_chars, encoding)
+            live.max_seconds = self.api_config.max_audio_seconds
         except tuple(REFUSALS) as error:
             code = REFUSALS[type(error)]
             if not self.multi:
