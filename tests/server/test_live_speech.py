@@ -51,7 +51,19 @@ async def test_describe_lists_every_voice_with_its_language_and_streaming(wyomin
     assert all(voice.installed and len(voice.languages) == 1 for voice in program.voices)
 
 
-async def test_home_assistant_streamed_text_is_spoken_before_its_end_as_one_stream(wyoming_port: int) -> None:
+def counted(server: ServerProcess, route: str, method: str) -> bool:
+    """Whether the server's metrics count an answered request of ``route`` (whichever worker answered it)."""
+    lines = server.get("/metrics").text.splitlines()
+    return any(
+        line.startswith("kokoro_speech_requests_total{") and f'route="{route}"' in line and f'method="{method}"' in line
+        and 'status="200"' in line
+        for line in lines
+    )  # fmt: skip
+
+
+async def test_home_assistant_streamed_text_is_spoken_before_its_end_as_one_stream(
+    two_workers: ServerProcess, wyoming_port: int
+) -> None:
     streamed = await home_assistant_stream(wyoming_port, TEXT)
     kinds = [kind for _, kind in streamed.kinds]
     assert streamed.end_sent is not None and streamed.first("audio-start") < streamed.end_sent
@@ -66,6 +78,7 @@ async def test_home_assistant_streamed_text_is_spoken_before_its_end_as_one_stre
     assert once_kinds[0] == "audio-start" and once_kinds[-1] == "audio-stop" and "synthesize-stopped" not in once_kinds
     # Home Assistant's copy of the text (the plain synthesize before synthesize-stop) was not spoken again.
     assert abs(streamed.seconds - once.seconds) < 0.1 * once.seconds, (streamed.seconds, once.seconds)
+    assert counted(two_workers, "wyoming", "synthesize-stream") and counted(two_workers, "wyoming", "synthesize")
     first_sentence_end = streamed.kinds[0][0]
     FIGURES.append(
         f"wyoming: first audio {first_sentence_end:.2f} s into a stream typed 0.15 s a word "
@@ -170,6 +183,7 @@ async def test_stream_input_typed_word_by_word_speaks_before_its_end_in_mp3_at_4
     assert aligned_text(heard.messages) == TEXT
     samples, rate = decode(bytes(heard.audio), "mp3")
     assert rate == 44100 and 4.0 < len(samples) / rate < 12.0
+    assert counted(two_workers, "/v1/text-to-speech/{voice_id}/stream-input", "WEBSOCKET")
 
 
 async def test_bad_sockets_are_told_why_and_closed_with_1008(two_workers: ServerProcess) -> None:
