@@ -17,7 +17,8 @@ def test_output_formats_map_to_this_servers() -> None:
     assert (mp3.response_format, mp3.sample_rate, mp3.bitrate) == ("mp3", 44100, 128000)
     assert mp3.encoder_settings(EncoderSettings()).mp3_bitrate == 128000
     assert protocol.output_format("ulaw_8000").response_format == "ulaw"
-    for bad in ("wav_44100", "pcm_11025", "mp3_44100", "pcm_16000_32", "mp3_x_1", "ulaw_16000", ""):
+    assert protocol.output_format("mp3_44100").bitrate == 128000, "the protocol's default bit rate"
+    for bad in ("wav_44100", "pcm_11025", "mp3_16000_32", "pcm_16000_32", "mp3_x_1", "ulaw_16000", ""):
         with pytest.raises(ProtocolError) as refused:
             protocol.output_format(bad)
         assert refused.value.error == "invalid_output_format"

@@ -61,15 +61,20 @@ class OutputFormat:
         return dataclasses.replace(base, **{field: self.bitrate})
 
 
+DEFAULT_BITRATES = {"mp3": 128000, "opus": 64000}
+"""Where a format names no bit rate (``mp3_44100``, as ElevenLabs' older documents write its default)."""
+
+
 def output_format(name: str) -> OutputFormat:
     parts = name.split("_")
     kind = _FORMATS.get(parts[0])
     try:
         rate = int(parts[1]) if len(parts) > 1 else 0
-        bitrate = int(parts[2]) * 1000 if len(parts) > 2 else None
+        bitrate = int(parts[2]) * 1000 if len(parts) > 2 else DEFAULT_BITRATES.get(parts[0])
     except ValueError:
         kind = None
-    if kind is None or rate not in _RATES[parts[0]] or len(parts) > 3 or (bitrate is None) == (kind in ("mp3", "opus")):
+    takes_bitrate = kind in DEFAULT_BITRATES
+    if kind is None or rate not in _RATES[parts[0]] or len(parts) > 3 or (bitrate is None) == takes_bitrate:
         raise ProtocolError(
             f"output_format '{name}' is not supported. Use pcm_8000 to pcm_48000, mp3_22050_32, mp3_44100_32 to "
             "mp3_44100_192, opus_48000_32 to opus_48000_192, ulaw_8000 or alaw_8000.",
