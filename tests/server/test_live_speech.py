@@ -137,7 +137,7 @@ async def test_pipecats_turns_are_spoken_aligned_and_ended_by_their_own_final(tw
 
 
 async def test_livekits_turns_share_one_socket_in_mp3(two_workers: ServerProcess) -> None:
-    url = socket_url(two_workers.url, "af_heart", "multi-stream-input", model_id="eleven_turbo_v2_5",
+    url = socket_url(two_workers.url, "nova", "multi-stream-input", model_id="eleven_turbo_v2_5",
                      output_format="mp3_22050_32", enable_ssml_parsing="false", enable_logging="true",
                      inactivity_timeout="180", apply_text_normalization="auto", sync_alignment="true",
                      auto_mode="true")  # fmt: skip

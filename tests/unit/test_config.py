@@ -74,6 +74,7 @@ _VALID_OTHERWISE = {
     "KOKORO_SPEECH_PAGE_PATH": ("/speak", "/speak"),
     "KOKORO_SPEECH_APP": ("myproject.app:create_app", "myproject.app:create_app"),
     "KOKORO_SPEECH_TRUSTED_PROXIES": ("10.0.0.0/8,fd00::/8", "10.0.0.0/8,fd00::/8"),
+    "KOKORO_SPEECH_WYOMING_URI": ("tcp://0.0.0.0:10200", "tcp://0.0.0.0:10200"),
 }
 
 
