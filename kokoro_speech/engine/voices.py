@@ -124,7 +124,10 @@ class VoiceCatalog:
         """The first voice (female first, as listed) that speaks ``language``, by code, alias or letter; raises
         UnknownLanguageError."""
         wanted = languages.find(language)
-        return next(info.id for info in self.infos() if info.language == wanted)
+        found = next((info.id for info in self.infos() if info.language == wanted), None)
+        if found is None:
+            raise languages.UnknownLanguageError(f"No voice speaks {wanted.name}.")
+        return found
 
     def openai_names(self) -> dict[str, str]:
         """OpenAI names available with this voices file, to their Kokoro id."""

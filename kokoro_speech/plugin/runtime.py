@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import structlog
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -31,6 +32,8 @@ from kokoro_speech.speech.worker import SpeechWorker, WorkerState
 from kokoro_speech.wyoming_server.handler import WyomingContext
 from kokoro_speech.wyoming_server.info import wyoming_info
 from kokoro_speech.wyoming_server.listener import WyomingListener
+
+log = structlog.get_logger("kokoro_speech")
 
 LOAD_LOOK_SECONDS = 60.0
 """How long one wait for the model's load lasts before the Wyoming port looks again whether it may listen."""
@@ -104,6 +107,7 @@ class SpeechRuntime:
         self.worker.start(files, store)
         if self.config.wyoming.enabled:
             self._wyoming_start = asyncio.create_task(self._listen_wyoming())
+            self._wyoming_start.add_done_callback(_report_wyoming)
         try:
             yield
         finally:
@@ -199,3 +203,9 @@ class SpeechRuntime:
         :meth:`dependencies`: Litestar refuses one provider under two names)."""
         providers = self.providers()
         return {key: Provide(providers[name]) for name, key in self.config.dependency_keys().items()}
+
+
+def _report_wyoming(task: asyncio.Task[None]) -> None:
+    """A Wyoming port that could not be listened on is said in the log, not lost with its task."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("wyoming not listening: its port could not be opened", error=str(error))

@@ -16,6 +16,7 @@ from kokoro_speech.wyoming_server.config import WyomingConfig
 
 SERVICE_TYPE = "_wyoming._tcp.local."
 MDNS_GROUP = "224.0.0.251"
+WILDCARDS = ("0.0.0.0", "", "::")
 
 
 def lan_address() -> str:
@@ -28,23 +29,27 @@ def lan_address() -> str:
 
 
 def service_info(config: WyomingConfig) -> ServiceInfo | None:
-    """What is announced for the config's port; None where nothing is (off, or a port only this machine reaches)."""
+    """What is announced for the config's port; None where nothing is (off, a port only this machine reaches, or
+    an address that cannot be worked out: said, and the server serves on unannounced)."""
     if not (config.enabled and config.zeroconf):
         return None
     host, port = config.address()
-    wildcard = host in ("0.0.0.0", "", "::")
-    if not wildcard and ipaddress.ip_address(host).is_loopback:
-        print(
-            f"kokoro-speech: Wyoming listens on {host} only: not announced (set KOKORO_SPEECH_WYOMING_URI to "
-            "tcp://0.0.0.0:PORT for Home Assistant on another machine)",
-            file=sys.stderr,
-            flush=True,
+    try:
+        address = ipaddress.ip_address(lan_address() if host in WILDCARDS else socket.gethostbyname(host))
+    except (OSError, ValueError) as error:
+        _warn(f"Wyoming not announced: no address for {host!r} ({error})")
+        return None
+    if address.is_loopback:
+        _warn(
+            f"Wyoming listens on {host} only: not announced (set KOKORO_SPEECH_WYOMING_URI to tcp://0.0.0.0:PORT "
+            "for Home Assistant on another machine)"
         )
         return None
-    address = lan_address() if wildcard else host
-    return ServiceInfo(
-        SERVICE_TYPE, f"{config.zeroconf_name}.{SERVICE_TYPE}", addresses=[socket.inet_aton(address)], port=port
-    )
+    return ServiceInfo(SERVICE_TYPE, f"{config.zeroconf_name}.{SERVICE_TYPE}", addresses=[address.packed], port=port)
+
+
+def _warn(message: str) -> None:
+    print(f"kokoro-speech: {message}", file=sys.stderr, flush=True)
 
 
 @contextlib.contextmanager
@@ -57,7 +62,13 @@ def announced(config: WyomingConfig) -> Iterator[None]:
     zeroconf = Zeroconf()
     try:
         zeroconf.register_service(info)
-        print(f"kokoro-speech: Wyoming announced as {info.name} on port {info.port}", file=sys.stderr, flush=True)
+    except Exception as error:  # the network refused mDNS: the server still serves, unannounced
+        zeroconf.close()
+        _warn(f"Wyoming not announced: {error}")
+        yield
+        return
+    _warn(f"Wyoming announced as {info.name} on port {info.port}")
+    try:
         yield
     finally:
         zeroconf.unregister_service(info)

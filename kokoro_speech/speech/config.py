@@ -36,9 +36,17 @@ class LiveConfig:
     max_pending_chars: int = setting(4096, env="KOKORO_SPEECH_LIVE_MAX_PENDING_CHARS")
     """Most text of one stream that may wait to be spoken: past it, the stream reads no more of its client's
     text until some is spoken (nothing is dropped; a writer faster than speech is slowed down)."""
+    settle_seconds: float = setting(0.1, env="KOKORO_SPEECH_LIVE_SETTLE_SECONDS")
+    """A full stop that ends the text so far is a sentence's end once nothing has followed it for this long (what
+    follows decides sooner: ``example.`` then ``com`` is one word). A language model writes a token every few tens
+    of milliseconds, so a longer silence is the end of a sentence, not of a token."""
+    text_retry_seconds: float = setting(0.05, env="KOKORO_SPEECH_LIVE_TEXT_RETRY_SECONDS")
+    """How long a stream's next sentence waits before it asks again for a text thread whose queue was full (a
+    stream admitted already is never refused)."""
 
     def __post_init__(self) -> None:
         check_range(self, positive=("clause_chars", "word_chars", "max_pending_chars"))
+        check_above_zero(self, "settle_seconds", "text_retry_seconds")
 
     def lengths(self) -> CutLengths:
         return CutLengths(clause_at=self.clause_chars, word_at=max(self.word_chars, self.clause_chars))

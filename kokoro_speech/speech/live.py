@@ -4,8 +4,11 @@ A :class:`LiveSpeech` takes text as it arrives (``write``), cuts it where :mod:`
 each piece with the same reading, planner and lanes as a whole request, one piece after another as one stream:
 one encoder (an mp3 stream stays one valid stream), one timeline of words, and between pieces the rest the last
 punctuation calls for, so the joins sound as they do inside one request (each chunk already starts and ends
-faded). The session is admitted once, when it opens, and counts as one stream while it lasts; a piece's first
-chunk goes ahead as a newcomer's only while the listener has nothing left to hear, and is never refused.
+faded). The session is admitted once, when it opens, and counts as one of the lanes' streams while it has text to
+speak (as a request does from its first chunk to its last; idle, it waits for text and costs nothing); a piece's
+first chunk goes ahead as a newcomer's only while the listener has nothing left to hear, and is never refused. A
+full stop that ends the text so far is taken as a sentence's end once the writer has paused for ``settle_seconds``
+(see :mod:`.text_buffer`).
 
 ``pieces`` yields the audio as it is made. It runs at most one chunk ahead of its reader; text waits (``write``
 blocks) while more than ``max_pending_chars`` of it is still unspoken, so a fast writer is slowed, never cut off.
@@ -28,8 +31,9 @@ from kokoro_speech.audio.encoders import Encoder, new_encoder
 from kokoro_speech.audio.formats import EncoderSettings
 from kokoro_speech.engine.engine import ChunkAudio, NothingToSayError, Speaker, SpeechEngine, SpeechPlan
 from kokoro_speech.engine.job import SpeechJob
-from kokoro_speech.engine.scheduler import Priority
+from kokoro_speech.engine.scheduler import Overloaded, Priority
 from kokoro_speech.engine.timing import SpokenWord, WordTimeline
+from kokoro_speech.speech.config import LiveConfig
 from kokoro_speech.speech.response import SpeechOutcome
 from kokoro_speech.speech.text_buffer import TextBuffer
 
@@ -54,6 +58,13 @@ class LivePiece:
 _END = None
 
 
+class _Closed:
+    """Put for the reader by ``close``: the stream stopped before its end."""
+
+
+_CLOSED = _Closed()
+
+
 class LiveSpeech:
     def __init__(
         self,
@@ -63,7 +74,7 @@ class LiveSpeech:
         buffer: TextBuffer,
         encoder_settings: EncoderSettings,
         outcome: SpeechOutcome,
-        max_pending_chars: int,
+        config: LiveConfig,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """``job``: everything but the text (voice, speed, format, rate, normalization), which comes piece by
@@ -74,10 +85,13 @@ class LiveSpeech:
         self.buffer = buffer
         self.outcome = outcome
         self._settings = encoder_settings
-        self._max_pending = max_pending_chars
+        self._config = config
         self._clock = clock
         self._texts: asyncio.Queue[str | None] = asyncio.Queue()
-        self._out: asyncio.Queue[LivePiece | BaseException | None] = asyncio.Queue(maxsize=1)
+        self._out: asyncio.Queue[LivePiece | BaseException | _Closed | None] = asyncio.Queue(maxsize=1)
+        self._settling: asyncio.Task[None] | None = None
+        self._counted = False
+        """Whether it counts among the lanes' streams now (from a piece's first chunk until no text waits)."""
         self._pending_chars = 0
         self._room = asyncio.Event()
         self._room.set()
@@ -93,18 +107,36 @@ class LiveSpeech:
         """Silence owed before the next piece: the rest after the last one."""
         self.max_seconds: float | None = None
         """Audio after which the stream stops (and its synthesis with it): the longest one response may have."""
-        self.engine.lanes.stream_started()
 
     # --- text in ------------------------------------------------------------------------
     async def write(self, text: str) -> None:
         """Take more text; waits while too much of what came before is still unspoken."""
         self._check_open()
-        for piece in self.buffer.add(text):
-            await self._queue(piece)
+        self._stop_settling()
+        # A long message is taken a slice at a time, so the buffer never holds or scans more than one.
+        step = self._config.max_pending_chars
+        for start in range(0, len(text), step):
+            for piece in self.buffer.add(text[start : start + step]):
+                await self._queue(piece)
+        if self.buffer.undecided:
+            self._settling = asyncio.ensure_future(self._settle())
+
+    async def _settle(self) -> None:
+        await asyncio.sleep(self._config.settle_seconds)
+        self._settling = None
+        with contextlib.suppress(RuntimeError):  # it ended meanwhile: what was held went with its end
+            for piece in self.buffer.settle():
+                await self._queue(piece)
+
+    def _stop_settling(self) -> None:
+        settling, self._settling = self._settling, None
+        if settling is not None and not settling.done():
+            settling.cancel()
 
     async def flush(self) -> None:
         """Speak what is held now, finished or not."""
         self._check_open()
+        self._stop_settling()
         piece = self.buffer.flush()
         if piece is not None:
             await self._queue(piece)
@@ -132,7 +164,7 @@ class LiveSpeech:
             raise RuntimeError("the live stream has ended")
 
     async def _queue(self, piece: str) -> None:
-        while self._pending_chars > 0 and self._pending_chars + len(piece) > self._max_pending:
+        while self._pending_chars > 0 and self._pending_chars + len(piece) > self._config.max_pending_chars:
             self._check_open()
             self._room.clear()
             await self._room.wait()
@@ -154,6 +186,8 @@ class LiveSpeech:
             if got is _END:
                 self.outcome.completed = True
                 return
+            if isinstance(got, _Closed):
+                return
             if isinstance(got, BaseException):
                 raise got
             if got.samples and self._first_audio_at is None:
@@ -171,16 +205,29 @@ class LiveSpeech:
         if self._closed:
             return
         self._closed = True
-        self.engine.lanes.stream_ended()
+        self._count(False)
+        self._stop_settling()
         for task in (self._producer, self._chunk):
             if task is not None and not task.done():
                 task.cancel()
         self._room.set()
+        # A reader waiting for the next piece is told the stream stopped.
+        while not self._out.empty():
+            self._out.get_nowait()
+        self._out.put_nowait(_CLOSED)
         # An encode may still run on a pipeline thread: the encoder is closed there once it is done.
         if self._encoding is not None and not self._encoding.done():
             self._encoding.add_done_callback(lambda _: self._drop_encoder())
         else:
             self._drop_encoder()
+
+    def _count(self, speaking: bool) -> None:
+        if speaking != self._counted:
+            self._counted = speaking
+            if speaking:
+                self.engine.lanes.stream_started()
+            else:
+                self.engine.lanes.stream_ended()
 
     def _drop_encoder(self) -> None:
         encoder, self._encoder = self._encoder, None
@@ -193,6 +240,8 @@ class LiveSpeech:
                 await self._speak(text)
                 self._pending_chars -= len(text)
                 self._room.set()
+                if self._pending_chars == 0:
+                    self._count(False)
             tail = await self._encode(None)
             await self._out.put(LivePiece(tail, 0, self._samples / self.engine.sample_rate, [], ""))
             await self._out.put(_END)
@@ -202,15 +251,15 @@ class LiveSpeech:
             await self._out.put(error)
 
     async def _speak(self, text: str) -> None:
-        try:
-            plan = await self.engine.plan_async(replace(self.job, text=text), self.speaker)
-        except NothingToSayError:
-            return  # only punctuation or symbols between two sentences: nothing to hear
+        plan = await self._plan(text)
+        if plan is None:
+            return
         rate = self.engine.sample_rate
         timeline = WordTimeline(plan.words, rate, start_samples=self._samples)
         self._chunk = self._launch(plan, 0)
         for index in range(len(plan.chunks)):
             chunk = await self._chunk
+            self._count(True)
             if index + 1 < len(plan.chunks):
                 self._chunk = self._launch(plan, index + 1)
             pcm = chunk.pcm
@@ -226,6 +275,17 @@ class LiveSpeech:
             self._samples += len(pcm)
             await self._out.put(LivePiece(data, len(pcm), start, words, text))
         self._rest = self.engine.rest_after(plan)
+
+    async def _plan(self, text: str) -> SpeechPlan | None:
+        """The plan of a piece; None where it has nothing to say (only punctuation between two sentences). An
+        admitted stream is never refused: while the text threads' queue is full, it waits its turn."""
+        while True:
+            try:
+                return await self.engine.plan_async(replace(self.job, text=text), self.speaker)
+            except NothingToSayError:
+                return None
+            except Overloaded:
+                await asyncio.sleep(self._config.text_retry_seconds)
 
     def _launch(self, plan: SpeechPlan, index: int) -> asyncio.Task[ChunkAudio]:
         first = index == 0 and self._listener_waits()

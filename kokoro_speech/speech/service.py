@@ -16,6 +16,7 @@ import asyncio
 import dataclasses
 import hashlib
 import time
+from collections.abc import Sequence
 
 from kokoro_speech.audio.formats import FORMATS, EncoderSettings
 from kokoro_speech.cache.config import CacheConfig
@@ -24,6 +25,7 @@ from kokoro_speech.engine.engine import Speaker, SpeechEngine, SynthesisStream
 from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.speech.background import BackgroundWork
 from kokoro_speech.speech.claims import Claim, claim_or_wait
+from kokoro_speech.speech.config import LiveConfig
 from kokoro_speech.speech.live import LiveSpeech
 from kokoro_speech.speech.production import Production, ProductionHooks, ProductionReader
 from kokoro_speech.speech.response import CachedResponse, SpeechOutcome, SpeechResponse
@@ -81,23 +83,28 @@ class SpeechService:
     def open_live(
         self,
         job: SpeechJob,
-        buffer: TextBuffer,
         outcome: SpeechOutcome,
-        max_pending_chars: int,
+        config: LiveConfig,
+        *,
+        schedule: Sequence[int] = (),
         encoder_settings: EncoderSettings | None = None,
+        max_seconds: float | None = None,
     ) -> LiveSpeech:
-        """A stream of speech whose text comes while it is spoken (``job`` says everything but the text).
+        """A stream of speech whose text comes while it is spoken (``job`` says everything but the text), cut
+        where ``config`` (and a client's ``schedule`` of lengths) says, stopped at ``max_seconds`` of audio.
 
         Raises UnknownVoiceError, UnknownLanguageError or Overloaded before anything is made; it is admitted
-        once, here, and counts as one stream until it is closed. Nothing of it is cached: its text is not known
-        whole until its end.
+        once, here. Nothing of it is cached: its text is not known whole until its end.
         """
         speaker = self.engine.speaker(job)
         outcome.voice = speaker.voice.spec
         outcome.language = speaker.language.code
         self.engine.lanes.check_admission()
         settings = self.audio if encoder_settings is None else encoder_settings
-        return LiveSpeech(self.engine, speaker, job, buffer, settings, outcome, max_pending_chars)
+        buffer = TextBuffer(config.lengths(), schedule)
+        live = LiveSpeech(self.engine, speaker, job, buffer, settings, outcome, config)
+        live.max_seconds = max_seconds
+        return live
 
     def _key(self, job: SpeechJob, speaker: Speaker) -> str:
         assert self.cache is not None

@@ -4,9 +4,11 @@ A piece is spoken once it is a whole sentence, so that it is read with a sentenc
 leaves as soon as its last word is in. A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or
 brackets after it) followed by a space, at a line break (a heading or a list item ends there), and at ``。！？``.
 Streamed text rarely has the space yet when the mark arrives (``" kitchen"``, ``"."``, then ``" Next"`` a token
-later), so a mark at the very end of the text ends the sentence at once, except where a full stop may not end one:
-after a number (``3.`` may go on as ``3.5``), a single letter (an initial), or a usual abbreviation (``Dr.``); those
-wait for what follows, or for a flush.
+later). ``!``, ``?`` and ``…`` at the very end of the text end the sentence at once. A full stop there is undecided:
+what follows decides (``"example."`` then ``"com"`` is one word, ``3.`` then ``5`` one number), and where nothing
+follows, :meth:`TextBuffer.settle` (called once the writer has paused, see :mod:`.live`) ends the sentence, unless
+the stop follows a single letter (an initial) or a usual abbreviation (``Dr.``), which wait for what follows or for a
+flush.
 
 A sentence still unfinished at ``clause_at`` characters is spoken up to its last clause mark (``,;:—`` followed by
 a space), and one with none at ``word_at`` up to its last space, so the listener is not kept waiting by a long one
@@ -100,6 +102,8 @@ class TextBuffer:
         self._text = ""
         self._scanned = 0
         """Where the search for a sentence end goes on from: the text before it ends none."""
+        self._undecided: int | None = None
+        """Where the text ends in a full stop that a pause would make a sentence's end: the end of its marks."""
         self.pieces = 0
         """Pieces given so far."""
 
@@ -108,23 +112,39 @@ class TextBuffer:
         """What is held back: not yet a piece."""
         return self._text
 
+    @property
+    def undecided(self) -> bool:
+        """Whether the text ends in a full stop that ends the sentence if nothing follows it (see :meth:`settle`)."""
+        return self._undecided is not None
+
     def add(self, text: str) -> list[str]:
         """Take ``text``; the pieces it completes, in order."""
         self._text += text
         done: list[str] = []
         while (cut := self._next_cut()) is not None:
-            piece, self._text = self._text[:cut].strip(), self._text[cut:]
-            self._scanned = 0
-            if piece:
-                done.append(piece)
-                self.pieces += 1
+            self._cut(cut, done)
+        return done
+
+    def settle(self) -> list[str]:
+        """The writer paused: a full stop that ends the text ends its sentence (see :attr:`undecided`)."""
+        done: list[str] = []
+        if self._undecided is not None:
+            self._cut(self._undecided, done)
+            self._undecided = None
+        return done
+
+    def _cut(self, cut: int, done: list[str]) -> None:
+        piece, self._text = self._text[:cut].strip(), self._text[cut:]
+        self._scanned = 0
+        if piece:
+            done.append(piece)
+            self.pieces += 1
         if not self._text.strip():
             self._text = ""
-        return done
 
     def flush(self) -> str | None:
         """Whatever is held, as a piece of its own (None when only spaces are)."""
-        piece, self._text, self._scanned = self._text.strip(), "", 0
+        piece, self._text, self._scanned, self._undecided = self._text.strip(), "", 0, None
         if not piece:
             return None
         self.pieces += 1
@@ -133,6 +153,7 @@ class TextBuffer:
     # --- where to cut ------------------------------------------------------------------
     def _next_cut(self) -> int | None:
         """Where the first piece ready to be spoken ends, or None while there is none."""
+        self._undecided = None
         text = self._text
         start = max(0, self._scanned)
         for index in range(start, len(text)):
@@ -144,9 +165,11 @@ class TextBuffer:
             if char in SENTENCE_MARKS:
                 end = _after_marks(text, index)
                 if end == len(text):
-                    if self._ends_at_end(text, index):
+                    ending = self._ending_at_end(text, index)
+                    if ending == "end":
                         return end
-                    # Undecided until more comes: scanned again from this mark.
+                    # Undecided until more comes (or a pause settles it): scanned again from this mark.
+                    self._undecided = end if ending == "pause" else None
                     self._scanned = index
                     return self._long_cut()
                 if text[end].isspace() and not self._is_abbreviation(text, index):
@@ -154,18 +177,20 @@ class TextBuffer:
         self._scanned = len(text)
         return self._long_cut()
 
-    def _ends_at_end(self, text: str, mark: int) -> bool:
-        """Whether the marks at the end of the text, the first at ``mark``, surely end a sentence."""
+    def _ending_at_end(self, text: str, mark: int) -> str:
+        """What the marks at the very end of the text, the first at ``mark``, make of it: "end" (surely a sentence's
+        end), "pause" (its end unless something follows) or "wait" (what follows decides)."""
         if text[mark] != "." or text[mark:].rstrip(CLOSERS) != ".":
-            return True  # "!", "?", "…", or "..." (an ellipsis)
+            return "end"  # "!", "?", "…", or "..." (an ellipsis)
         word = _LAST_WORD.search(text[:mark])
         if word is None:
-            return True
-        before = word.group(1).strip(CLOSERS + "(\"'“‘")
-        letters = before.replace(".", "")
-        if not letters or letters[-1].isdigit() or len(letters) == 1:
-            return False
-        return letters.lower() not in ABBREVIATIONS
+            return "end"
+        letters = word.group(1).strip(CLOSERS + "(\"'“‘").replace(".", "")
+        if not letters:
+            return "end"
+        if (len(letters) == 1 and letters.isalpha()) or letters.lower() in ABBREVIATIONS:
+            return "wait"
+        return "pause"
 
     @staticmethod
     def _is_abbreviation(text: str, mark: int) -> bool:

@@ -28,16 +28,12 @@ from wyoming.server import AsyncEventHandler
 from wyoming.tts import Synthesize, SynthesizeChunk, SynthesizeStart, SynthesizeStop, SynthesizeStopped, SynthesizeVoice
 
 from kokoro_speech.engine.job import SpeechJob
-from kokoro_speech.engine.languages import UnknownLanguageError
-from kokoro_speech.engine.scheduler import Overloaded
-from kokoro_speech.engine.voices import UnknownVoiceError
 from kokoro_speech.infra import metrics
 from kokoro_speech.speech.config import LiveConfig
 from kokoro_speech.speech.live import LiveSpeech
+from kokoro_speech.speech.refusals import REFUSED, refusal
 from kokoro_speech.speech.response import SpeechOutcome
 from kokoro_speech.speech.service import SpeechService
-from kokoro_speech.speech.text_buffer import TextBuffer
-from kokoro_speech.speech.worker import ModelLoadFailed, ModelNotReady
 from kokoro_speech.wyoming_server.config import WyomingConfig
 
 log = structlog.get_logger("kokoro_speech")
@@ -45,14 +41,8 @@ log = structlog.get_logger("kokoro_speech")
 SAMPLE_WIDTH = 2
 CHANNELS = 1
 ROUTE = "wyoming"
-ERROR_CODES: dict[type[Exception], tuple[str, int]] = {
-    UnknownVoiceError: ("voice_not_found", 400),
-    UnknownLanguageError: ("unsupported_language", 400),
-    Overloaded: ("server_overloaded", 503),
-    ModelNotReady: ("model_not_ready", 503),
-    ModelLoadFailed: ("model_load_failed", 500),
-}
-"""What each refusal is called in an ``error`` event, and the status it is counted under in the metrics."""
+GONE = (ConnectionError, TimeoutError)
+"""What writing to a client that left, or stopped reading, raises."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +74,9 @@ class SpeechEventHandler(AsyncEventHandler):
         super().__init__(reader, writer)
         self.context = context
         self._stream: _Request | None = None
+        """The open stream's request, until its ``synthesize-stop`` is answered."""
+        self._once: _Request | None = None
+        """A plain ``synthesize`` being answered."""
         self._streaming = False
         """Between ``synthesize-start`` and ``synthesize-stop``, whether or not its stream could be opened."""
         self._handlers: dict[str, Callable[[Event], Awaitable[None]]] = {
@@ -96,17 +89,24 @@ class SpeechEventHandler(AsyncEventHandler):
 
     async def handle_event(self, event: Event) -> bool:
         handler = self._handlers.get(event.type)
-        if handler is not None:
+        if handler is None:
+            return True  # a ping, select-program, an event of a later version: not a reason to hang up
+        try:
             await handler(event)
-        # Anything else (a ping, select-program, an event of a later version) is not a reason to hang up.
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            log.info("wyoming event refused", event_type=event.type, error=str(error))
+            await self.write_event(
+                Error(text=f"The {event.type} event is not valid: {error!r}", code="invalid_event").event()
+            )
         return True
 
     async def write_event(self, event: Event) -> None:
         await asyncio.wait_for(super().write_event(event), self.context.config.send_timeout_seconds)
 
     async def disconnect(self) -> None:
-        if self._stream is not None:
-            self._finish(self._stream, completed=False)
+        for request in (self._stream, self._once):
+            if request is not None:
+                self._finish(request, completed=False)
 
     # --- one handler per event ---------------------------------------------------------------------------
     async def _describe(self, event: Event) -> None:
@@ -117,15 +117,19 @@ class SpeechEventHandler(AsyncEventHandler):
         if self._streaming:
             return  # Home Assistant's copy of the streamed text, for servers that know no streams
         request = Synthesize.from_event(event)
-        opened = await self._open(request.voice, "synthesize")
+        text = _text(request.text)
+        opened = self._once = await self._open(request.voice, "synthesize")
         if opened is None:
             return
-        sending = asyncio.create_task(self._send(opened))
-        with contextlib.suppress(RuntimeError):
-            await opened.live.write(request.text)
-            await opened.live.end()
-        await sending
-        self._finish(opened, completed=opened.live.outcome.completed)
+        try:
+            opened.sending = asyncio.create_task(self._send(opened))
+            with contextlib.suppress(RuntimeError):
+                await opened.live.write(text)
+                await opened.live.end()
+            await opened.sending
+        finally:
+            self._once = None
+            self._finish(opened, completed=opened.live.outcome.completed)
 
     async def _start(self, event: Event) -> None:
         start = SynthesizeStart.from_event(event)
@@ -140,18 +144,22 @@ class SpeechEventHandler(AsyncEventHandler):
         stream = self._stream
         if stream is None or stream.live.ended:
             return
+        text = _text(SynthesizeChunk.from_event(event).text)
         with contextlib.suppress(RuntimeError):  # the stream failed: its error event is sent already
-            await stream.live.write(SynthesizeChunk.from_event(event).text)
+            await stream.live.write(text)
 
     async def _stop(self, event: Event) -> None:
         assert SynthesizeStop.is_type(event.type)
-        stream, self._stream, self._streaming = self._stream, None, False
+        stream, self._streaming = self._stream, False
         if stream is not None:
-            with contextlib.suppress(RuntimeError):
-                await stream.live.end()
-            if stream.sending is not None:
-                await stream.sending
-            self._finish(stream, completed=stream.live.outcome.completed)
+            try:
+                with contextlib.suppress(RuntimeError):
+                    await stream.live.end()
+                if stream.sending is not None:
+                    await stream.sending
+            finally:
+                self._stream = None
+                self._finish(stream, completed=stream.live.outcome.completed)
         await self.write_event(SynthesizeStopped().event())
 
     # --- speaking ---------------------------------------------------------------------------------------
@@ -162,12 +170,9 @@ class SpeechEventHandler(AsyncEventHandler):
         try:
             service = await self.context.service()
             job = self._job(voice, service)
-            live_config = self.context.live
-            buffer = TextBuffer(live_config.lengths())
-            live = service.open_live(job, buffer, outcome, live_config.max_pending_chars)
-            live.max_seconds = self.context.max_audio_seconds
-        except tuple(ERROR_CODES) as error:
-            code, status = ERROR_CODES[type(error)]
+            live = service.open_live(job, outcome, self.context.live, max_seconds=self.context.max_audio_seconds)
+        except REFUSED as error:
+            code, status = refusal(error)
             metrics.observe(ROUTE, kind, status, None, time.perf_counter() - started, outcome)
             log.info("wyoming refused", kind=kind, code=code, error=str(error))
             await self.write_event(Error(text=str(error), code=code).event())
@@ -184,33 +189,35 @@ class SpeechEventHandler(AsyncEventHandler):
     async def _send(self, request: _Request) -> None:
         """The stream's audio as Wyoming events, then its end (an ``error`` event first where it failed)."""
         rate = request.live.engine.sample_rate
+        start = AudioStart(rate=rate, width=SAMPLE_WIDTH, channels=CHANNELS).event()
         started = False
         try:
             async for piece in request.live.pieces():
                 if not piece.data:
                     continue
                 if not started:
-                    await self.write_event(AudioStart(rate=rate, width=SAMPLE_WIDTH, channels=CHANNELS).event())
+                    await self.write_event(start)
                     request.first_audio = time.perf_counter()
                     started = True
                 chunk = AudioChunk(rate=rate, width=SAMPLE_WIDTH, channels=CHANNELS, audio=piece.data)
                 await self.write_event(chunk.event())
-        except (ConnectionError, TimeoutError):
+            if not started and request.kind == "synthesize":
+                # An older client reads until audio-stop: it gets an empty, well-formed stream.
+                await self.write_event(start)
+                started = True
+            if started:
+                await self.write_event(AudioStop().event())
+        except GONE:
             request.live.close()
-            return
         except Exception as error:  # the stream failed after it was opened: said, never silently dropped
             request.live.outcome.failure = type(error).__name__
             log.warning("wyoming stream failed", error=str(error))
             request.live.close()
-            await self.write_event(
-                Error(text=f"The speech could not be made: {error}", code="synthesis_failed").event()
-            )
-        if started:
-            await self.write_event(AudioStop().event())
-        elif request.kind == "synthesize":
-            # An older client reads until audio-stop: it gets an empty, well-formed stream.
-            await self.write_event(AudioStart(rate=rate, width=SAMPLE_WIDTH, channels=CHANNELS).event())
-            await self.write_event(AudioStop().event())
+            failed = Error(text=f"The speech could not be made: {error}", code="synthesis_failed")
+            with contextlib.suppress(*GONE):
+                await self.write_event(failed.event())
+                if started:
+                    await self.write_event(AudioStop().event())
 
     def _finish(self, request: _Request, *, completed: bool) -> None:
         request.live.close()
@@ -229,3 +236,9 @@ class SpeechEventHandler(AsyncEventHandler):
             total_ms=round(total * 1000, 1),
             **outcome.log_fields(),
         )
+
+
+def _text(text: object) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"its text must be a string, not {type(text).__name__}")
+    return text

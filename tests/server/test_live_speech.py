@@ -12,6 +12,8 @@ import time
 
 import numpy as np
 import websockets
+from wyoming.event import Event
+from wyoming.info import Describe
 
 from kokoro_speech.testing import ServerProcess
 from tests.support import FIGURES
@@ -19,6 +21,7 @@ from tests.support.audio import decode
 from tests.support.live import (
     Heard,
     aligned_text,
+    connect_wyoming,
     describe,
     home_assistant_stream,
     read_until_closed,
@@ -92,6 +95,17 @@ async def test_an_unknown_voice_is_an_error_event_and_a_stream_still_ends(wyomin
     assert once.messages[0]["code"] == "voice_not_found" and "zz_nobody" in once.messages[0]["text"]
     streamed = await home_assistant_stream(wyoming_port, "Hello there.", voice="zz_nobody", gap_s=0.0)
     assert [kind for _, kind in streamed.kinds] == ["error", "synthesize-stopped"]
+    # An event without its text is answered, and the connection still serves.
+    client = await connect_wyoming(wyoming_port)
+    try:
+        await client.write_event(Event(type="synthesize", data={"voice": {"name": "af_heart"}}))
+        refused = await asyncio.wait_for(client.read_event(), 10)
+        assert refused is not None and refused.type == "error" and refused.data["code"] == "invalid_event"
+        await client.write_event(Describe().event())
+        described = await asyncio.wait_for(client.read_event(), 10)
+        assert described is not None and described.type == "info"
+    finally:
+        await client.disconnect()
 
 
 async def test_pipecats_turns_are_spoken_aligned_and_ended_by_their_own_final(two_workers: ServerProcess) -> None:

@@ -31,7 +31,7 @@ def test_messages_are_read_as_their_clients_write_them() -> None:
     assert flush.flush and flush.text is None
     schedule = protocol.client_message('{"text": " ", "generation_config": {"chunk_length_schedule": [50, 90]}}')
     assert schedule.generation_config is not None and schedule.generation_config.chunk_length_schedule == [50, 90]
-    for bad in ("[]", "not json", '{"text": 3}', '{"generation_config": {"chunk_length_schedule": [0]}}'):
+    for bad in ("[]", "not json", '{"text": 3}', '{"generation_config": {"chunk_length_schedule": [20]}}'):
         with pytest.raises(ProtocolError):
             protocol.client_message(bad)
 
@@ -64,6 +64,8 @@ def test_alignment_covers_the_pieces_audio_with_its_words_characters() -> None:
     assert starts[1] == 100 and starts[4] == 400, "each word where it is heard, from the piece's start"
     assert starts == sorted(starts) and starts[-1] + durations[-1] == 1000
     assert protocol.piece_alignment(LivePiece(b"", 0, 0.0, [], ""), 24000) is None
+    silence = protocol.piece_alignment(LivePiece(b"\0\0" * 2400, 2400, 3.0, [], "Hi."), 24000)
+    assert silence == {"chars": [" "], "charStartTimesMs": [0], "charDurationsMs": [100]}, "the clock still advances"
 
 
 def test_finals_and_errors_have_the_shapes_clients_read() -> None:

@@ -21,20 +21,26 @@ def fed(deltas: list[str], buffer: TextBuffer | None = None) -> list[tuple[int, 
     return pieces + ([(len(deltas), rest)] if rest else [])
 
 
-def test_a_sentence_is_given_as_its_full_stop_arrives() -> None:
+def test_a_sentence_is_given_as_its_next_word_or_a_pause_comes() -> None:
     deltas = llm_deltas("Turn on the kitchen lights. Then lock the door!")
     pieces = fed(deltas)
     assert [piece for _, piece in pieces] == ["Turn on the kitchen lights.", "Then lock the door!"]
-    assert pieces[0][0] == deltas.index(".") + 1, "at once, not when the next word comes"
+    assert pieces[0][0] == deltas.index(".") + 2, "when the space after the full stop comes"
+    assert pieces[1][0] == len(deltas), "an exclamation mark at once"
+    buffer = TextBuffer(LENGTHS)
+    assert buffer.add("Turn on the kitchen lights.") == [] and buffer.undecided
+    assert buffer.settle() == ["Turn on the kitchen lights."], "the writer paused after it"
+    assert not buffer.undecided and buffer.settle() == []
 
 
 def test_full_stops_that_may_not_end_a_sentence_wait_for_what_follows() -> None:
     buffer = TextBuffer(LENGTHS)
-    assert buffer.add("It costs 3.") == []
-    assert buffer.add("5 dollars. Dr.") == ["It costs 3.5 dollars."]
-    assert buffer.add(" Smith and J.") == []
+    assert buffer.add("It costs 3.") == [] and buffer.add("5 dollars. Dr.") == ["It costs 3.5 dollars."]
+    assert not buffer.undecided and buffer.settle() == [], "after an abbreviation, only what follows decides"
+    assert buffer.add(" Smith and J.") == [] and not buffer.undecided
     assert buffer.add(" R. R. Tolkien wrote e.g. this. Next") == ["Dr. Smith and J. R. R. Tolkien wrote e.g. this."]
-    assert buffer.flush() == "Next"
+    assert buffer.add(" see example.") == [] and buffer.add("com for more") == []
+    assert buffer.flush() == "Next see example.com for more"
 
 
 def test_line_breaks_quotes_and_wide_marks_end_sentences() -> None:
@@ -62,8 +68,17 @@ def test_a_schedule_sets_the_lengths_piece_by_piece() -> None:
     assert buffer.add("eight nine ten eleven ") == []  # the second piece may grow to 40
 
 
-@given(st.lists(st.sampled_from(["The", " cat", ".", " Dr", " 3", ".5", "!", "\n", " a,", " b", "?", "…", " J", "。"])))
-def test_nothing_is_lost_or_reordered(deltas: list[str]) -> None:
-    pieces = [piece for _, piece in fed(deltas)]
+@given(
+    st.lists(st.sampled_from(["The", " cat", ".", " Dr", " 3", ".5", "!", "\n", " a,", " b", "?", "…", " J", "。"])),
+    st.lists(st.booleans()),
+)
+def test_nothing_is_lost_or_reordered(deltas: list[str], pauses: list[bool]) -> None:
+    buffer = TextBuffer(LENGTHS)
+    pieces: list[str] = []
+    for delta, pause in zip(deltas, pauses + [False] * len(deltas), strict=False):
+        pieces += buffer.add(delta)
+        if pause:
+            pieces += buffer.settle()
+    pieces += [rest] if (rest := buffer.flush()) else []
     assert all(piece == piece.strip() and piece for piece in pieces)
     assert "".join("".join(pieces).split()) == "".join("".join(deltas).split())

@@ -37,7 +37,8 @@ class InputContext:
         self._started = time.perf_counter()
         self._first_audio: float | None = None
         self._sending = asyncio.create_task(self._send_audio())
-        self._finished = False
+        self._observed = False
+        self._final_sent = False
 
     @property
     def busy(self) -> bool:
@@ -75,6 +76,11 @@ class InputContext:
         self._sending.cancel()
         self._observe(completed=False)
 
+    @property
+    def done(self) -> bool:
+        """Whether its final is sent (or the socket went)."""
+        return self._sending.done()
+
     async def _send_audio(self) -> None:
         try:
             async for piece in self.live.pieces():
@@ -95,16 +101,17 @@ class InputContext:
         await self._final(completed=self.live.outcome.completed)
 
     async def _final(self, *, completed: bool) -> None:
-        if self._finished:
-            return
         self._observe(completed=completed)
+        if self._final_sent:
+            return
         with contextlib.suppress(Exception):
             await self._send(final_message(self.context_id))
+            self._final_sent = True
 
     def _observe(self, *, completed: bool) -> None:
-        if self._finished:
+        if self._observed:
             return
-        self._finished = True
+        self._observed = True
         self.live.close()
         outcome = self.live.outcome
         total = time.perf_counter() - self._started

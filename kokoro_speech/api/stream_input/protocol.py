@@ -22,6 +22,8 @@ DEFAULT_OUTPUT_FORMAT = "mp3_44100_128"
 DEFAULT_INACTIVITY_SECONDS = 20
 MAX_INACTIVITY_SECONDS = 180
 """The protocol's inactivity timeout: 20 s unless the client's ``inactivity_timeout`` asks for up to 180."""
+MIN_CHUNK, MAX_CHUNK = 50, 500
+"""The range of a ``chunk_length_schedule``'s lengths, as ElevenLabs allows them."""
 POLICY_VIOLATION = 1008
 NORMAL_CLOSURE = 1000
 MAX_CLOSE_REASON_BYTES = 123
@@ -142,9 +144,10 @@ def client_message(raw: str | bytes) -> ClientMessage:
     except msgspec.DecodeError:
         raise ProtocolError("Each message must be one JSON object.", "invalid_message") from None
     schedule = message.generation_config.chunk_length_schedule if message.generation_config else None
-    if schedule is not None and (not schedule or any(not 1 <= length <= 10_000 for length in schedule)):
+    if schedule is not None and (not schedule or any(not MIN_CHUNK <= n <= MAX_CHUNK for n in schedule)):
         raise ProtocolError(
-            "chunk_length_schedule must be a list of lengths from 1 to 10000 characters", "invalid_message"
+            f"chunk_length_schedule must be a list of lengths from {MIN_CHUNK} to {MAX_CHUNK} characters",
+            "invalid_message",
         )
     return message
 
@@ -202,9 +205,10 @@ def piece_alignment(piece: LivePiece, sample_rate: int) -> dict[str, list[Any]] 
     Each word's characters share its time evenly; the space before a word takes the silence before it, and a
     closing space the rest of the piece, so the characters cover the piece's audio exactly (Pipecat's clock
     advances by the last one's end) and the words of two pieces never run together. None where the piece
-    completes no word.
+    has no audio; a piece that completes no word is one space as long as its audio (Pipecat's clock still
+    advances).
     """
-    if not piece.words or not piece.samples:
+    if not piece.samples:
         return None
     length_ms = round(piece.samples / sample_rate * 1000)
     chars: list[str] = []

@@ -30,24 +30,16 @@ from kokoro_speech.api.stream_input.contexts import InputContext
 from kokoro_speech.api.stream_input.protocol import ClientMessage, OutputFormat, ProtocolError
 from kokoro_speech.engine import speeds
 from kokoro_speech.engine.job import SpeechJob
-from kokoro_speech.engine.languages import UnknownLanguageError
-from kokoro_speech.engine.scheduler import Overloaded
-from kokoro_speech.engine.voices import UnknownVoiceError
 from kokoro_speech.normalize.config import TextConfig
 from kokoro_speech.speech.config import LiveConfig
+from kokoro_speech.speech.refusals import REFUSED, refusal
 from kokoro_speech.speech.response import SpeechOutcome
 from kokoro_speech.speech.service import SpeechService
-from kokoro_speech.speech.text_buffer import TextBuffer
-from kokoro_speech.speech.worker import ModelLoadFailed, ModelNotReady, SpeechWorker
+from kokoro_speech.speech.worker import SpeechWorker
 
-REFUSALS: dict[type[Exception], str] = {
-    UnknownVoiceError: "voice_not_found",
-    UnknownLanguageError: "unsupported_language",
-    Overloaded: "server_overloaded",
-    ModelNotReady: "model_not_ready",
-    ModelLoadFailed: "model_load_failed",
-}
-"""What each refusal of a context is called in the error message."""
+CLOSE_SOCKET_SECONDS = 1.5
+"""How long ``close_socket`` lets flushed contexts finish before it stops the rest and closes: Pipecat, which sends
+it, hangs up itself 2 s later."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,6 +80,9 @@ class StreamInputSocket:
         self.text_config = text_config
         self.route = route
         self.contexts: dict[str | None, InputContext] = {}
+        self._closing: dict[str | None, InputContext] = {}
+        """Contexts closed after a flush, still speaking what was flushed (the socket reads on meanwhile)."""
+        self._finishing: set[asyncio.Task[None]] = set()
         self._key: ApiKey | None = None
         self._sending = asyncio.Lock()
 
@@ -98,11 +93,13 @@ class StreamInputSocket:
             await self._serve(settings)
         except ProtocolError as error:
             await self._refuse(str(error), error.error)
-        except (WebSocketDisconnect, ConnectionError):
-            pass
+        except (WebSocketDisconnect, ConnectionError, TimeoutError, OSError):
+            pass  # the client left, or stopped reading: nothing more can be said to it
         finally:
-            for context in self.contexts.values():
+            for context in [*self.contexts.values(), *self._closing.values()]:
                 context.abandon()
+            for task in self._finishing:
+                task.cancel()
 
     # --- the handshake ---------------------------------------------------------------------------------
     def _settings(self) -> SocketSettings:
@@ -160,7 +157,7 @@ class StreamInputSocket:
             try:
                 event = await asyncio.wait_for(self.socket.receive(), settings.inactivity_seconds)
             except TimeoutError:
-                if any(context.busy for context in self.contexts.values()):
+                if any(context.busy for context in [*self.contexts.values(), *self._closing.values()]):
                     continue  # speech still being made: the client is waiting for it, not idle
                 await self._timed_out(settings)
                 return None
@@ -184,7 +181,12 @@ class StreamInputSocket:
         if message.close_context and self.multi:
             if context is not None:
                 del self.contexts[name]
-                await (context.finish() if context.flushed else context.stop())
+                if context.flushed:
+                    self._finish_later(name, context)
+                else:
+                    await context.stop()
+            elif name in self._closing:
+                await self._closing.pop(name).stop()  # interrupted while it finished: it stops now
             else:
                 await self._send(protocol.final_message(name))
             return True
@@ -211,8 +213,23 @@ class StreamInputSocket:
             await context.flush()
         return True
 
+    def _finish_later(self, name: str | None, context: InputContext) -> None:
+        """Let the context speak what was flushed and send its final, while the socket reads on."""
+        self._closing[name] = context
+
+        async def finish() -> None:
+            try:
+                await context.finish()
+            finally:
+                if self._closing.get(name) is context:
+                    del self._closing[name]
+
+        task = asyncio.create_task(finish())
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
+
     async def _open(self, name: str | None, message: ClientMessage, settings: SocketSettings) -> InputContext | None:
-        if len(self.contexts) >= self.api_config.stream_input_max_contexts:
+        if len(self.contexts) + len(self._closing) >= self.api_config.stream_input_max_contexts:
             raise ProtocolError(
                 f"Maximum simultaneous contexts per WebSocket connection exceeded "
                 f"({self.api_config.stream_input_max_contexts}). Please close an existing context before opening "
@@ -235,12 +252,16 @@ class StreamInputSocket:
         try:
             await self.worker.wait_settled(self.api_config.load_wait_seconds)
             service: SpeechService = self.worker.require_service()
-            buffer = TextBuffer(self.live_config.lengths(), schedule or ())
-            encoding = settings.output.encoder_settings(service.audio)
-            live = service.open_live(job, buffer, outcome, self.live_config.max_pending_chars, encoding)
-            live.max_seconds = self.api_config.max_audio_seconds
-        except tuple(REFUSALS) as error:
-            code = REFUSALS[type(error)]
+            live = service.open_live(
+                job,
+                outcome,
+                self.live_config,
+                schedule=schedule or (),
+                encoder_settings=settings.output.encoder_settings(service.audio),
+                max_seconds=self.api_config.max_audio_seconds,
+            )
+        except REFUSED as error:
+            code, _ = refusal(error)
             if not self.multi:
                 raise ProtocolError(str(error), code) from None
             # One context refused: said for it alone, and ended (Pipecat waits for its isFinal).
@@ -252,12 +273,22 @@ class StreamInputSocket:
         return context
 
     async def _close_all(self) -> None:
-        """``close_socket``: contexts last flushed finish their speech, the others stop; each sends ``isFinal``."""
+        """``close_socket``: contexts last flushed finish their speech (for at most ``CLOSE_SOCKET_SECONDS``), the
+        others stop; each sends ``isFinal``."""
         contexts, self.contexts = list(self.contexts.values()), {}
-        await asyncio.gather(*(c.finish() if c.flushed else c.stop() for c in contexts))
+        for context in contexts:
+            if context.flushed:
+                self._finish_later(context.context_id, context)
+            else:
+                await context.stop()
+        if self._finishing:
+            await asyncio.wait(list(self._finishing), timeout=CLOSE_SOCKET_SECONDS)
+        closing, self._closing = list(self._closing.values()), {}
+        await asyncio.gather(*(context.stop() for context in closing))
 
     async def _timed_out(self, settings: SocketSettings) -> None:
-        contexts, self.contexts = list(self.contexts.values()), {}
+        contexts = [*self.contexts.values(), *self._closing.values()]
+        self.contexts, self._closing = {}, {}
         await asyncio.gather(*(context.stop() for context in contexts))
         seconds = round(settings.inactivity_seconds)
         await self._refuse(
