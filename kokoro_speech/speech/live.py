@@ -33,6 +33,7 @@ from kokoro_speech.engine.engine import ChunkAudio, NothingToSayError, Speaker, 
 from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.engine.scheduler import Overloaded, Priority
 from kokoro_speech.engine.timing import SpokenWord, WordTimeline
+from kokoro_speech.infra import metrics
 from kokoro_speech.speech.config import LiveConfig
 from kokoro_speech.speech.response import SpeechOutcome
 from kokoro_speech.speech.text_buffer import TextBuffer
@@ -102,6 +103,7 @@ class LiveSpeech:
         self._encoding: concurrent.futures.Future[bytes] | None = None
         self._chunk: asyncio.Task[ChunkAudio] | None = None
         self._samples = 0
+        self._opened_at = clock()
         self._first_audio_at: float | None = None
         self._rest = 0.0
         """Silence owed before the next piece: the rest after the last one."""
@@ -199,6 +201,25 @@ class LiveSpeech:
                 log.warning("live stream cut at the longest audio one response may have", seconds=self.max_seconds)
                 self.close()
                 return
+
+    def report(self, route: str, method: str, **fields: object) -> None:
+        """Count the stream in the metrics under ``route`` and ``method`` and write its log line (never its text):
+        200 where it was spoken to its end, 500 where its synthesis failed, 499 where it was stopped."""
+        outcome = self.outcome
+        total = self._clock() - self._opened_at
+        ttfb = None if self._first_audio_at is None else self._first_audio_at - self._opened_at
+        status = 200 if outcome.completed else (500 if outcome.failure else 499)
+        metrics.observe(route, method, status, ttfb, total, outcome)
+        log.info(
+            "live stream",
+            route=route,
+            method=method,
+            status=status,
+            ttfb_ms=None if ttfb is None else round(ttfb * 1000, 1),
+            total_ms=round(total * 1000, 1),
+            **fields,
+            **outcome.log_fields(),
+        )
 
     def close(self) -> None:
         """Stop: the chunk in flight is cancelled and nothing more is made."""

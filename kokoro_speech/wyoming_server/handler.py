@@ -64,8 +64,6 @@ class _Request:
     def __init__(self, live: LiveSpeech, kind: str) -> None:
         self.live = live
         self.kind = kind
-        self.started = time.perf_counter()
-        self.first_audio: float | None = None
         self.sending: asyncio.Task[None] | None = None
 
 
@@ -106,7 +104,7 @@ class SpeechEventHandler(AsyncEventHandler):
     async def disconnect(self) -> None:
         for request in (self._stream, self._once):
             if request is not None:
-                self._finish(request, completed=False)
+                self._finish(request)
 
     # --- one handler per event ---------------------------------------------------------------------------
     async def _describe(self, event: Event) -> None:
@@ -129,12 +127,12 @@ class SpeechEventHandler(AsyncEventHandler):
             await opened.sending
         finally:
             self._once = None
-            self._finish(opened, completed=opened.live.outcome.completed)
+            self._finish(opened)
 
     async def _start(self, event: Event) -> None:
         start = SynthesizeStart.from_event(event)
         if self._streaming and self._stream is not None:
-            self._finish(self._stream, completed=False)  # a new stream before the last one's stop: that one ends
+            self._finish(self._stream)  # a new stream before the last one's stop: that one ends
         self._streaming = True
         self._stream = await self._open(start.voice, "synthesize-stream")
         if self._stream is not None:
@@ -159,7 +157,7 @@ class SpeechEventHandler(AsyncEventHandler):
                     await stream.sending
             finally:
                 self._stream = None
-                self._finish(stream, completed=stream.live.outcome.completed)
+                self._finish(stream)
         await self.write_event(SynthesizeStopped().event())
 
     # --- speaking ---------------------------------------------------------------------------------------
@@ -197,7 +195,6 @@ class SpeechEventHandler(AsyncEventHandler):
                     continue
                 if not started:
                     await self.write_event(start)
-                    request.first_audio = time.perf_counter()
                     started = True
                 chunk = AudioChunk(rate=rate, width=SAMPLE_WIDTH, channels=CHANNELS, audio=piece.data)
                 await self.write_event(chunk.event())
@@ -219,23 +216,11 @@ class SpeechEventHandler(AsyncEventHandler):
                 if started:
                     await self.write_event(AudioStop().event())
 
-    def _finish(self, request: _Request, *, completed: bool) -> None:
+    def _finish(self, request: _Request) -> None:
         request.live.close()
         if request.sending is not None and not request.sending.done():
             request.sending.cancel()
-        outcome = request.live.outcome
-        total = time.perf_counter() - request.started
-        ttfb = None if request.first_audio is None else request.first_audio - request.started
-        status = 200 if completed else (500 if outcome.failure else 499)
-        metrics.observe(ROUTE, request.kind, status, ttfb, total, outcome)
-        log.info(
-            "wyoming",
-            kind=request.kind,
-            status=status,
-            ttfb_ms=None if ttfb is None else round(ttfb * 1000, 1),
-            total_ms=round(total * 1000, 1),
-            **outcome.log_fields(),
-        )
+        request.live.report(ROUTE, request.kind)
 
 
 def _text(text: object) -> str:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Awaitable, Callable
 
 import structlog
 
 from kokoro_speech.api.stream_input.protocol import audio_message, error_message, final_message
-from kokoro_speech.infra import metrics
 from kokoro_speech.speech.live import LiveSpeech
 
 log = structlog.get_logger("kokoro_speech")
@@ -34,8 +32,6 @@ class InputContext:
         self._send = send
         self._route = route
         self._rate = sample_rate
-        self._started = time.perf_counter()
-        self._first_audio: float | None = None
         self._sending = asyncio.create_task(self._send_audio())
         self._observed = False
         self._final_sent = False
@@ -68,13 +64,13 @@ class InputContext:
         self._sending.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._sending
-        await self._final(completed=False)
+        await self._final()
 
     def abandon(self) -> None:
         """The socket is gone: stop, sending nothing."""
         self.live.close()
         self._sending.cancel()
-        self._observe(completed=False)
+        self._observe()
 
     @property
     def done(self) -> bool:
@@ -86,8 +82,6 @@ class InputContext:
             async for piece in self.live.pieces():
                 if not piece.data:
                     continue
-                if self._first_audio is None:
-                    self._first_audio = time.perf_counter()
                 await self._send(audio_message(piece, self._rate, self.context_id))
         except asyncio.CancelledError:
             raise
@@ -98,31 +92,19 @@ class InputContext:
             message = error_message(f"The speech could not be made: {error}", "synthesis_failed", self.context_id)
             with contextlib.suppress(Exception):
                 await self._send(message)
-        await self._final(completed=self.live.outcome.completed)
+        await self._final()
 
-    async def _final(self, *, completed: bool) -> None:
-        self._observe(completed=completed)
+    async def _final(self) -> None:
+        self._observe()
         if self._final_sent:
             return
         with contextlib.suppress(Exception):
             await self._send(final_message(self.context_id))
             self._final_sent = True
 
-    def _observe(self, *, completed: bool) -> None:
+    def _observe(self) -> None:
         if self._observed:
             return
         self._observed = True
         self.live.close()
-        outcome = self.live.outcome
-        total = time.perf_counter() - self._started
-        ttfb = None if self._first_audio is None else self._first_audio - self._started
-        status = 200 if completed else (500 if outcome.failure else 499)
-        metrics.observe(self._route, "WEBSOCKET", status, ttfb, total, outcome)
-        log.info(
-            "stream-input",
-            context=self.context_id,
-            status=status,
-            ttfb_ms=None if ttfb is None else round(ttfb * 1000, 1),
-            total_ms=round(total * 1000, 1),
-            **outcome.log_fields(),
-        )
+        self.live.report(self._route, "WEBSOCKET", context=self.context_id)

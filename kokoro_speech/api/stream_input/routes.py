@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import WebSocket, websocket
 from litestar.di import NamedDependency
+from litestar.handlers import WebsocketRouteHandler
 from litestar.params import FromPath
 
 from kokoro_speech.api.access import ApiKeys
@@ -47,29 +48,24 @@ async def _serve(
     ).run()
 
 
-@websocket(SINGLE_PATH, name="stream_input")
-async def stream_input(
-    socket: WebSocket[Any, Any, Any],
-    voice_id: FromPath[str],
-    worker: NamedDependency[SpeechWorker],
-    limiter: NamedDependency[RateLimiter],
-    access_keys: NamedDependency[ApiKeys | None],
-    api_config: NamedDependency[ApiConfig],
-    live_config: NamedDependency[LiveConfig],
-    text_config: NamedDependency[TextConfig],
-) -> None:
-    await _serve(socket, voice_id, False, worker, limiter, access_keys, api_config, live_config, text_config)
+def _route(path: str, name: str, *, multi: bool) -> WebsocketRouteHandler:
+    """The handler of one of the two paths (the same but for whether contexts are named)."""
+
+    @websocket(path, name=name)
+    async def handler(
+        socket: WebSocket[Any, Any, Any],
+        voice_id: FromPath[str],
+        worker: NamedDependency[SpeechWorker],
+        limiter: NamedDependency[RateLimiter],
+        access_keys: NamedDependency[ApiKeys | None],
+        api_config: NamedDependency[ApiConfig],
+        live_config: NamedDependency[LiveConfig],
+        text_config: NamedDependency[TextConfig],
+    ) -> None:
+        await _serve(socket, voice_id, multi, worker, limiter, access_keys, api_config, live_config, text_config)
+
+    return handler
 
 
-@websocket(MULTI_PATH, name="multi_stream_input")
-async def multi_stream_input(
-    socket: WebSocket[Any, Any, Any],
-    voice_id: FromPath[str],
-    worker: NamedDependency[SpeechWorker],
-    limiter: NamedDependency[RateLimiter],
-    access_keys: NamedDependency[ApiKeys | None],
-    api_config: NamedDependency[ApiConfig],
-    live_config: NamedDependency[LiveConfig],
-    text_config: NamedDependency[TextConfig],
-) -> None:
-    await _serve(socket, voice_id, True, worker, limiter, access_keys, api_config, live_config, text_config)
+stream_input = _route(SINGLE_PATH, "stream_input", multi=False)
+multi_stream_input = _route(MULTI_PATH, "multi_stream_input", multi=True)
