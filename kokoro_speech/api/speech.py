@@ -176,7 +176,7 @@ async def admit(limiter: RateLimiter, request: Request[Any, Any, Any], chars: in
     return await limiter.admit(caller, key, chars)
 
 
-async def _open(
+async def open_speech(
     data: SpeechRequest,
     service: SpeechService,
     limiter: RateLimiter,
@@ -184,6 +184,7 @@ async def _open(
     api_config: ApiConfig,
     text_config: TextConfig,
 ) -> tuple[SpeechResponse, dict[str, str]]:
+    """The response to a speech request, checked and admitted, and the headers to answer it with."""
     job = checked_job(data, text_config)
     key = caller_key(request)
     if key is not None and api_config.cache_per_key:
@@ -211,24 +212,7 @@ async def _open(
         raise _client_closed()
     speech.deadline = deadline
     speech.max_samples = round(api_config.max_audio_seconds * SAMPLE_RATE)
-    return speech, limits
-
-
-def _headers(speech: SpeechResponse, limits: dict[str, str]) -> dict[str, str]:
-    return {"X-Cache": "HIT" if speech.outcome.cache_hit else "MISS", **limits}
-
-
-async def open_speech(
-    data: SpeechRequest,
-    service: SpeechService,
-    limiter: RateLimiter,
-    request: Request[Any, Any, Any],
-    api_config: ApiConfig,
-    text_config: TextConfig,
-) -> tuple[SpeechResponse, dict[str, str]]:
-    """The response to a speech request, checked and admitted, and the headers to answer it with."""
-    speech, limits = await _open(data, service, limiter, request, api_config, text_config)
-    return speech, _headers(speech, limits)
+    return speech, {"X-Cache": "HIT" if speech.outcome.cache_hit else "MISS", **limits}
 
 
 async def ignored(
@@ -281,8 +265,8 @@ async def create_speech(
     if (data.timestamps or data.captions is not None) and not service.engine.backend.has_durations:
         raise _no_timestamps("timestamps" if data.timestamps else "captions")
     report = await ignored(request, data, "speech")
-    speech, limits = await _open(data, service, limiter, request, api_config, text_config)
-    headers = _headers(speech, limits) | report
+    speech, headers = await open_speech(data, service, limiter, request, api_config, text_config)
+    headers |= report
     if data.stream_format == "sse":
         return SpeechEvents(
             speech,
@@ -351,7 +335,7 @@ async def create_timed_speech(
     if not service.engine.backend.has_durations:
         raise _no_timestamps()
     report = await ignored(request, data, "speech/timestamps")
-    speech, limits = await _open(data, service, limiter, request, api_config, text_config)
+    speech, headers = await open_speech(data, service, limiter, request, api_config, text_config)
     try:
         # Nothing is sent before the whole answer exists, so a client that leaves would go unnoticed
         # until then: the connection is watched meanwhile.
@@ -377,7 +361,7 @@ async def create_timed_speech(
         if data.captions is None
         else captions(whole.words, data.captions, caption_config, speech.outcome.audio_seconds),
     )
-    return Response(timed, headers=_headers(speech, limits) | report)
+    return Response(timed, headers=headers | report)
 
 
 @post(
