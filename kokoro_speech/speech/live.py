@@ -17,7 +17,6 @@ blocks) while more than ``max_pending_chars`` of it is still unspoken, so a fast
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
@@ -25,9 +24,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import structlog
-from numpy.typing import NDArray
 
-from kokoro_speech.audio.encoders import Encoder, new_encoder
 from kokoro_speech.audio.formats import EncoderSettings
 from kokoro_speech.engine.engine import ChunkAudio, NothingToSayError, Speaker, SpeechEngine, SpeechPlan
 from kokoro_speech.engine.job import SpeechJob
@@ -35,6 +32,7 @@ from kokoro_speech.engine.scheduler import Overloaded, Priority
 from kokoro_speech.engine.timing import SpokenWord, WordTimeline
 from kokoro_speech.infra import metrics
 from kokoro_speech.speech.config import LiveConfig
+from kokoro_speech.speech.encoding import PipelineEncoder
 from kokoro_speech.speech.response import SpeechOutcome
 from kokoro_speech.speech.text_buffer import TextBuffer
 
@@ -52,8 +50,6 @@ class LivePiece:
     """Seconds of the stream's audio before it."""
     words: list[SpokenWord]
     """Words whose audio ends in it, timed from the stream's start."""
-    text: str
-    """The piece of text this audio says (the same for every chunk of one piece)."""
 
 
 _END = None
@@ -85,7 +81,6 @@ class LiveSpeech:
         self.job = job
         self.buffer = buffer
         self.outcome = outcome
-        self._settings = encoder_settings
         self._config = config
         self._clock = clock
         self._texts: asyncio.Queue[str | None] = asyncio.Queue()
@@ -99,8 +94,9 @@ class LiveSpeech:
         self._ended = False
         self._closed = False
         self._producer: asyncio.Task[None] | None = None
-        self._encoder: Encoder | None = None
-        self._encoding: concurrent.futures.Future[bytes] | None = None
+        self._encoder = PipelineEncoder(
+            job, encoder_settings, engine.sample_rate, engine.pipeline_executor, asyncio.CancelledError
+        )
         self._chunk: asyncio.Task[ChunkAudio] | None = None
         self._samples = 0
         self._opened_at = clock()
@@ -236,11 +232,7 @@ class LiveSpeech:
         while not self._out.empty():
             self._out.get_nowait()
         self._out.put_nowait(_CLOSED)
-        # An encode may still run on a pipeline thread: the encoder is closed there once it is done.
-        if self._encoding is not None and not self._encoding.done():
-            self._encoding.add_done_callback(lambda _: self._drop_encoder())
-        else:
-            self._drop_encoder()
+        self._encoder.close()
 
     def _count(self, speaking: bool) -> None:
         if speaking != self._counted:
@@ -250,11 +242,6 @@ class LiveSpeech:
             else:
                 self.engine.lanes.stream_ended()
 
-    def _drop_encoder(self) -> None:
-        encoder, self._encoder = self._encoder, None
-        if encoder is not None:
-            encoder.close()
-
     async def _produce(self) -> None:
         try:
             while (text := await self._texts.get()) is not _END:
@@ -263,8 +250,8 @@ class LiveSpeech:
                 self._room.set()
                 if self._pending_chars == 0:
                     self._count(False)
-            tail = await self._encode(None)
-            await self._out.put(LivePiece(tail, 0, self._samples / self.engine.sample_rate, [], ""))
+            tail = await self._encoder.finish()
+            await self._out.put(LivePiece(tail, 0, self._samples / self.engine.sample_rate, []))
             await self._out.put(_END)
         except asyncio.CancelledError:
             raise
@@ -292,9 +279,9 @@ class LiveSpeech:
             words = timeline.add(chunk.words, chunk.tempo, len(chunk.pcm))
             if index == len(plan.chunks) - 1:
                 words += timeline.finish()
-            data = await self._encode(pcm)
+            data = await self._encoder.encode(pcm)
             self._samples += len(pcm)
-            await self._out.put(LivePiece(data, len(pcm), start, words, text))
+            await self._out.put(LivePiece(data, len(pcm), start, words))
         self._rest = self.engine.rest_after(plan)
 
     async def _plan(self, text: str) -> SpeechPlan | None:
@@ -320,25 +307,6 @@ class LiveSpeech:
         if self._first_audio_at is None:
             return True
         return self._clock() - self._first_audio_at >= self._samples / self.engine.sample_rate
-
-    async def _encode(self, pcm: NDArray[np.float32] | None) -> bytes:
-        # The thread's own future, so that close() can leave the encoder to it (see close).
-        self._encoding = self.engine.pipeline_executor.submit(self._encode_now, pcm)
-        return await asyncio.wrap_future(self._encoding)
-
-    def _encode_now(self, pcm: NDArray[np.float32] | None) -> bytes:
-        if self._closed:
-            raise asyncio.CancelledError
-        if self._encoder is None:
-            job = self.job
-            self._encoder = new_encoder(
-                job.response_format, self._settings, self.engine.sample_rate, output_rate=job.sample_rate,
-                gain=job.volume,
-            )  # fmt: skip
-        if pcm is not None:
-            return self._encoder.encode(pcm)
-        encoder, self._encoder = self._encoder, None
-        return encoder.finish()
 
 
 def _retrieve(task: asyncio.Task[ChunkAudio]) -> None:

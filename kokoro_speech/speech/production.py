@@ -14,21 +14,17 @@ the synthesis stops; when the last piece is made, the production hands itself to
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
-import numpy as np
-from numpy.typing import NDArray
-
-from kokoro_speech.audio.encoders import Encoder, new_encoder
 from kokoro_speech.audio.formats import EncoderSettings
 from kokoro_speech.engine.engine import SynthesisStream
 from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.engine.timing import SpokenWord, WordTimeline
+from kokoro_speech.speech.encoding import PipelineEncoder
 from kokoro_speech.speech.response import AudioPiece, SpeechOutcome, SpeechResponse
 
 
@@ -71,13 +67,12 @@ class Production:
         self._keep_bytes = keep_bytes
         self.timings: dict[str, float] = {"encode": 0.0}
         self._stream = stream
-        self._settings = encoder_settings
-        self._rate = stream.engine.sample_rate
-        self._executor = executor
-        self._timeline = WordTimeline(stream.plan.words, self._rate)
+        rate = stream.engine.sample_rate
+        self._timeline = WordTimeline(stream.plan.words, rate)
         self._hooks = hooks or ProductionHooks()
-        self._encoder: Encoder | None = None
-        self._encoding: concurrent.futures.Future[bytes] | None = None
+        self._encoder = PipelineEncoder(
+            job, encoder_settings, rate, executor, lambda: ProductionClosed("the synthesis was stopped")
+        )
         self._pull: asyncio.Task[None] | None = None
         self._finished_stream = False
         self._failure: BaseException | None = None
@@ -156,7 +151,7 @@ class Production:
         if pull is not None and not pull.done():
             pull.cancel()
         self._stream.close()
-        self._release_encoder()
+        self._encoder.close()
         if not self.complete and self.kept:
             self._hooks.on_stop()
 
@@ -198,52 +193,18 @@ class Production:
         try:
             chunk = await anext(self._stream)
         except StopAsyncIteration:
-            tail = await self._run_encoder(self._finish)
+            tail = await self._timed(self._encoder.finish())
             self._finished_stream = True
             return AudioPiece(tail, self._timeline.finish())
-        data = await self._run_encoder(self._encode, chunk.pcm)
+        data = await self._timed(self._encoder.encode(chunk.pcm))
         return AudioPiece(data, self._timeline.add(chunk.words, chunk.tempo, len(chunk.pcm)), len(chunk.pcm))
 
-    async def _run_encoder(self, work: Callable[..., bytes], *args: object) -> bytes:
+    async def _timed(self, encoding: Awaitable[bytes]) -> bytes:
         started = time.perf_counter()
-        # The thread's own future, not an asyncio wrapper: a cancelled wait ends at once, the encode does not,
-        # and the encoder must not be closed under it (see _release_encoder).
-        self._encoding = self._executor.submit(work, *args)
         try:
-            return await asyncio.wrap_future(self._encoding)
+            return await encoding
         finally:
             self.timings["encode"] += time.perf_counter() - started
-
-    def _encode(self, pcm: NDArray[np.float32]) -> bytes:
-        if self._closed:
-            raise ProductionClosed("the synthesis was stopped")
-        if self._encoder is None:
-            self._encoder = self._new_encoder()
-        return self._encoder.encode(pcm)
-
-    def _finish(self) -> bytes:
-        if self._encoder is None:  # no chunk said anything the encoder saw: an empty, valid file
-            self._encoder = self._new_encoder()
-        encoder, self._encoder = self._encoder, None
-        return encoder.finish()
-
-    def _new_encoder(self) -> Encoder:
-        job = self.job
-        return new_encoder(
-            job.response_format, self._settings, self._rate, output_rate=job.sample_rate, gain=job.volume
-        )
-
-    def _release_encoder(self) -> None:
-        # An encode may still run on a pipeline thread: the container is closed there once it is done.
-        if self._encoding is not None:
-            self._encoding.add_done_callback(lambda _: self._drop_encoder())
-        else:
-            self._drop_encoder()
-
-    def _drop_encoder(self) -> None:
-        encoder, self._encoder = self._encoder, None
-        if encoder is not None:
-            encoder.close()
 
 
 class ProductionReader(SpeechResponse):

@@ -55,7 +55,7 @@ def test_inactivity_is_the_protocols_default_or_what_was_asked_within_its_bound(
 def test_alignment_covers_the_pieces_audio_with_its_words_characters() -> None:
     # A piece 1.5 s into the stream, 1 s long, completing two words.
     words = [SpokenWord("Hi", 1.6, 1.8), SpokenWord("there.", 1.9, 2.3)]
-    piece = LivePiece(b"\0\0" * 24000, 24000, 1.5, words, "Hi there.")
+    piece = LivePiece(b"\0\0" * 24000, 24000, 1.5, words)
     alignment = protocol.piece_alignment(piece, 24000)
     assert alignment is not None
     assert "".join(alignment["chars"]) == " Hi there. "
@@ -63,8 +63,8 @@ def test_alignment_covers_the_pieces_audio_with_its_words_characters() -> None:
     assert len(starts) == len(durations) == len(alignment["chars"])
     assert starts[1] == 100 and starts[4] == 400, "each word where it is heard, from the piece's start"
     assert starts == sorted(starts) and starts[-1] + durations[-1] == 1000
-    assert protocol.piece_alignment(LivePiece(b"", 0, 0.0, [], ""), 24000) is None
-    silence = protocol.piece_alignment(LivePiece(b"\0\0" * 2400, 2400, 3.0, [], "Hi."), 24000)
+    assert protocol.piece_alignment(LivePiece(b"", 0, 0.0, []), 24000) is None
+    silence = protocol.piece_alignment(LivePiece(b"\0\0" * 2400, 2400, 3.0, []), 24000)
     assert silence == {"chars": [" "], "charStartTimesMs": [0], "charDurationsMs": [100]}, "the clock still advances"
 
 

@@ -23,7 +23,7 @@ Send = Callable[[dict[str, object]], Awaitable[None]]
 
 
 class InputContext:
-    def __init__(self, live: LiveSpeech, context_id: str | None, send: Send, route: str, sample_rate: int) -> None:
+    def __init__(self, live: LiveSpeech, context_id: str | None, send: Send, route: str) -> None:
         """``context_id``: None for the single stream of ``stream-input`` (its messages carry none)."""
         self.live = live
         self.context_id = context_id
@@ -31,7 +31,6 @@ class InputContext:
         """Whether the client's last word to this context was a flush: a close then finishes what was flushed."""
         self._send = send
         self._route = route
-        self._rate = sample_rate
         self._sending = asyncio.create_task(self._send_audio())
         self._observed = False
         self._final_sent = False
@@ -72,17 +71,12 @@ class InputContext:
         self._sending.cancel()
         self._observe()
 
-    @property
-    def done(self) -> bool:
-        """Whether its final is sent (or the socket went)."""
-        return self._sending.done()
-
     async def _send_audio(self) -> None:
         try:
             async for piece in self.live.pieces():
                 if not piece.data:
                     continue
-                await self._send(audio_message(piece, self._rate, self.context_id))
+                await self._send(audio_message(piece, self.live.engine.sample_rate, self.context_id))
         except asyncio.CancelledError:
             raise
         except Exception as error:  # after the context opened: said to the client, and the context ends

@@ -268,7 +268,7 @@ class StreamInputSocket:
             await self._send(protocol.error_message(str(error), code, name))
             await self._send(protocol.final_message(name))
             return None
-        context = InputContext(live, name, self._send, self.route, service.engine.sample_rate)
+        context = InputContext(live, name, self._send, self.route)
         self.contexts[name] = context
         return context
 
