@@ -38,6 +38,8 @@ T = TypeVar("T")
 class Priority(IntEnum):
     FIRST_CHUNK = 0
     LATER_CHUNK = 1
+    BACKGROUND = 2
+    """A long-form job's chunk: it runs on a lane no request waits for, and gives the lane up to any that does."""
 
 
 class Overloaded(RuntimeError):
@@ -175,6 +177,8 @@ class LaneScheduler:
             queue.append(future)
         if priority is Priority.FIRST_CHUNK:
             self._preempt_for_newcomer(cost)
+        elif priority is Priority.LATER_CHUNK:
+            self._preempt_background()
         self.on_change()
         try:
             await future
@@ -196,11 +200,14 @@ class LaneScheduler:
         """
         while True:
             first, later = self._waiting[Priority.FIRST_CHUNK], self._waiting[Priority.LATER_CHUNK]
+            background = self._waiting[Priority.BACKGROUND]
             if first and (to_newcomer or not later or not self._first_went_last):
                 # After a preemption the stopped chunk is about to queue again: it gets the next turn.
                 future, self._first_went_last = first.popleft(), bool(later) or to_newcomer
             elif later:
                 future, self._first_went_last = later.popleft(), False
+            elif background:
+                future = background.popleft()
             else:
                 self._free += 1
                 self.on_change()
@@ -218,11 +225,24 @@ class LaneScheduler:
         victims = [r for r in self._running if r.preemptible and r.interrupt.reason is None]
         if not victims:
             return
+        # A job's chunk goes first: no listener waits for it.
+        victims = [r for r in victims if r.priority is Priority.BACKGROUND] or victims
         victim = max(victims, key=self._remaining)
         if self.seconds_per_cost is not None and self._remaining(victim) <= cost * self.seconds_per_cost:
             return  # the victim ends before the newcomer's own run would: waiting wastes nothing
         self._preempting += 1
         victim.interrupt.stop("preempted")
+
+    def _preempt_background(self) -> None:
+        """A stream's next chunk takes the lane of a job's chunk (a job never holds up a listener)."""
+        if not self.preempt or self._free > 0:
+            return
+        if self._count(Priority.LATER_CHUNK) + self.waiting_new <= self._preempting:
+            return
+        victims = [r for r in self._running if r.priority is Priority.BACKGROUND and r.interrupt.reason is None]
+        if victims:
+            self._preempting += 1
+            max(victims, key=self._remaining).interrupt.stop("preempted")
 
     def _remaining(self, running: _Running) -> float:
         if self.seconds_per_cost is None:
@@ -242,7 +262,7 @@ class LaneScheduler:
         resume = False
         while True:
             await self.acquire(priority, resume=resume, cost=cost, admitted=admitted)
-            preemptible = priority is Priority.LATER_CHUNK and not resume
+            preemptible = priority is Priority.BACKGROUND or (priority is Priority.LATER_CHUNK and not resume)
             running = _Running(priority, Interrupt(), preemptible, cost, self._clock())
             loop = asyncio.get_running_loop()
             try:
