@@ -9,7 +9,7 @@ so cues never overlap and never outlast the audio.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -196,15 +196,25 @@ def _srt_text(line: str) -> str:
     return line.replace("-->", "->")
 
 
+def caption_header(caption_format: CaptionFormat) -> str:
+    return "WEBVTT\n\n" if caption_format == "vtt" else ""
+
+
+def cue_blocks(cues: Iterable[Cue], caption_format: CaptionFormat, first_number: int = 1) -> Iterator[str]:
+    """The numbered blocks of ``cues`` (a long recording's captions are written a part at a time, numbered on)."""
+    mark, escape = (".", _vtt_text) if caption_format == "vtt" else (",", _srt_text)
+    for n, c in enumerate(cues, first_number):
+        yield (
+            f"{n}\n{_timestamp(c.start, mark)} --> {_timestamp(c.end, mark)}\n"
+            + "\n".join(map(escape, c.lines))
+            + "\n\n"
+        )
+
+
 def render(cues: Sequence[Cue], caption_format: CaptionFormat) -> str:
     """The cues as a WebVTT or SRT file: the same numbered blocks, apart from the header, the decimal mark of
     the times and how the text is escaped."""
-    header, mark, escape = ("WEBVTT\n\n", ".", _vtt_text) if caption_format == "vtt" else ("", ",", _srt_text)
-    blocks = (
-        f"{n}\n{_timestamp(c.start, mark)} --> {_timestamp(c.end, mark)}\n" + "\n".join(map(escape, c.lines)) + "\n\n"
-        for n, c in enumerate(cues, 1)
-    )
-    return header + "".join(blocks)
+    return caption_header(caption_format) + "".join(cue_blocks(cues, caption_format))
 
 
 def captions(
