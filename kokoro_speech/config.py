@@ -28,6 +28,7 @@ from kokoro_speech.engine.config import (
 )
 from kokoro_speech.infra import settings
 from kokoro_speech.infra.config import RedisConfig
+from kokoro_speech.jobs.config import JobsConfig
 from kokoro_speech.normalize.config import TextConfig
 from kokoro_speech.normalize.options import NormalizationOptions
 from kokoro_speech.speech.config import CaptionConfig, LiveConfig
@@ -41,6 +42,7 @@ __all__ = [
     "CaptionConfig",
     "EncoderSettings",
     "EngineConfig",
+    "JobsConfig",
     "LiveConfig",
     "MetricsConfig",
     "ModelConfig",
@@ -80,6 +82,7 @@ class SpeechConfig:
     captions: CaptionConfig = field(default_factory=CaptionConfig)
     live: LiveConfig = field(default_factory=LiveConfig)
     wyoming: WyomingConfig = field(default_factory=WyomingConfig)
+    jobs: JobsConfig = field(default_factory=JobsConfig)
     page: PageConfig = field(default_factory=PageConfig)
     redis: RedisConfig = field(default_factory=RedisConfig)
 
@@ -122,6 +125,10 @@ class SpeechConfig:
     @property
     def results_db(self) -> Path:
         return self.cache.path or self.model.cache_dir / "results.sqlite3"
+
+    @property
+    def jobs_dir(self) -> Path:
+        return self.jobs.dir or self.model.cache_dir / "jobs"
 
     @property
     def limits_db(self) -> Path:

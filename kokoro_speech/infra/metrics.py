@@ -69,6 +69,19 @@ REDIS_FALLBACKS = Counter(
     "Cache and rate-limit operations answered from this server's own files because Redis was unavailable.",
     ["use"],
 )
+JOBS_QUEUED = Gauge(
+    "kokoro_speech_jobs_queued",
+    "Units of long-form jobs (pieces, books) waiting in the queue.",
+    multiprocess_mode="livemax",
+)
+JOB_PIECES_IN_FLIGHT = Gauge(
+    "kokoro_speech_job_pieces_in_flight", "Pieces of long-form jobs being made now, by every worker.",
+    multiprocess_mode="livemax",
+)  # fmt: skip
+JOB_PIECES_REDONE = Counter(
+    "kokoro_speech_job_pieces_redone",
+    "Pieces taken back from a worker that stopped renewing its lease, to be made again.",
+)
 
 CACHE_FAILURES = Counter(
     "kokoro_speech_cache_failures",

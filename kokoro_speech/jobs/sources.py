@@ -65,6 +65,14 @@ class SourceError(ValueError):
         self.unsupported = unsupported
 
 
+_ENDS_SENTENCE = tuple(".!?…:;。！？")
+
+
+def _spoken_title(title: str) -> str:
+    """A heading as said before its chapter: a sentence of its own (a pause after it, a caption of its own)."""
+    return title if title.endswith(_ENDS_SENTENCE) else f"{title}."
+
+
 def read_text(
     text: str, input_format: InputFormat, default_title: str = "Chapter 1", max_chars: int | None = None
 ) -> Book:
@@ -182,7 +190,9 @@ def _read_markdown(text: str, default_title: str, param: str) -> Book:
         if not _has_words(_plain(body)):
             continue
         name = _plain(heading.text)
-        chapters.append(Chapter(name or f"Chapter {len(chapters) + 1}", f"{name}\n\n{body}" if name else body))
+        chapters.append(
+            Chapter(name or f"Chapter {len(chapters) + 1}", f"{_spoken_title(name)}\n\n{body}" if name else body)
+        )
     if not chapters:
         # Headings alone: rather one chapter that says them all than no book.
         return Book(title, (Chapter(_plain(cuts[0].text) or default_title, text.strip()),))

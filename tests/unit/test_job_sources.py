@@ -62,8 +62,8 @@ def test_a_book_has_chapters() -> None:
 def test_markdown_is_cut_at_its_top_headings_and_each_chapter_says_its_title() -> None:
     book = read_text("# One\n\nFirst text.\n\n## Inside\n\nMore.\n\n# Two\nSecond text.\n", "markdown")
     assert book.chapters == (
-        Chapter("One", "One\n\nFirst text.\n\n## Inside\n\nMore."),
-        Chapter("Two", "Two\n\nSecond text."),
+        Chapter("One", "One.\n\nFirst text.\n\n## Inside\n\nMore."),
+        Chapter("Two", "Two.\n\nSecond text."),
     )
     assert book.title is None
 
@@ -145,7 +145,8 @@ def test_markdown_without_headings_is_one_chapter() -> None:
 def test_titles_lose_their_markup(heading: str, title: str) -> None:
     book = read_text(f"{heading}\n\nBody text.", "markdown")
     assert titles(book) == [title]
-    assert book.chapters[0].text == f"{title}\n\nBody text."
+    # Said as a sentence of its own: a pause after it, a caption of its own.
+    assert book.chapters[0].text == f"{title}.\n\nBody text."
 
 
 def test_sections_with_nothing_to_say_are_dropped() -> None:
