@@ -17,7 +17,7 @@ from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
-from kokoro_speech.api import catalog, health, kokoro_fastapi, speech
+from kokoro_speech.api import catalog, health, jobs, kokoro_fastapi, speech
 from kokoro_speech.api.access import ApiKeys
 from kokoro_speech.api.access.auth import ApiKeyAuthentication, open_paths
 from kokoro_speech.api.access.proxies import ForwardedClient, TrustedProxies, networks
@@ -70,6 +70,14 @@ def routers(
         tags=["speech"],
         **guarded,
     )
+    # A job's body is a book: its own size limit, JSON or an upload (its JSON is checked as the API's is).
+    long_form = Router(
+        path=config.api.prefix,
+        route_handlers=jobs.ROUTES,
+        request_max_body_size=config.jobs.max_body_bytes,
+        tags=["jobs"],
+        **guarded,
+    )
     # Kokoro-FastAPI's development routes, where its users' code calls them, guarded as the API is.
     development = Router(
         path="/dev",
@@ -97,6 +105,7 @@ def routers(
     )
     made = [
         api,
+        long_form,
         development,
         sockets,
         Router(path="/", route_handlers=[health.health, health.ready], tags=["health"], **probes),

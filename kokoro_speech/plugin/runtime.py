@@ -24,8 +24,15 @@ from kokoro_speech.cache.sqlite import SQLiteStore
 from kokoro_speech.config import SpeechConfig
 from kokoro_speech.engine import assets
 from kokoro_speech.engine.engine import SpeechEngine
+from kokoro_speech.engine.joins import SAMPLE_RATE
 from kokoro_speech.infra import metrics
 from kokoro_speech.infra.shared_state import Failover, redis_client
+from kokoro_speech.jobs.maker import JobMaker
+from kokoro_speech.jobs.queue import JobQueue
+from kokoro_speech.jobs.reaper import Reaper
+from kokoro_speech.jobs.runner import JobRunner, worker_name
+from kokoro_speech.jobs.service import JobService
+from kokoro_speech.jobs.store import JobStore
 from kokoro_speech.speech.service import SpeechService
 from kokoro_speech.speech.shared_schedule import SharedSchedule
 from kokoro_speech.speech.worker import SpeechWorker, WorkerState
@@ -38,7 +45,10 @@ log = structlog.get_logger("kokoro_speech")
 LOAD_LOOK_SECONDS = 60.0
 """How long one wait for the model's load lasts before the Wyoming port looks again whether it may listen."""
 Provider = Callable[[State], Awaitable[Any]]
-_OWN = ("worker", "service", "limiter", "api_config", "text_config", "caption_config", "live_config", "downloads")
+_OWN = (
+    "worker", "service", "limiter", "api_config", "text_config", "caption_config", "live_config", "downloads", "jobs",
+    "jobs_config",
+)  # fmt: skip
 """What the plugin's own handlers take (the application's take the runtime, the service and the config)."""
 
 
@@ -70,6 +80,12 @@ class SpeechRuntime:
         self.wyoming: WyomingListener | None = None
         """This worker's Wyoming port, once its model is loaded, where one is configured."""
         self._wyoming_start: asyncio.Task[None] | None = None
+        store = JobStore(config.jobs_dir)
+        self.job_queue = JobQueue(config.jobs_dir, redis)
+        self.jobs = JobService(store, self.job_queue, config.jobs, SAMPLE_RATE)
+        """Long-form jobs: accepted here, made by this server's workers or by ``kokoro-speech worker``."""
+        self.reaper = Reaper(store, self.job_queue, config.jobs)
+        self._job_tasks: list[asyncio.Task[None]] = []
 
     @property
     def service(self) -> SpeechService | None:
@@ -108,9 +124,17 @@ class SpeechRuntime:
         if self.config.wyoming.enabled:
             self._wyoming_start = asyncio.create_task(self._listen_wyoming())
             self._wyoming_start.add_done_callback(_report_wyoming)
+        self._job_tasks.append(asyncio.create_task(self._reap()))
+        if self.config.jobs.runs_in_server(self.redis is not None):
+            self._job_tasks.append(asyncio.create_task(self._make_jobs()))
         try:
             yield
         finally:
+            # A unit of a job in hand goes back to the queue for another worker (or this server's next start).
+            for task in self._job_tasks:
+                task.cancel()
+            await asyncio.gather(*self._job_tasks, return_exceptions=True)
+            await asyncio.to_thread(self.job_queue.close)
             await self._stop_wyoming()
             # What finished responses left to store is stored before the store closes.
             await self.worker.stop(self.config.cache.drain_seconds)
@@ -138,6 +162,27 @@ class SpeechRuntime:
         listener = WyomingListener(context)
         await listener.start()
         self.wyoming = listener
+
+    async def _reap(self) -> None:
+        """Every worker looks after the jobs (what one takes back, the others find taken)."""
+        while True:
+            try:
+                await asyncio.to_thread(self.reaper.sweep)
+                await asyncio.to_thread(self.reaper.count)
+            except Exception:
+                log.exception("looking after the jobs failed")
+            await asyncio.sleep(self.config.jobs.reap_seconds)
+
+    async def _make_jobs(self) -> None:
+        """Make jobs here once the model is loaded (their chunks wait behind every request's)."""
+        while self.worker.state is WorkerState.LOADING:
+            await self.worker.wait_settled(LOAD_LOOK_SECONDS)
+        service = self.worker.service
+        if service is None:
+            return
+        config = self.config
+        maker = JobMaker(service.engine, self.jobs.store, self.job_queue, config.jobs, config.captions, worker_name())
+        await JobRunner(self.job_queue, maker, config.jobs.poll_seconds).run()
 
     async def _stop_wyoming(self) -> None:
         if self._wyoming_start is not None and not self._wyoming_start.done():
@@ -175,6 +220,9 @@ class SpeechRuntime:
         async def downloads(state: State) -> Downloads:
             return current(state).downloads
 
+        async def jobs(state: State) -> JobService:
+            return current(state).jobs
+
         def part(name: str) -> Provider:
             async def read(state: State) -> Any:
                 return getattr(current(state).config, name)
@@ -188,6 +236,8 @@ class SpeechRuntime:
             "config": config,
             "limiter": limiter,
             "downloads": downloads,
+            "jobs": jobs,
+            "jobs_config": part("jobs"),
             "api_config": part("api"),
             "text_config": part("text"),
             "caption_config": part("captions"),

@@ -1,4 +1,4 @@
-"""The ``kokoro-speech`` command: serve, tune, download, voices, say, bench."""
+"""The ``kokoro-speech`` command: serve, worker, tune, download, voices, say, bench."""
 
 from __future__ import annotations
 
@@ -100,6 +100,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"kokoro-speech: no worker could load the model: {reasons[0]}", file=sys.stderr, flush=True)
             return 1
     return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from kokoro_speech.server.job_worker import run_worker
+    from kokoro_speech.server.logs import configure_logging
+
+    config, serve = _configs()
+    # One worker process on its machine: it may use every core (as a server of one worker would).
+    config = _per_worker(config, dataclasses.replace(serve, workers=1))
+    files = _resolve(config.model)
+    _tuning(config, files)
+    configure_logging(serve)
+    where = config.redis.url.split("@")[-1] if config.redis.enabled else f"{config.jobs_dir} (this machine only)"
+    print(f"kokoro-speech: making jobs from {where}, results in {config.jobs_dir}", file=sys.stderr, flush=True)
+    return asyncio.run(run_worker(config, files))
 
 
 def _check_keys(config: SpeechConfig) -> None:
@@ -303,6 +320,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, help="worker processes, each with its own model (default 1)")
     serve.add_argument("--lanes", type=int, help="concurrent syntheses per worker (default: from the CPU count)")
     serve.set_defaults(func=cmd_serve)
+
+    worker = commands.add_parser(
+        "worker",
+        help="make long-form jobs (books, articles) from the jobs' queue; serves nothing",
+        description="Make long-form jobs from the queue: Redis's with KOKORO_SPEECH_REDIS_URL (any machine with the "
+        "model, that Redis and the jobs' folder, KOKORO_SPEECH_JOBS_DIR), else this machine's. The settings are "
+        "serve's (see `kokoro-speech serve --help`).",
+    )
+    worker.set_defaults(func=cmd_worker)
 
     tune = commands.add_parser("tune", help="measure how to run the model on this machine, and keep the choice")
     tune.add_argument("--workers", type=int, help="workers the server will run, which share the cores (default 1)")
