@@ -161,7 +161,9 @@ def _encode(
             stream.bit_rate = bitrates[fmt]
         if title is not None:
             container.metadata["title"] = title
-        if fmt == "flac":
+        if fmt in ("flac", "opus"):
+            # Ogg's muxer writes set chapters only beside other tags (a book without a title lost them): both take
+            # the chapters as Vorbis comments, which is what it would have written.
             container.metadata.update(_vorbis_chapters(marks, sample_rate))
         elif fmt != "wav" and marks:
             container.set_chapters(_chapters(marks, sample_rate))

@@ -149,6 +149,15 @@ def test_ffprobe_sees_the_chapters(book: Path) -> None:
     assert abs(float(str(chapters[0]["end_time"])) - MARKS[0].end / RATE) <= 0.001
 
 
+@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe is not installed")
+@pytest.mark.parametrize("fmt", CHAPTERED)
+def test_a_book_without_a_title_keeps_its_chapters(tmp_path: Path, pieces: list[Path], fmt: BookFormat) -> None:
+    # Ogg's muxer once dropped the chapters of a book that had no title tag.
+    out = tmp_path / f"book{book_suffix(fmt)}"
+    write_book(read_pieces(pieces), RATE, fmt, MARKS, out)
+    assert [chapter["tags"] for chapter in ffprobe_chapters(out)] == [{"title": mark.title} for mark in MARKS]
+
+
 def test_marks_are_where_the_tone_changes(book: Path) -> None:
     samples, rate = decode(book)
     # 10 ms either side, from 5 ms off the mark: a codec delay left uncorrected (AAC's 1024 samples of priming,
