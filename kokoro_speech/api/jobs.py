@@ -12,6 +12,7 @@ from typing import Any, Literal
 import msgspec
 from litestar import Request, Response, delete, get, post
 from litestar.response import File, ServerSentEvent
+from litestar.response.sse import ServerSentEventMessage
 
 from kokoro_speech.api.access.limits import RateLimiter
 from kokoro_speech.api.body import check_json_body
@@ -190,7 +191,7 @@ async def job_events(
     if first is None:
         raise _not_found(job_id)
 
-    async def events() -> AsyncIterator[str]:
+    async def events() -> AsyncIterator[ServerSentEventMessage]:
         status: JobStatus | None = first
         sent: bytes | None = None
         sent_at = 0.0
@@ -199,14 +200,14 @@ async def job_events(
             # The estimate moves at every look: news is anything else.
             news = msgspec.json.encode(msgspec.structs.replace(status, estimated_seconds_left=None))
             if news != sent or loop.time() - sent_at >= EVENT_REPEAT_SECONDS:
-                yield msgspec.json.encode(status).decode()
+                yield ServerSentEventMessage(msgspec.json.encode(status).decode(), event="job")
                 sent, sent_at = news, loop.time()
             if status.status in ENDED:
                 return
             await asyncio.sleep(jobs_config.poll_seconds)
             status = await asyncio.to_thread(jobs.status, job_id, owner)
 
-    return ServerSentEvent(events(), event_type="job")
+    return ServerSentEvent(events())
 
 
 @get("/audio/jobs/{job_id:str}/content", summary="The job's audio: the whole book, or ?chapter=N (from 0)")
