@@ -47,14 +47,9 @@ def write_chapter(store: JobStore, spec: JobSpec, chapter: int, rate: int) -> No
     fmt: BookFormat = spec.response_format  # type: ignore[assignment]
     samples = sum(store.audio_path(spec.id, i).stat().st_size // 2 for i in pieces)
     marks = [ChapterMark(found.title, 0, samples)]
-    write_book(
-        blocks(store, spec.id, pieces),
-        rate,
-        fmt,
-        marks,
-        store.chapter_path(spec.id, chapter, book_suffix(fmt)),
-        found.title,
-    )
+    path = store.chapter_path(spec.id, chapter, book_suffix(fmt))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_book(blocks(store, spec.id, pieces), rate, fmt, marks, path, found.title)
 
 
 def write_captions(
