@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import av
+import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
@@ -494,6 +495,81 @@ def test_sse_events_split_anywhere_are_read_whole(browser: Browser, server: Serv
         for got in events:
             assert [{k: v for k, v in e.items() if k != "é"} for e in got] == expected
             assert all(e["é"] == 1 for e in got)
+        assert visit.problems == []
+    finally:
+        visit.close()
+
+
+# Two chapters of about 150 characters each, as a Markdown file whose top headings are the chapters.
+STORY = (
+    b"# The Harbour\n\n"
+    b"The boats came in at dawn, their decks heavy with the night's catch. Gulls wheeled above the masts "
+    b"while the harbour master counted every hull.\n\n"
+    b"# The Market\n\n"
+    b"By noon the square was full of stalls. Fishmongers called out their prices, and children ran between "
+    b"baskets of silver herring and bright oranges.\n"
+)
+
+
+def test_a_book_is_made_as_a_job_followed_and_downloaded(browser: Browser, server: Server) -> None:
+    """The Jobs tab: a Markdown file of two chapters uploaded as a job, followed while it is made (its progress
+    never going back), its chapters listed with their lengths, its book and chapters downloadable, then deleted."""
+    visit = Visit(browser, server)
+    try:
+        page = visit.page
+        page.click("#tab-jobs")
+        assert page.locator("#jobs-view").is_visible() and not page.locator("#speech-view").is_visible()
+        assert page.get_attribute("#tab-jobs", "aria-selected") == "true"
+        page.wait_for_function("() => window.__jobs.loads > 0")
+        page.set_input_files("#job-file", {"name": "story.md", "mimeType": "text/markdown", "buffer": STORY})
+        page.select_option("#job-voice", "af_heart")
+        page.select_option("#job-format", "mp3")
+        page.click("#job-submit")
+        page.wait_for_function("() => window.__jobs.submitted.length === 1")
+        job_id = page.evaluate("() => window.__jobs.submitted[0]")
+        item = page.locator(f"#jobs li.job[data-id='{job_id}']")
+        page.wait_for_function(
+            f"""() => ["completed", "failed", "cancelled"].includes(
+              document.querySelector("#jobs li.job[data-id='{job_id}']")?.dataset.status)""",
+            timeout=WAIT_MS,
+        )
+        assert item.get_attribute("data-status") == "completed", item.locator(".job-error").text_content()
+        assert visit.page.text_content("#jobs-alert") == ""
+
+        # Followed through its events: its progress only went forward, to the end.
+        seen = page.evaluate("(id) => window.__jobs.seen[id]", job_id)
+        progress = seen["progress"]
+        assert progress == sorted(progress) and progress[-1] == 1, seen
+        assert seen["statuses"][-1] == "completed", seen
+        assert item.locator("progress").evaluate("(bar) => bar.value") == 1
+
+        # Its chapters, each with its length and a download; the whole book decodes.
+        assert item.locator(".chapter-title").all_text_contents() == ["The Harbour", "The Market"]
+        lengths = [
+            float(s or "nan")
+            for s in item.locator(".chapter-length").evaluate_all("(l) => l.map((e) => e.dataset.seconds)")
+        ]
+        assert all(seconds > 1 for seconds in lengths), lengths
+        assert all(re.fullmatch(r"\d+:\d\d", text) for text in item.locator(".chapter-length").all_text_contents())
+        chapter_links = item.locator("a.chapter-link").evaluate_all("(links) => links.map((a) => a.href)")
+        assert [link.rsplit("?", 1)[-1] for link in chapter_links] == ["chapter=0", "chapter=1"], chapter_links
+        assert item.locator("a.job-captions").count() == 2
+        book = httpx.get(item.locator("a.job-book").evaluate("(a) => a.href"), timeout=30)
+        assert book.status_code == 200, book.text
+        assert codec(book.content).startswith("mp3")  # mp3float, as PyAV names FFmpeg's decoder
+        seconds = duration(book.content, "mp3")
+        assert seconds > 1
+        assert seconds == pytest.approx(sum(lengths), abs=0.5)
+
+        # Deleted: it leaves the list, and the server no longer has it.
+        assert item.locator("button.job-delete").text_content() == "Delete"
+        item.locator("button.job-delete").click()
+        item.wait_for(state="detached")
+        assert server.get(f"/v1/audio/jobs/{job_id}").status_code == 404
+
+        # The speech form is back as it was.
+        page.click("#tab-speech")
+        assert page.locator("#compose").is_visible() and not page.locator("#jobs-view").is_visible()
         assert visit.problems == []
     finally:
         visit.close()

@@ -1,11 +1,12 @@
 // The page's wiring: one speech request at a time, from the Speak button to a clip in the recent list. The
 // request is the whole text (server-sent events) or, in Live mode, the text typed word by word into the
-// stream-input WebSocket.
+// stream-input WebSocket. A second tab holds the long-form jobs (books and articles).
 
 import { ApiError, streamSpeech } from "./api.js";
 import { Captions } from "./captions.js";
 import { ClipList, excerpt } from "./clips.js";
 import { clipFile, save } from "./download.js";
+import { Jobs } from "./jobs.js";
 import { alignedWords, newRecord, streamLive, typedPieces } from "./live.js";
 import { detach, FilePlayer, MsePlayer, PcmPlayer, streamsMp3 } from "./players.js";
 import { PCM_RATE } from "./wav.js";
@@ -30,6 +31,7 @@ const els = {
   stop: $("stop"),
   audio: $("audio"),
   download: $("download"),
+  tabs: [...document.querySelectorAll("[role='tab']")],
 };
 
 const FORMAT_NAMES = { mp3: "MP3", opus: "Opus", aac: "AAC", flac: "FLAC", wav: "WAV", pcm: "PCM (raw 16-bit, 24 kHz)", ulaw: "μ-law (raw, 8 kHz)", alaw: "A-law (raw, 8 kHz)" };
@@ -44,6 +46,13 @@ const voices = new VoicePicker({
 const transcript = new Transcript($("transcript"), (word) => seekTo(word.start));
 const captions = new Captions(els.audio, $("cue"), $("download-captions"));
 const clips = new ClipList($("clips"), $("clips-empty"), replay);
+// A key typed in the jobs view is the same stored key: the speech form shows it, and the voices may wait for it.
+const jobs = new Jobs({
+  onKey() {
+    els.key.value = storedKey();
+    if (voicesWaitForKey) loadVoices();
+  },
+});
 
 let session = null; // the request being streamed: { controller, player, request, startedAt, live }
 let loaded = null; // what the player holds: { player, clip }
@@ -94,13 +103,45 @@ function setUp() {
   labelDownload();
   labelSpeak();
   ui.showPosition(0, 0);
+  setUpTabs();
   loadVoices();
+}
+
+// Speech and Jobs, as tabs: arrow keys move between them; #jobs in the address opens the jobs.
+function setUpTabs() {
+  els.tabs.forEach((tab, i) => {
+    tab.addEventListener("click", () => showTab(tab));
+    tab.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!step) return;
+      event.preventDefault();
+      const next = els.tabs[(i + step + els.tabs.length) % els.tabs.length];
+      showTab(next);
+      next.focus();
+    });
+  });
+  if (location.hash === "#jobs") showTab($("tab-jobs"));
+}
+
+function showTab(chosen) {
+  for (const tab of els.tabs) {
+    const selected = tab === chosen;
+    tab.setAttribute("aria-selected", String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    $(tab.getAttribute("aria-controls")).hidden = !selected;
+  }
+  const url = new URL(location.href);
+  url.hash = chosen.id === "tab-jobs" ? "jobs" : "";
+  history.replaceState(null, "", url);
+  if (chosen.id === "tab-jobs") jobs.open();
+  else els.key.value = storedKey();
 }
 
 // The list may wait for the model to load (503, with when to ask again) or, where an operator closed it, for a key.
 async function loadVoices() {
   try {
     await voices.load();
+    jobs.useVoices($("voice"));
     if (voicesWaitForKey) ui.clearAlert();
     voicesWaitForKey = false;
   } catch (error) {
