@@ -18,7 +18,15 @@ from litestar import Router
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 from litestar.static_files import create_static_files_router
 
 from kokoro_speech.audio.formats import FORMATS
@@ -82,8 +90,10 @@ _ERRORS = {
     403: "The server does not allow this (a setting turns it on).",
     404: "The model does not exist, or (downloads) the file is not there.",
     408: "The body did not arrive within the server's body timeout.",
-    409: "The model is busy with a request; try again once it is idle.",
+    409: "The model is busy with a request (try again once it is idle), or a job's audio was asked for before the job "
+    "completed.",
     413: "The body is larger than the server takes.",
+    415: "The body is neither JSON nor a form, or the uploaded file is not of a type the route reads.",
     429: "The caller's rate limit is reached; `Retry-After` (whole seconds) and `retry-after-ms` say when to try "
     "again. An input that can never fit the limit is answered `x-should-retry: false` instead.",
     500: "The server failed; the message names the request ID (also in `x-request-id`). A model that could not be "
@@ -96,6 +106,7 @@ _ERRORS = {
 SPEECH_ERRORS = (400, 401, 404, 408, 413, 429, 500, 503)
 TEXT_ERRORS = (400, 401, 408, 413, 429, 500, 503)
 LIST_ERRORS = (401, 500, 503)
+JOB_ERRORS = (400, 401, 404, 500)
 
 
 def error_responses(*statuses: int) -> dict[int, ResponseSpec]:
@@ -230,3 +241,75 @@ class BinaryOperation(Operation):
             description="The file.", content={"application/octet-stream": _bytes("A PyTorch file.")}
         )
         self.responses = responses
+
+
+@dataclass
+class BookOperation(Operation):
+    """A job's audio: the book (or a chapter) in the job's format."""
+
+    def __post_init__(self) -> None:
+        from kokoro_speech.audio.book import BOOK_FORMATS, book_media_type
+
+        content = {book_media_type(fmt): _bytes(f"`response_format: {fmt}`") for fmt in BOOK_FORMATS}
+        responses = self.responses or {}
+        responses["200"] = OpenAPIResponse(description="The audio, with its chapter marks.", content=content)
+        self.responses = responses
+
+
+@dataclass
+class CaptionsOperation(Operation):
+    """A job's captions, timed over its whole file."""
+
+    def __post_init__(self) -> None:
+        text = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
+        responses = self.responses or {}
+        responses["200"] = OpenAPIResponse(
+            description="WebVTT or SRT.", content={"text/vtt": text, "application/x-subrip": text}
+        )
+        self.responses = responses
+
+
+@dataclass
+class JobEventsOperation(Operation):
+    """A job's status as server-sent events (``event: job``), until it ends."""
+
+    def __post_init__(self) -> None:
+        responses = self.responses or {}
+        responses["200"] = OpenAPIResponse(
+            description="One `job` event per change of the job's status (its JSON, as GET answers), the last when "
+            "it has ended.",
+            content={"text/event-stream": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))},
+        )
+        self.responses = responses
+
+
+@dataclass
+class CreateJobOperation(Operation):
+    """A job's body: JSON with ``input``, or a form with the book's ``file``."""
+
+    def __post_init__(self) -> None:
+        string, number = Schema(type=OpenAPIType.STRING), Schema(type=OpenAPIType.NUMBER)
+        fields = {
+            "model": string,
+            "voice": string,
+            "speed": number,
+            "lang": string,
+            "response_format": Schema(type=OpenAPIType.STRING, enum=["m4b", "mp3", "opus", "flac", "wav"]),
+            "input_format": Schema(type=OpenAPIType.STRING, enum=["text", "markdown"]),
+            "title": string,
+        }
+        text = Schema(type=OpenAPIType.STRING, description="The text, up to a million characters.")
+        upload = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY, description="A .txt, .md or .epub.")
+        self.request_body = RequestBody(
+            required=True,
+            description="The speech request's fields (model, voice, speed, lang, normalization, ...) with the text "
+            "as `input`, or the same fields as a form with the book as `file`.",
+            content={
+                "application/json": OpenAPIMediaType(
+                    schema=Schema(type=OpenAPIType.OBJECT, required=["input"], properties={"input": text, **fields})
+                ),
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=Schema(type=OpenAPIType.OBJECT, required=["file"], properties={"file": upload, **fields})
+                ),
+            },
+        )

@@ -59,7 +59,7 @@ class JobStatus(msgspec.Struct, frozen=True):
     chapters: list[ChapterStatus]
     pieces: PieceCounts
     error: JobError | None
-    object: str = "audio.job"
+    object: Literal["audio.job"] = "audio.job"
 
 
 def job_status(snapshot: Snapshot, sample_rate: int, now: float | None = None) -> JobStatus:

@@ -73,7 +73,7 @@ def routers(
     # A job's body is a book: its own size limit, JSON or an upload (its JSON is checked as the API's is).
     long_form = Router(
         path=config.api.prefix,
-        route_handlers=jobs.ROUTES,
+        route_handlers=[jobs.JobsController],
         request_max_body_size=config.jobs.max_body_bytes,
         tags=["jobs"],
         **guarded,
