@@ -82,6 +82,9 @@ class JobMaker:
         except JobStopped:
             log.info("job stopped while a piece was made", job=job_id, unit=unit)
         except Exception as error:
+            if self.store.stopped(job_id):  # deleted under it: its folder went with the piece's file
+                log.info("job stopped while a piece was made", job=job_id, unit=unit)
+                return
             log.exception("job failed", job=job_id, unit=unit)
             self.store.fail(job_id, f"The job could not be made: {type(error).__name__}: {error}")
         finally:

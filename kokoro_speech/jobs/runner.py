@@ -42,7 +42,10 @@ class JobRunner:
             if taken is None:
                 await asyncio.sleep(self.poll_seconds)
                 continue
-            await self.maker.make(*taken)
+            try:
+                await self.maker.make(*taken)
+            except Exception:  # one unit's trouble (its job deleted under it, a full disk) stops no other
+                log.exception("job unit failed", job=taken[0], unit=taken[1])
 
     async def _take(self) -> tuple[str, int | str] | None:
         """The next unit; one taken just as the worker stops goes back to the queue, never lost."""

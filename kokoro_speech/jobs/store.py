@@ -150,7 +150,11 @@ class JobStore:
         return self.folder(job_id) / "lease" / f"{unit_name(unit)}.json"
 
     def lease(self, job_id: str, unit: int | str, lease: Lease) -> None:
-        write_whole(self._lease_path(job_id, unit), msgspec.json.encode(lease))
+        if self._exists(job_id):  # a deleted job's folder is not made again by a worker still at it
+            write_whole(self._lease_path(job_id, unit), msgspec.json.encode(lease))
+
+    def _exists(self, job_id: str) -> bool:
+        return (self.folder(job_id) / "job.json").exists()
 
     def claim(self, job_id: str, unit: int | str, lease: Lease) -> bool:
         """Lease ``unit`` only where no one holds it (one of several racing callers wins)."""
@@ -193,7 +197,7 @@ class JobStore:
     def mark_started(self, job_id: str) -> None:
         path = self.folder(job_id) / "started"
         if not path.exists():
-            with contextlib.suppress(FileExistsError), open(path, "x") as file:
+            with contextlib.suppress(FileExistsError, FileNotFoundError), open(path, "x") as file:
                 file.write(repr(time.time()))
 
     # --- the end of a job ------------------------------------------------------------
@@ -213,7 +217,8 @@ class JobStore:
         write_whole(self.folder(job_id) / "cancelled.json", msgspec.json.encode(Failure("", time.time())))
 
     def fail(self, job_id: str, message: str) -> None:
-        write_whole(self.folder(job_id) / "failed.json", msgspec.json.encode(Failure(message, time.time())))
+        if self._exists(job_id):
+            write_whole(self.folder(job_id) / "failed.json", msgspec.json.encode(Failure(message, time.time())))
 
     def stopped(self, job_id: str) -> bool:
         """Whether the job was cancelled, failed, or deleted: no more work is done on it."""

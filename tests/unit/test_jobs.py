@@ -146,3 +146,12 @@ def test_a_status_needs_no_text_of_the_book(service: JobService) -> None:
     assert snapshot is not None
     status = job_status(snapshot, RATE)
     assert status.input_chars == sum(snapshot.spec.piece_chars) and status.object == "audio.job"
+
+
+def test_a_deleted_jobs_folder_is_not_made_again_by_a_worker_still_at_it(service: JobService) -> None:
+    job_id = _book(service)
+    service.store.delete(job_id)
+    service.store.lease(job_id, 0, Lease("running", "w", time.time()))
+    service.store.mark_started(job_id)
+    service.store.fail(job_id, "its file went with its folder")
+    assert not service.store.folder(job_id).exists() and service.store.stopped(job_id)
