@@ -281,6 +281,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         ) from error
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    if args.jobs:
+        from kokoro_speech.bench import jobs
+
+        path = Path(args.json) if args.json else Path("bench-results") / f"jobs-{stamp}.json"
+        return jobs.run(path, args.jobs_chars, args.jobs_seconds)
     if args.live:
         from kokoro_speech.bench import live
 
@@ -370,6 +375,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="first audio of text typed word by word over Wyoming and the stream-input socket, against HTTP",
     )
+    only.add_argument(
+        "--jobs",
+        action="store_true",
+        help="long-form jobs: throughput against HTTP requests, memory of a long job, first byte while one runs",
+    )
+    bench.add_argument("--jobs-chars", type=int, default=500_000, help="the long job's characters (--jobs)")
+    bench.add_argument("--jobs-seconds", type=float, default=120.0, help="how long the long job is made (--jobs)")
     only.add_argument(
         "--profile",
         action="store_true",
