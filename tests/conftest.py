@@ -85,13 +85,16 @@ def client(app_config: SpeechConfig) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="session")
 def two_workers(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`kokoro-speech serve --workers 2` with the shared result cache, a team lexicon and Wyoming on
-    ``WYOMING_PORTS[0]``; both workers ready."""
+    """`kokoro-speech serve --workers 2` with the shared result cache, a team lexicon, Wyoming on
+    ``WYOMING_PORTS[0]`` and jobs made by its own workers (no Redis: the embedded default); both workers ready."""
     tmp = tmp_path_factory.mktemp("two-workers")
     (tmp / "team.pls").write_text(TEAM_LEXICON, encoding="utf-8")
     WYOMING_PORTS.append(free_port())
     wyoming = f"tcp://127.0.0.1:{WYOMING_PORTS[-1]}"
-    env = base_env(home, tmp, **UNTUNED_SCHEDULE, lexicons=str(tmp / "team.pls"), wyoming_uri=wyoming)
+    # Jobs cut small, so that a short chapter is several pieces joined (as a book's are).
+    env = base_env(
+        home, tmp, **UNTUNED_SCHEDULE, lexicons=str(tmp / "team.pls"), wyoming_uri=wyoming, jobs_piece_chars="120"
+    )
     server = start_server(env, tmp / "server.log", workers=2)
     yield server
     server.stop()
