@@ -31,9 +31,14 @@ async function errorOf(response) {
 }
 
 async function send(path, init) {
+  return fetchApi(settings.api + path, init);
+}
+
+// fetch(), with the server's failures (and an unreachable server) as ApiErrors.
+export async function fetchApi(url, init) {
   let response;
   try {
-    response = await fetch(settings.api + path, init);
+    response = await fetch(url, init);
   } catch (error) {
     if (error.name === "AbortError") throw error;
     throw new ApiError(`Could not reach the server (${error.message}).`);

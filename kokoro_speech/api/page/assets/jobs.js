@@ -7,7 +7,7 @@
 // What a test needs is kept on window.__jobs: the lists loaded, the jobs submitted, and per job id the statuses
 // and progress values that came, in the order they came.
 
-import { ApiError } from "./api.js";
+import { ApiError, fetchApi } from "./api.js";
 import { save } from "./download.js";
 import { settings, storedKey, storeKey } from "./settings.js";
 import { parseEvent, readEvents } from "./sse.js";
@@ -48,26 +48,7 @@ async function request(url, { method = "GET", json, body, signal } = {}) {
   if (json !== undefined) headers["Content-Type"] = "application/json";
   const key = storedKey();
   if (key) headers.Authorization = `Bearer ${key}`;
-  let response;
-  try {
-    response = await fetch(url, { method, headers, body: json === undefined ? body : JSON.stringify(json), signal });
-  } catch (error) {
-    if (error.name === "AbortError") throw error;
-    throw new ApiError(`Could not reach the server (${error.message}).`);
-  }
-  if (!response.ok) throw await errorOf(response);
-  return response;
-}
-
-async function errorOf(response) {
-  let detail = null;
-  try {
-    detail = (await response.json())?.error ?? null;
-  } catch {
-    // not JSON: a proxy's error page, say; the status still tells something
-  }
-  const message = detail?.message || `The server answered ${response.status} ${response.statusText}`.trim() + ".";
-  return new ApiError(message, { status: response.status });
+  return fetchApi(url, { method, headers, body: json === undefined ? body : JSON.stringify(json), signal });
 }
 
 // Resolves after ``ms``, or at once when ``signal`` aborts.
