@@ -15,10 +15,14 @@ later chunk with the most left to do is stopped and put back at the head of the 
 queue, and its lane goes to the newcomer: the newcomer then waits at most about as long
 as its own synthesis takes, and the work thrown away is never more than that either. How
 long a job takes is estimated from its cost (phoneme tokens) and the seconds per unit of
-cost measured on finished jobs. A chunk is preempted at most once, so a stream of
+cost measured on finished jobs. A stream's chunk is preempted at most once, so a stream of
 newcomers cannot keep a stream from advancing. Measured on Zen 4 (the bench's fairness case,
 a short stream's first byte during three long ones against idle): 2.59 without preemption,
 0.97 to 1.14 with it, while the work thrown away stayed under 1% of the lane's time.
+
+A long-form job's chunks (``BACKGROUND``) come last: they run on lanes no request waits for, count as free
+lanes for admission, and are stopped for a newcomer's first chunk or a stream's next one (each time, unless they
+end sooner than the waiting chunk's own run would take), then run again once the lane is free.
 """
 
 from __future__ import annotations
@@ -76,6 +80,8 @@ class _Running:
     preemptible: bool
     cost: float
     started: float
+    preempted_for: Priority | None = None
+    """Whose wait it was stopped for: a newcomer's first chunk, or a stream's next one (a job's chunk only)."""
 
 
 # Weight of the newest finished job in the running estimate of seconds per unit of cost.
@@ -102,7 +108,8 @@ class LaneScheduler:
         self._waiting: dict[Priority, deque[asyncio.Future[None]]] = {p: deque() for p in Priority}
         self._first_went_last = False
         self._running: list[_Running] = []
-        self._preempting = 0
+        self._preempting: dict[Priority, int] = {Priority.FIRST_CHUNK: 0, Priority.LATER_CHUNK: 0}
+        """Runs told to stop and not yet stopped, by whose wait they were stopped for."""
         self.preempt = preempt
         self._clock = clock
         self.seconds_per_cost: float | None = None
@@ -138,8 +145,9 @@ class LaneScheduler:
         return sum(1 for f in self._waiting[priority] if not f.done())
 
     def check_admission(self) -> None:
-        """Raise Overloaded if a new request would be refused now (before any work is spent on it)."""
-        if self._free == 0 and (
+        """Raise Overloaded if a new request would be refused now (before any work is spent on it). A lane running
+        a job's chunk counts as free: a newcomer takes it."""
+        if self._free + self._background_running() == 0 and (
             self.waiting_new >= self.queue_size or self.streams + self.waiting_new >= self.lanes + self.queue_size
         ):
             # Counting only first chunks would admit without bound under a sustained overload: every admitted
@@ -178,7 +186,7 @@ class LaneScheduler:
         if priority is Priority.FIRST_CHUNK:
             self._preempt_for_newcomer(cost)
         elif priority is Priority.LATER_CHUNK:
-            self._preempt_background()
+            self._preempt_background(cost)
         self.on_change()
         try:
             await future
@@ -220,7 +228,7 @@ class LaneScheduler:
     def _preempt_for_newcomer(self, cost: float) -> None:
         if not self.preempt or self._free > 0:
             return
-        if self.waiting_new <= self._preempting:
+        if self.waiting_new <= self._preempting[Priority.FIRST_CHUNK]:
             return  # every waiting newcomer already has a lane on its way
         victims = [r for r in self._running if r.preemptible and r.interrupt.reason is None]
         if not victims:
@@ -230,19 +238,29 @@ class LaneScheduler:
         victim = max(victims, key=self._remaining)
         if self.seconds_per_cost is not None and self._remaining(victim) <= cost * self.seconds_per_cost:
             return  # the victim ends before the newcomer's own run would: waiting wastes nothing
-        self._preempting += 1
-        victim.interrupt.stop("preempted")
+        self._stop_for(victim, Priority.FIRST_CHUNK)
 
-    def _preempt_background(self) -> None:
+    def _preempt_background(self, cost: float) -> None:
         """A stream's next chunk takes the lane of a job's chunk (a job never holds up a listener)."""
         if not self.preempt or self._free > 0:
             return
-        if self._count(Priority.LATER_CHUNK) + self.waiting_new <= self._preempting:
-            return
+        if self._count(Priority.LATER_CHUNK) <= self._preempting[Priority.LATER_CHUNK]:
+            return  # every waiting stream already has a lane on its way
         victims = [r for r in self._running if r.priority is Priority.BACKGROUND and r.interrupt.reason is None]
-        if victims:
-            self._preempting += 1
-            max(victims, key=self._remaining).interrupt.stop("preempted")
+        if not victims:
+            return
+        victim = max(victims, key=self._remaining)
+        if self.seconds_per_cost is not None and self._remaining(victim) <= cost * self.seconds_per_cost:
+            return  # it ends before the stream's own chunk would: waiting wastes nothing
+        self._stop_for(victim, Priority.LATER_CHUNK)
+
+    def _stop_for(self, victim: _Running, waiter: Priority) -> None:
+        victim.preempted_for = waiter
+        self._preempting[waiter] += 1
+        victim.interrupt.stop("preempted")
+
+    def _background_running(self) -> int:
+        return sum(1 for r in self._running if r.priority is Priority.BACKGROUND and r.interrupt.reason is None)
 
     def _remaining(self, running: _Running) -> float:
         if self.seconds_per_cost is None:
@@ -296,14 +314,15 @@ class LaneScheduler:
         self.run_seconds += elapsed
         if running.interrupt.reason is not None:
             self.discarded_seconds += elapsed
-        preempted = running.interrupt.reason == "preempted"
-        if preempted:
-            self._preempting -= 1
+        preempted_for = running.preempted_for if running.interrupt.reason == "preempted" else None
+        if preempted_for is not None:
+            self._preempting[preempted_for] -= 1
         elif not future.cancelled() and future.exception() is None and running.cost > 0:
             rate = elapsed / running.cost
             old = self.seconds_per_cost
             self.seconds_per_cost = rate if old is None else old + RATE_SMOOTHING * (rate - old)
-        self.release(to_newcomer=preempted)
+        # Stopped for a newcomer, the lane goes to one whatever the turn; for a stream, the usual turns give it one.
+        self.release(to_newcomer=preempted_for is Priority.FIRST_CHUNK)
 
     def shutdown(self) -> None:
         if self._owns_executor:

@@ -356,3 +356,57 @@ async def test_requests_in_progress_count_against_the_queue() -> None:
     lanes.release()
     await settle()
     assert waiting.done()
+
+
+async def running_background(lanes: LaneScheduler, name: str) -> tuple[StoppableJob, asyncio.Task[str]]:
+    """A long-form job's chunk that has started on its lane and runs until told otherwise."""
+    job = StoppableJob(name)
+    task = asyncio.create_task(lanes.run(job, Priority.BACKGROUND))
+    assert await asyncio.to_thread(job.started.wait, 10)
+    return job, task
+
+
+async def test_a_streams_next_chunk_takes_the_lane_of_a_jobs_chunk_which_then_runs_again() -> None:
+    lanes = LaneScheduler(lanes=1, queue_size=4)
+    background, background_task = await running_background(lanes, "job")
+    later = StoppableJob("later", background.starts)
+    later.finish.set()
+    assert await lanes.run(later, Priority.LATER_CHUNK) == "later"
+    background.finish.set()
+    assert await background_task == "job"
+    assert background.starts == ["job", "later", "job"] and lanes.runs_preempted == 1
+    await wait_for(lambda: lanes.busy == 0)
+    lanes.shutdown()
+
+
+async def test_a_stream_and_a_newcomer_each_take_a_jobs_lane() -> None:
+    # One preemption for the stream's chunk must not count as the newcomer's too: each gets a lane of its own.
+    lanes = LaneScheduler(lanes=2, queue_size=4)
+    first_job, first_task = await running_background(lanes, "job 1")
+    second_job, second_task = await running_background(lanes, "job 2")
+    later, newcomer = StoppableJob("later"), StoppableJob("first")
+    later_task = asyncio.create_task(lanes.run(later, Priority.LATER_CHUNK))
+    newcomer_task = asyncio.create_task(lanes.run(newcomer, Priority.FIRST_CHUNK))
+    assert await asyncio.to_thread(later.started.wait, 10)
+    assert await asyncio.to_thread(newcomer.started.wait, 10)  # both ran while the jobs' chunks waited
+    assert lanes.runs_preempted == 2 and lanes.waiting == 2
+    for job in (later, newcomer, first_job, second_job):
+        job.finish.set()
+    assert [await t for t in (later_task, newcomer_task, first_task, second_task)] == [
+        "later",
+        "first",
+        "job 1",
+        "job 2",
+    ]
+    lanes.shutdown()
+
+
+async def test_a_lane_running_a_jobs_chunk_counts_as_free_for_admission() -> None:
+    lanes = LaneScheduler(lanes=1, queue_size=1)
+    background, background_task = await running_background(lanes, "job")
+    lanes.stream_started()
+    lanes.stream_started()  # two streams in progress: with the lane busy with a request, the next is refused
+    lanes.check_admission()
+    background.finish.set()
+    assert await background_task == "job"
+    lanes.shutdown()
