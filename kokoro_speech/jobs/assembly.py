@@ -4,6 +4,7 @@ one): the book with its chapter marks, one chapter alone, the captions of the wh
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 
 import numpy as np
@@ -59,16 +60,21 @@ def write_captions(
     formats: tuple[CaptionFormat, ...] = ("vtt", "srt")
     for caption_format in formats:
         path = store.captions_path(spec.id, caption_format)
-        temporary = path.with_name(f".{path.name}.writing")
-        with open(temporary, "w") as out:
-            out.write(caption_header(caption_format))
-            offset, number = 0, 1
-            for index in range(len(spec.piece_chars)):
-                start = offset / rate
-                words = [SpokenWord(w.word, w.start + start, w.end + start) for w in store.words(spec.id, index)]
-                cues = plan_cues(words, config, (offset + done[index].samples) / rate)
-                for block in cue_blocks(cues, caption_format, number):
-                    out.write(block)
-                number += len(cues)
-                offset += done[index].samples
-        temporary.replace(path)
+        # A name of its own: a book taken back from a worker thought dead may be written by two at once.
+        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+        try:
+            with open(temporary, "w") as out:
+                out.write(caption_header(caption_format))
+                offset, number = 0, 1
+                for index in range(len(spec.piece_chars)):
+                    start = offset / rate
+                    words = store.words(spec.id, index)
+                    placed = [SpokenWord(w.word, w.start + start, w.end + start) for w in words]
+                    cues = plan_cues(placed, config, (offset + done[index].samples) / rate)
+                    for block in cue_blocks(cues, caption_format, number):
+                        out.write(block)
+                    number += len(cues)
+                    offset += done[index].samples
+            temporary.replace(path)
+        finally:
+            temporary.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import numpy as np
@@ -34,6 +35,9 @@ log = structlog.get_logger("kokoro_speech")
 
 RENEWALS_PER_LEASE = 4
 """A lease is renewed this many times within its length, so one late renewal never loses it."""
+MAX_ATTEMPTS = 3
+"""Tries at one unit before its job fails: a passing fault (a full disk, a network file system's hiccup) does not
+cost a book of hours."""
 TEXT_RETRY_SECONDS = 0.2
 """How long a piece waits before it asks again for a text thread whose queue was full."""
 
@@ -58,17 +62,15 @@ class JobMaker:
         self.config = config
         self.captions = captions
         self.worker = worker
+        self._renewals = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kokoro-job-lease")
 
     async def make(self, job_id: str, unit: int | str) -> None:
         """Make ``unit`` of the job (a piece's index, or ``BOOK``) unless it is made, stopped or gone. Cancelled
-        (the worker stops), it gives the unit back to the queue for another."""
-        spec = self.store.spec(job_id)
-        if spec is None or self.store.stopped(job_id):
+        (the worker stops), it gives the unit back to the queue for another. A unit that fails is tried again by
+        the next worker to take it, ``MAX_ATTEMPTS`` times in all, before its job fails."""
+        spec = await asyncio.to_thread(self._take, job_id, unit)
+        if spec is None:
             return
-        if self.store.is_made(job_id, unit):
-            return
-        self._renew(job_id, unit)
-        self.store.mark_started(job_id)
         renewing = asyncio.create_task(self._keep_lease(job_id, unit))
         try:
             if unit == BOOK:
@@ -82,20 +84,42 @@ class JobMaker:
         except JobStopped:
             log.info("job stopped while a piece was made", job=job_id, unit=unit)
         except Exception as error:
-            if self.store.stopped(job_id):  # deleted under it: its folder went with the piece's file
-                log.info("job stopped while a piece was made", job=job_id, unit=unit)
-                return
-            log.exception("job failed", job=job_id, unit=unit)
-            self.store.fail(job_id, f"The job could not be made: {type(error).__name__}: {error}")
+            await asyncio.to_thread(self._failed, job_id, unit, error)
+            return
         finally:
             renewing.cancel()
-        self.store.release(job_id, unit)
+        await asyncio.to_thread(self._made, spec, unit)
+
+    def _take(self, job_id: str, unit: int | str) -> JobSpec | None:
+        """The job, with ``unit`` leased to this worker; None where there is nothing to make."""
+        spec = self.store.spec(job_id)
+        if spec is None or self.store.stopped(job_id) or self.store.is_made(job_id, unit):
+            return None
+        self._renew(job_id, unit)
+        self.store.mark_started(job_id)
+        return spec
+
+    def _made(self, spec: JobSpec, unit: int | str) -> None:
+        self.store.release(spec.id, unit)
         if unit != BOOK:
             self.queue_book_when_complete(spec)
 
+    def _failed(self, job_id: str, unit: int | str, error: Exception) -> None:
+        if self.store.stopped(job_id):  # deleted under it: its folder went with the piece's file
+            log.info("job stopped while a piece was made", job=job_id, unit=unit)
+            return
+        attempts = self.store.attempt(job_id, unit)
+        if attempts < MAX_ATTEMPTS:
+            log.warning("job unit failed, queued again", job=job_id, unit=unit, attempt=attempts, error=str(error))
+            self.store.release(job_id, unit)
+            self.queue.put(job_id, unit)
+            return
+        log.error("job failed", job=job_id, unit=unit, attempts=attempts, exc_info=error)
+        self.store.fail(job_id, f"The job could not be made: {type(error).__name__}: {error}")
+
     def queue_book_when_complete(self, spec: JobSpec) -> None:
         """Once every piece is made, the book is queued, once (whoever finds it complete first)."""
-        if self.store.stopped(spec.id) or len(self.store.done(spec.id)) < len(spec.piece_chars):
+        if self.store.stopped(spec.id) or self.store.made_count(spec.id) < len(spec.piece_chars):
             return
         if self.store.claim(spec.id, BOOK, Lease("queued", self.worker, time.time())):
             self.queue.put(spec.id, BOOK)
@@ -104,14 +128,19 @@ class JobMaker:
         self.store.lease(job_id, unit, Lease("running", self.worker, time.time()))
 
     async def _keep_lease(self, job_id: str, unit: int | str) -> None:
+        # On a thread of its own: a busy pool (status polls, chapters being encoded) must not let a lease lapse.
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self.config.lease_seconds / RENEWALS_PER_LEASE)
-            await asyncio.to_thread(self._renew, job_id, unit)
+            try:
+                await loop.run_in_executor(self._renewals, self._renew, job_id, unit)
+            except Exception as error:  # the next renewal may do; the lease outlives several missed
+                log.warning("job lease not renewed", job=job_id, unit=unit, error=str(error))
 
     # --- a piece ---------------------------------------------------------------------
     async def _piece(self, spec: JobSpec, index: int) -> None:
         started = time.perf_counter()
-        text = self.store.piece_text(spec.id, index)
+        text = await asyncio.to_thread(self.store.piece_text, spec.id, index)
         job = replace(spec.speech, text=text)
         speaker = self.engine.speaker(job)
         plan = await self._plan(job, speaker)
@@ -127,9 +156,9 @@ class JobMaker:
                         chunk = await pending
                         if chunk_index + 1 < len(plan.chunks):
                             pending = self._launch(plan, chunk_index + 1)
-                        if self.store.stopped(spec.id):
+                        if await asyncio.to_thread(self.store.stopped, spec.id):
                             raise JobStopped(spec.id)
-                        out.write(self._samples(chunk.pcm, spec).tobytes())
+                        await asyncio.to_thread(out.write, self._samples(chunk.pcm, spec).tobytes())
                         samples += len(chunk.pcm)
                         words += timeline.add(chunk.words, chunk.tempo, len(chunk.pcm))
                     words += timeline.finish()
@@ -141,7 +170,7 @@ class JobMaker:
                     out.write(rest.tobytes())
                     samples += len(rest)
         done = PieceDone(samples=samples, worker=self.worker, seconds=time.perf_counter() - started)
-        self.store.finish_piece(spec.id, index, done, words)
+        await asyncio.to_thread(self.store.finish_piece, spec.id, index, done, words)
         log.info("job piece made", job=spec.id, piece=index, seconds=round(done.seconds, 2), samples=samples)
 
     def _samples(self, pcm: NDArray[np.float32], spec: JobSpec) -> NDArray[np.int16]:
@@ -163,7 +192,7 @@ class JobMaker:
 
     # --- the book --------------------------------------------------------------------
     async def _book(self, spec: JobSpec) -> None:
-        done = self.store.done(spec.id)
+        done = await asyncio.to_thread(self.store.done, spec.id)
         missing = [i for i in range(len(spec.piece_chars)) if i not in done]
         if missing:
             raise RuntimeError(f"pieces {missing[:5]} are not made")

@@ -25,6 +25,10 @@ class JobNotReady(Exception):
     """The job has no audio yet (or never will: failed, cancelled)."""
 
 
+class QueueUnavailable(Exception):
+    """The queue could not take the job (Redis away): nothing of it was kept."""
+
+
 class JobService:
     def __init__(self, store: JobStore, queue: JobQueue, config: JobsConfig, sample_rate: int) -> None:
         self.store = store
@@ -52,8 +56,14 @@ class JobService:
             piece_chars=[len(t) for t in texts],
         )
         self.store.create(spec, texts)
-        for index in range(len(texts)):
-            self.queue.put(spec.id, index)
+        try:
+            for index in range(len(texts)):
+                self.queue.put(spec.id, index)
+        except Exception as error:
+            # Cancelled first: a worker that took a piece already finds it stopped.
+            self.store.cancel(spec.id)
+            self.store.delete(spec.id)
+            raise QueueUnavailable(str(error)) from error
         found = self.status(spec.id, owner)
         assert found is not None
         return found
@@ -65,7 +75,9 @@ class JobService:
         return job_status(snapshot, self.sample_rate)
 
     def list(self, owner: str) -> list[JobStatus]:
-        found = [s for job_id in self.store.ids() if (s := self.status(job_id, owner)) is not None]
+        # The owner is read from the small record first: another caller's jobs are never looked into.
+        mine = [job_id for job_id in self.store.ids() if (spec := self.store.spec(job_id)) and spec.owner == owner]
+        found = [s for job_id in mine if (s := self.status(job_id, owner)) is not None]
         return sorted(found, key=lambda s: s.created_at, reverse=True)
 
     def cancel_or_delete(self, job_id: str, owner: str) -> JobStatus | None:

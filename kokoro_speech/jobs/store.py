@@ -51,9 +51,11 @@ def write_whole(path: Path, data: bytes) -> None:
 
 
 def _read(path: Path, type_: type[T]) -> T | None:
+    """The record at ``path``; None where there is none, or none this server can read (a job's folder is shared:
+    another version, or a hand, may have written it)."""
     try:
         return msgspec.json.decode(path.read_bytes(), type=type_)
-    except (FileNotFoundError, NotADirectoryError):
+    except (FileNotFoundError, NotADirectoryError, msgspec.DecodeError):
         return None
 
 
@@ -124,6 +126,8 @@ class JobStore:
         return self.folder(job_id) / "audio" / f"{unit_name(index)}.pcm"
 
     def finish_piece(self, job_id: str, index: int, done: PieceDone, words: list[SpokenWord]) -> None:
+        if not self._exists(job_id):
+            return
         folder = self.folder(job_id)
         write_whole(folder / "words" / f"{unit_name(index)}.json", msgspec.json.encode(words))
         write_whole(folder / "done" / f"{unit_name(index)}.json", msgspec.json.encode(done))
@@ -131,6 +135,12 @@ class JobStore:
     def is_made(self, job_id: str, unit: int | str) -> bool:
         folder = self.folder(job_id)
         return (folder / "book.json" if unit == BOOK else folder / "done" / f"{unit_name(unit)}.json").exists()
+
+    def made_count(self, job_id: str) -> int:
+        """Pieces made, counted without reading them."""
+        with contextlib.suppress(FileNotFoundError):
+            return sum(1 for name in os.listdir(self.folder(job_id) / "done") if name.endswith(".json"))
+        return 0
 
     def done(self, job_id: str) -> dict[int, PieceDone]:
         found: dict[int, PieceDone] = {}
@@ -158,6 +168,8 @@ class JobStore:
 
     def claim(self, job_id: str, unit: int | str, lease: Lease) -> bool:
         """Lease ``unit`` only where no one holds it (one of several racing callers wins)."""
+        if not self._exists(job_id):
+            return False
         path = self._lease_path(job_id, unit)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -180,8 +192,8 @@ class JobStore:
                         found[path.stem] = record
         return found
 
-    def take_back(self, job_id: str, unit: str) -> bool:
-        """Take a lease from its holder (one of several racing callers wins); it is counted as redone."""
+    def take_back(self, job_id: str, unit: str, *, redone: bool = True) -> bool:
+        """Take a lease from its holder (one of several racing callers wins); counted as redone unless not."""
         path = self.folder(job_id) / "lease" / f"{unit}.json"
         taken = path.with_name(f".taken-{unit}-{uuid.uuid4().hex}")
         try:
@@ -189,6 +201,8 @@ class JobStore:
         except FileNotFoundError:
             return False
         taken.unlink(missing_ok=True)
+        if not redone:
+            return True
         marker = self.folder(job_id) / "redone" / f"{unit}-{uuid.uuid4().hex}"
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
@@ -214,11 +228,30 @@ class JobStore:
         write_whole(self.folder(job_id) / "book.json", msgspec.json.encode(book))
 
     def cancel(self, job_id: str) -> None:
-        write_whole(self.folder(job_id) / "cancelled.json", msgspec.json.encode(Failure("", time.time())))
+        if self._exists(job_id):
+            write_whole(self.folder(job_id) / "cancelled.json", msgspec.json.encode(Failure("", time.time())))
 
     def fail(self, job_id: str, message: str) -> None:
         if self._exists(job_id):
             write_whole(self.folder(job_id) / "failed.json", msgspec.json.encode(Failure(message, time.time())))
+
+    def ended_at(self, job_id: str) -> float | None:
+        """When the job completed, failed or was cancelled (None while it is to be made), read without its pieces."""
+        folder = self.folder(job_id)
+        for record in (_read(folder / "book.json", BookDone), _read(folder / "cancelled.json", Failure)):
+            if record is not None:
+                return record.finished_at
+        failed = _read(folder / "failed.json", Failure)
+        return None if failed is None else failed.finished_at
+
+    def attempt(self, job_id: str, unit: int | str) -> int:
+        """Count one more failed attempt at ``unit``; how many there have been."""
+        folder = self.folder(job_id) / "attempts"
+        if not self._exists(job_id):
+            return 0
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{unit_name(unit)}-{uuid.uuid4().hex}").touch()
+        return sum(1 for name in os.listdir(folder) if name.startswith(f"{unit_name(unit)}-"))
 
     def stopped(self, job_id: str) -> bool:
         """Whether the job was cancelled, failed, or deleted: no more work is done on it."""

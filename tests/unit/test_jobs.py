@@ -4,6 +4,8 @@ piece back (and only that)."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import time
 from pathlib import Path
 
@@ -20,7 +22,6 @@ from kokoro_speech.jobs.reaper import Reaper
 from kokoro_speech.jobs.records import BookDone, Lease, PieceDone
 from kokoro_speech.jobs.service import JobService
 from kokoro_speech.jobs.sources import read_text
-from kokoro_speech.jobs.status import job_status
 from kokoro_speech.jobs.store import BOOK, JobStore
 
 RATE = 24000
@@ -115,10 +116,13 @@ def test_the_reaper_takes_back_only_a_silent_workers_piece_and_queues_a_complete
         pass
     service.store.lease(job_id, 0, Lease("running", "alive", 998.0))
     service.store.lease(job_id, 1, Lease("running", "killed", 990.0))
+    service.store.lease(job_id, 2, Lease("running", "alive", 999.0))
     assert reaper.sweep() == 1
-    assert service.queue.take() == (job_id, 1) and service.queue.take() is None
-    assert set(service.store.leases(job_id)) == {"00000"}
+    assert service.queue.pending_units() == {(job_id, 1)}
+    assert set(service.store.leases(job_id)) == {"00000", "00002"}
     assert reaper.sweep() == 0  # taken back once
+    assert service.queue.take() == (job_id, 1)
+    service.store.lease(job_id, 1, Lease("running", "another", 1000.0))
 
     for index in range(3):
         _made(service, job_id, index)
@@ -140,14 +144,6 @@ def test_two_claims_of_one_unit_have_one_winner(service: JobService) -> None:
     assert service.store.take_back(job_id, BOOK) and not service.store.take_back(job_id, BOOK)
 
 
-def test_a_status_needs_no_text_of_the_book(service: JobService) -> None:
-    job_id = _book(service)
-    snapshot = service.store.snapshot(job_id)
-    assert snapshot is not None
-    status = job_status(snapshot, RATE)
-    assert status.input_chars == sum(snapshot.spec.piece_chars) and status.object == "audio.job"
-
-
 def test_a_deleted_jobs_folder_is_not_made_again_by_a_worker_still_at_it(service: JobService) -> None:
     job_id = _book(service)
     service.store.delete(job_id)
@@ -155,3 +151,36 @@ def test_a_deleted_jobs_folder_is_not_made_again_by_a_worker_still_at_it(service
     service.store.mark_started(job_id)
     service.store.fail(job_id, "its file went with its folder")
     assert not service.store.folder(job_id).exists() and service.store.stopped(job_id)
+
+
+def test_a_book_taken_back_from_a_silent_worker_is_queued_once(service: JobService) -> None:
+    now = [1000.0]
+    reaper = Reaper(service.store, service.queue, service.config, clock=lambda: now[0])
+    job_id = _book(service)
+    while service.queue.take() is not None:
+        pass
+    for index in range(3):
+        _made(service, job_id, index)
+    service.store.lease(job_id, BOOK, Lease("running", "killed", 990.0))
+    assert reaper.sweep() == 1
+    assert service.queue.pending_units() == {(job_id, BOOK)} and service.queue.pending() == 1
+    assert service.store.leases(job_id)[BOOK].state == "queued"
+    reaper.sweep()
+    reaper.sweep()  # queued, and waiting in the queue: nothing more
+    assert service.queue.pending() == 1
+
+
+def test_a_unit_the_queue_lost_is_queued_again_once_seen_missing_twice(service: JobService) -> None:
+    reaper = Reaper(service.store, service.queue, service.config)
+    job_id = _book(service)
+    assert service.queue.take() == (job_id, 0)  # taken by a worker killed before it leased it
+    assert reaper.sweep() == 0  # once: it may be a worker between taking and leasing it
+    assert reaper.sweep() == 1
+    assert service.queue.pending_units() == {(job_id, 0), (job_id, 1), (job_id, 2)}
+
+
+def test_queue_entries_are_json_not_pickle(tmp_path: Path) -> None:
+    JobQueue(tmp_path, RedisConfig()).put("job_a", 3)
+    with sqlite3.connect(tmp_path / "queue.sqlite3") as db:
+        (data,) = db.execute("select data from task").fetchone()
+    assert json.loads(bytes(data))[6] == ["job_a", 3]
