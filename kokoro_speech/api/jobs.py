@@ -29,18 +29,19 @@ from kokoro_speech.api.schemas import SpeechRequest
 from kokoro_speech.api.speech import admit, caller_key, checked_job
 from kokoro_speech.audio.book import BOOK_FORMATS, book_media_type, book_suffix
 from kokoro_speech.jobs.config import JobsConfig
-from kokoro_speech.jobs.service import JobNotReady, JobService
+from kokoro_speech.jobs.service import JobNotReady, JobService, QueueUnavailable
 from kokoro_speech.jobs.sources import Book, SourceError, read_text, read_upload
 from kokoro_speech.jobs.status import ENDED, JobStatus
 from kokoro_speech.normalize.config import TextConfig
 from kokoro_speech.speech.service import SpeechService
 
 DEFAULT_FORMAT = "m4b"
-JOB_ONLY_FIELDS = ("input", "input_format", "response_format", "title")
 UPLOAD_FIELDS = ("model", "voice", "speed", "lang", "response_format", "input_format", "title")
 """The form fields an upload may carry beside ``file`` (numbers arrive as text and are read as the JSON's)."""
 EVENT_REPEAT_SECONDS = 15.0
 """The status is sent again after this long without news, so proxies keep the event stream open."""
+QUEUE_RETRY_SECONDS = 5
+"""What a client told the queue is away (Redis restarting) should wait."""
 CAPTION_TYPES = {"vtt": "text/vtt; charset=utf-8", "srt": "application/x-subrip; charset=utf-8"}
 
 
@@ -80,25 +81,8 @@ async def _read_request(request: Request[Any, Any, Any], config: JobsConfig) -> 
                 f"Send the job as application/json or multipart/form-data, not {media_type}.",
                 code="unsupported_media_type",
             )
-        raw = await request.body()
-        check_json_body(raw)
-        try:
-            fields = msgspec.json.decode(raw)
-        except msgspec.DecodeError as error:
-            raise OpenAIError(400, f"We could not parse the JSON body of your request: {error}.") from None
-        if not isinstance(fields, dict):
-            raise OpenAIError(400, "The body must be a JSON object.", code="invalid_json")
-        text = fields.pop("input", None)
-        input_format = fields.pop("input_format", "text")
-        title = fields.pop("title", None)
-        if not isinstance(text, str):
-            raise OpenAIError(400, "'input' must be the text to speak.", param="input", code="invalid_value")
-        if input_format not in ("text", "markdown"):
-            raise OpenAIError(
-                400, "'input_format' must be text or markdown.", param="input_format", code="invalid_value"
-            )
-        book = read_text(text, input_format, title or "Chapter 1", max_chars=config.max_chars)
-        return fields, _titled(book, title)
+        # A book's body is megabytes: checked and read off the event loop.
+        return await asyncio.to_thread(_read_json, await request.body(), config.max_chars)
     except SourceError as error:
         raise OpenAIError(
             415 if error.unsupported else 400,
@@ -106,6 +90,31 @@ async def _read_request(request: Request[Any, Any, Any], config: JobsConfig) -> 
             param=error.param,
             code="unsupported_file" if error.unsupported else "invalid_value",
         ) from None
+
+
+def _read_json(raw: bytes, max_chars: int) -> tuple[dict[str, Any], Book]:
+    check_json_body(raw)
+    try:
+        fields = msgspec.json.decode(raw)
+    except msgspec.DecodeError as error:
+        raise OpenAIError(400, f"We could not parse the JSON body of your request: {error}.") from None
+    if not isinstance(fields, dict):
+        raise OpenAIError(400, "The body must be a JSON object.", code="invalid_json")
+    text = fields.pop("input", None)
+    input_format = fields.pop("input_format", "text")
+    title = _title(fields.pop("title", None))
+    if not isinstance(text, str):
+        raise OpenAIError(400, "'input' must be the text to speak.", param="input", code="invalid_value")
+    if input_format not in ("text", "markdown"):
+        raise OpenAIError(400, "'input_format' must be text or markdown.", param="input_format", code="invalid_value")
+    book = read_text(text, input_format, title or "Chapter 1", max_chars=max_chars)
+    return fields, _titled(book, title)
+
+
+def _title(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise OpenAIError(400, "'title' must be a string.", param="title", code="invalid_value")
 
 
 async def _read_upload(request: Request[Any, Any, Any], config: JobsConfig) -> tuple[dict[str, Any], Book]:
@@ -117,6 +126,9 @@ async def _read_upload(request: Request[Any, Any, Any], config: JobsConfig) -> t
     if unknown:
         raise OpenAIError(400, f"Unknown form fields: {', '.join(unknown)}.", param=unknown[0], code="invalid_value")
     fields: dict[str, Any] = {name: form[name] for name in UPLOAD_FIELDS if form.get(name) not in (None, "")}
+    for name, value in fields.items():
+        if not isinstance(value, str):  # a file sent where a field's text belongs
+            raise OpenAIError(400, f"'{name}' must be a form field, not a file.", param=name, code="invalid_value")
     if "speed" in fields:
         try:
             fields["speed"] = float(fields["speed"])
@@ -197,14 +209,23 @@ class JobsController(Controller):
         speech = checked_job(request_fields, text_config)
         service.engine.speaker(speech)  # an unknown voice or language is refused now, not when a worker finds it
         headers = await admit(limiter, request, book.chars)
-        status = await asyncio.to_thread(
-            jobs.submit,
-            book,
-            speech,
-            owner=_owner(request),
-            model=request_fields.model,
-            response_format=response_format,
-        )
+        try:
+            status = await asyncio.to_thread(
+                jobs.submit,
+                book,
+                speech,
+                owner=_owner(request),
+                model=request_fields.model,
+                response_format=response_format,
+            )
+        except QueueUnavailable:
+            raise OpenAIError(
+                503,
+                "The jobs' queue cannot be reached; try again shortly.",
+                error_type="server_error",
+                code="queue_unavailable",
+                headers={"Retry-After": str(QUEUE_RETRY_SECONDS)},
+            ) from None
         return Response(status, status_code=202, headers=headers)
 
     @get("/", summary="The caller's jobs, newest first", responses=error_responses(401, 500))
@@ -276,6 +297,8 @@ class JobsController(Controller):
             )
         try:
             path = await asyncio.to_thread(jobs.book, job_id, owner, chapter)
+        except (KeyError, FileNotFoundError):  # deleted meanwhile
+            raise _not_found(job_id) from None
         except JobNotReady as error:
             raise _not_ready(job_id, str(error)) from None
         fmt: Any = status.response_format
@@ -293,7 +316,7 @@ class JobsController(Controller):
     ) -> File:
         try:
             path = await asyncio.to_thread(jobs.captions, job_id, _owner(request), format)
-        except KeyError:
+        except (KeyError, FileNotFoundError):
             raise _not_found(job_id) from None
         except JobNotReady as error:
             raise _not_ready(job_id, str(error)) from None

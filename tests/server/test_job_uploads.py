@@ -67,6 +67,7 @@ def _broken_epub() -> bytes:
         ({"input": "Hello.", "model": "tts-9"}, 404, "model"),
         ({"input": "Hello.", "speed": 9}, 400, None),
         ({"voice": "af_heart"}, 400, "input"),
+        ({"input": "Hello.", "title": 5}, 400, "title"),
     ],
 )
 def test_bad_job_requests_are_refused_in_openais_shape(
@@ -106,8 +107,16 @@ def test_a_book_sized_json_body_is_taken_and_the_other_answers_refuse_what_is_no
     assert httpx.get(f"{url}/v1/audio/jobs/{job['id']}/content", params={"chapter": 5}, timeout=30).status_code == 400
     assert httpx.delete(f"{url}/v1/audio/jobs/{job['id']}", timeout=30).json()["status"] == "cancelled"
     assert httpx.get(f"{url}/v1/audio/jobs/job_0000", timeout=30).status_code == 404
-    assert httpx.get(f"{url}/v1/audio/jobs/../../etc", timeout=30).status_code == 404
+    assert httpx.get(f"{url}/v1/audio/jobs/job_..%2F..%2Fetc", timeout=30).status_code == 404
     wrong_type = httpx.post(f"{url}/v1/audio/jobs", content=b"Hello", headers={"content-type": "text/plain"})
     assert wrong_type.status_code == 415
     no_file = httpx.post(f"{url}/v1/audio/jobs", data={"voice": "af_heart"}, files={"other": ("a.txt", b"x")})
     assert no_file.status_code == 400 and no_file.json()["error"]["param"] in ("file", "other")
+    # A field sent as a file part, where its text belongs.
+    speed_file = httpx.post(
+        f"{url}/v1/audio/jobs", files={"file": ("a.txt", b"Hello."), "speed": ("speed.txt", b"1.0")}, timeout=30
+    )
+    assert speed_file.status_code == 400 and speed_file.json()["error"]["param"] == "speed"
+    # Every method of a path, as OPTIONS lists them (Litestar 2 once listed one handler's alone).
+    assert httpx.options(f"{url}/v1/audio/jobs").headers["allow"] == "GET, OPTIONS, POST"
+    assert httpx.options(f"{url}/v1/audio/jobs/{job['id']}").headers["allow"] == "DELETE, GET, OPTIONS"

@@ -62,7 +62,8 @@ class Cluster:
             except (FileNotFoundError, msgspec.DecodeError):
                 continue
             pid = int(lease.worker.rsplit(":", 1)[1]) if ":" in lease.worker else 0
-            if lease.state == "running" and path.stem != "book" and pid in pids:
+            made = (self.jobs_dir / job_id / "done" / path.name).exists()
+            if lease.state == "running" and path.stem != "book" and pid in pids and not made:
                 return pids[pid]
         return None
 
@@ -100,7 +101,9 @@ def test_a_worker_killed_at_30_percent_costs_only_its_piece_and_the_book_comes_o
 ) -> None:
     url = cluster.server.url
     job = submit(url, input=BOOK, input_format="markdown", voice="af_heart", model="tts-1")
-    assert job["object"] == "audio.job" and job["status"] == "queued" and job["progress"] is None
+    # Two idle workers may take its first pieces before it is answered: queued, or running already.
+    assert job["object"] == "audio.job" and job["status"] in ("queued", "running")
+    assert (job["progress"] is None) == (job["status"] == "queued")
     assert [c["title"] for c in job["chapters"]] == list(CHAPTERS)
     events = EventReader(url, job["id"])
     events.start()
