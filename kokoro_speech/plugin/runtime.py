@@ -35,15 +35,13 @@ from kokoro_speech.jobs.service import JobService
 from kokoro_speech.jobs.store import JobStore
 from kokoro_speech.speech.service import SpeechService
 from kokoro_speech.speech.shared_schedule import SharedSchedule
-from kokoro_speech.speech.worker import SpeechWorker, WorkerState
+from kokoro_speech.speech.worker import SpeechWorker
 from kokoro_speech.wyoming_server.handler import WyomingContext
 from kokoro_speech.wyoming_server.info import wyoming_info
 from kokoro_speech.wyoming_server.listener import WyomingListener
 
 log = structlog.get_logger("kokoro_speech")
 
-LOAD_LOOK_SECONDS = 60.0
-"""How long one wait for the model's load lasts before the Wyoming port looks again whether it may listen."""
 Provider = Callable[[State], Awaitable[Any]]
 _OWN = (
     "worker", "service", "limiter", "api_config", "text_config", "caption_config", "live_config", "downloads", "jobs",
@@ -146,9 +144,7 @@ class SpeechRuntime:
 
     async def _listen_wyoming(self) -> None:
         """Listen for Wyoming once the model is loaded (a describe is answered at once, never after a load)."""
-        while self.worker.state is WorkerState.LOADING:
-            await self.worker.wait_settled(LOAD_LOOK_SECONDS)
-        service = self.worker.service
+        service = await self.worker.loaded()
         if service is None:
             return  # the model failed to load: /ready says why, and nothing listens
 
@@ -175,9 +171,7 @@ class SpeechRuntime:
 
     async def _make_jobs(self) -> None:
         """Make jobs here once the model is loaded (their chunks wait behind every request's)."""
-        while self.worker.state is WorkerState.LOADING:
-            await self.worker.wait_settled(LOAD_LOOK_SECONDS)
-        service = self.worker.service
+        service = await self.worker.loaded()
         if service is None:
             return
         config = self.config

@@ -17,11 +17,9 @@ from kokoro_speech.jobs.maker import JobMaker
 from kokoro_speech.jobs.queue import JobQueue
 from kokoro_speech.jobs.runner import JobRunner, worker_name
 from kokoro_speech.jobs.store import JobStore
-from kokoro_speech.speech.worker import SpeechWorker, WorkerState
+from kokoro_speech.speech.worker import SpeechWorker
 
 log = structlog.get_logger("kokoro_speech")
-
-LOAD_LOOK_SECONDS = 60.0
 
 
 async def run_worker(config: SpeechConfig, files: ModelFiles) -> int:
@@ -32,17 +30,21 @@ async def run_worker(config: SpeechConfig, files: ModelFiles) -> int:
         loop.add_signal_handler(signum, stop.set)
     speech = SpeechWorker(config.engine, config.audio, config.cache)
     speech.start(files, None)
-    while speech.state is WorkerState.LOADING and not stop.is_set():
-        await speech.wait_settled(LOAD_LOOK_SECONDS)
-    if speech.service is None:
-        log.error("job worker: the model could not be loaded", reason=speech.failure)
+    loading = asyncio.create_task(speech.loaded())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait([loading, stopping], return_when=asyncio.FIRST_COMPLETED)
+    service = loading.result() if loading.done() else None
+    if service is None:
+        for task in (loading, stopping):
+            task.cancel()
+        if not stop.is_set():
+            log.error("job worker: the model could not be loaded", reason=speech.failure)
         await speech.stop(0)
         return 0 if stop.is_set() else 1
     queue = JobQueue(config.jobs_dir, config.redis)
     store = JobStore(config.jobs_dir)
-    maker = JobMaker(speech.service.engine, store, queue, config.jobs, config.captions, worker_name())
+    maker = JobMaker(service.engine, store, queue, config.jobs, config.captions, worker_name())
     running = asyncio.create_task(JobRunner(queue, maker, config.jobs.poll_seconds).run())
-    stopping = asyncio.create_task(stop.wait())
     await asyncio.wait([running, stopping], return_when=asyncio.FIRST_COMPLETED)
     running.cancel()
     stopping.cancel()

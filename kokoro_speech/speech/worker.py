@@ -51,6 +51,8 @@ class ModelLoadFailed(RuntimeError):
     """The model could not be loaded; retrying will not help. The message says why."""
 
 
+LOAD_LOOK_SECONDS = 60.0
+"""How long one wait for the model's load lasts before whoever waits looks again."""
 IDLE_CHECKS = 10
 """Times per idle period the worker looks whether its model has been idle that long: it is let go at most a
 tenth of the period late."""
@@ -108,6 +110,12 @@ class SpeechWorker:
         if self.state is WorkerState.LOADING and timeout_s > 0 and self._settled is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._settled.wait(), timeout_s)
+
+    async def loaded(self) -> SpeechService | None:
+        """The service once the model is loaded; None where it cannot be."""
+        while self.state is WorkerState.LOADING:
+            await self.wait_settled(LOAD_LOOK_SECONDS)
+        return self.service
 
     def on_failure(self, callback: Callable[[str], None]) -> None:
         """Call ``callback`` with the reason if the model cannot be loaded."""
