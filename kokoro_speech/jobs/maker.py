@@ -93,7 +93,16 @@ class JobMaker:
     def _take(self, job_id: str, unit: int | str) -> JobSpec | None:
         """The job, with ``unit`` leased to this worker; None where there is nothing to make."""
         spec = self.store.spec(job_id)
-        if spec is None or self.store.stopped(job_id) or self.store.is_made(job_id, unit):
+        if spec is None:
+            # Deleted while queued, or this worker's folder is not the server's: said, since the second never ends.
+            log.warning(
+                "job not in this worker's jobs folder (deleted, or not the server's KOKORO_SPEECH_JOBS_DIR)",
+                job=job_id,
+                unit=unit,
+                folder=str(self.store.root),
+            )
+            return None
+        if self.store.stopped(job_id) or self.store.is_made(job_id, unit):
             return None
         self._renew(job_id, unit)
         self.store.mark_started(job_id)
