@@ -25,7 +25,9 @@ MAX_KEY_CHARS = 128
 """Longest field name accepted; the API's longest is under 20."""
 
 _UTF8_BOM = b"\xef\xbb\xbf"
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# Unrolled and possessive: a string is matched in one pass holding no state per character (the plain
+# `"(?:[^"\\]|\\.)*"` held about 140 bytes per character of one string: 75 MB for a book's 500 KB).
+_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import tracemalloc
 from collections.abc import Iterator
 
 import msgspec
@@ -58,3 +60,16 @@ def test_a_voice_too_long_to_parse_cheaply_is_refused_as_the_body_is_decoded() -
         msgspec.convert(body, SpeechRequest)
     longest = "af_bella(1)+" * (MAX_VOICE_SPEC_CHARS // len("af_bella(1)+"))
     assert msgspec.convert({**body, "voice": longest}, SpeechRequest).voice_id == longest
+
+
+def test_a_book_sized_body_is_checked_in_memory_about_its_own_size() -> None:
+    # A job's body is a book: its check once held about 140 bytes per character of one string (75 MB for 500 KB).
+    text = 'A line of a long book, with a "quote" and a \\ backslash.\n' * 10_000
+    raw = json.dumps({"input": text, "nested": [["[", "]"]]}).encode()
+    tracemalloc.start()
+    try:
+        check_json_body(raw)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * len(raw), f"{peak} bytes to check {len(raw)}"
