@@ -10,7 +10,6 @@ it (killed, cut off) has its piece taken back and made by another (see :mod:`.re
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -30,6 +29,7 @@ from kokoro_speech.jobs.queue import JobQueue
 from kokoro_speech.jobs.records import JobSpec, Lease, PieceDone
 from kokoro_speech.jobs.store import BOOK, JobStore
 from kokoro_speech.speech.config import CaptionConfig
+from kokoro_speech.speech.tasks import mark_seen
 
 log = structlog.get_logger("kokoro_speech")
 
@@ -196,7 +196,7 @@ class JobMaker:
 
     def _launch(self, plan: SpeechPlan, index: int) -> asyncio.Task[ChunkAudio]:
         task = asyncio.ensure_future(self.engine.synthesize(plan, index, Priority.BACKGROUND))
-        task.add_done_callback(_retrieve)
+        task.add_done_callback(mark_seen)
         return task
 
     # --- the book --------------------------------------------------------------------
@@ -213,9 +213,3 @@ class JobMaker:
         assembly.write_captions(self.store, spec, done, rate, self.captions)
         self.store.finish_book(spec.id, book)
         log.info("job book written", job=spec.id, seconds=round(book.samples / rate, 1), chapters=len(spec.chapters))
-
-
-def _retrieve(task: asyncio.Task[ChunkAudio]) -> None:
-    if not task.cancelled():
-        with contextlib.suppress(BaseException):
-            task.exception()

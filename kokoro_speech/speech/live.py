@@ -34,6 +34,7 @@ from kokoro_speech.infra import metrics
 from kokoro_speech.speech.config import LiveConfig
 from kokoro_speech.speech.encoding import PipelineEncoder
 from kokoro_speech.speech.response import SpeechOutcome
+from kokoro_speech.speech.tasks import mark_seen
 from kokoro_speech.speech.text_buffer import TextBuffer
 
 log = structlog.get_logger("kokoro_speech")
@@ -299,7 +300,7 @@ class LiveSpeech:
         first = index == 0 and self._listener_waits()
         priority = Priority.FIRST_CHUNK if first else Priority.LATER_CHUNK
         task = asyncio.ensure_future(self.engine.synthesize(plan, index, priority, admitted=True))
-        task.add_done_callback(_retrieve)
+        task.add_done_callback(mark_seen)
         return task
 
     def _listener_waits(self) -> bool:
@@ -307,9 +308,3 @@ class LiveSpeech:
         if self._first_audio_at is None:
             return True
         return self._clock() - self._first_audio_at >= self._samples / self.engine.sample_rate
-
-
-def _retrieve(task: asyncio.Task[ChunkAudio]) -> None:
-    if not task.cancelled():
-        with contextlib.suppress(BaseException):
-            task.exception()

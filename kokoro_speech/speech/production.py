@@ -26,6 +26,7 @@ from kokoro_speech.engine.job import SpeechJob
 from kokoro_speech.engine.timing import SpokenWord, WordTimeline
 from kokoro_speech.speech.encoding import PipelineEncoder
 from kokoro_speech.speech.response import AudioPiece, SpeechOutcome, SpeechResponse
+from kokoro_speech.speech.tasks import mark_seen
 
 
 class ProductionClosed(RuntimeError):
@@ -120,7 +121,7 @@ class Production:
                 raise ProductionClosed("the synthesis was stopped")
             if self._pull is None:
                 self._pull = asyncio.ensure_future(self._make_next())
-                self._pull.add_done_callback(_retrieve)
+                self._pull.add_done_callback(mark_seen)
             # A reader that gives up must not stop the piece the others wait for.
             await asyncio.shield(self._pull)
         return self._pieces[index - self._first]
@@ -233,9 +234,3 @@ class ProductionReader(SpeechResponse):
         if not self._closed:
             self._closed = True
             self.production.release(self)
-
-
-def _retrieve(task: asyncio.Task[None]) -> None:
-    """Mark a failed pull's error as seen: the readers waiting for it got it already, or none is left."""
-    if not task.cancelled():
-        task.exception()
