@@ -27,6 +27,7 @@ import httpx
 import msgspec
 
 from kokoro_speech.bench.goals import ELSEWHERE
+from kokoro_speech.bench.live import http_first_byte
 from kokoro_speech.bench.memory import PeakRss
 from kokoro_speech.bench.run import machine
 from kokoro_speech.bench.texts import take
@@ -72,16 +73,6 @@ def _wait(client: httpx.Client, job_id: str, until: str = "completed", seconds: 
         time.sleep(POLL_S)
 
 
-def _first_byte(client: httpx.Client) -> float:
-    body = {"model": "tts-1", "voice": VOICE, "input": FAIRNESS_TEXT, "response_format": "pcm"}
-    started = time.perf_counter()
-    with client.stream("POST", "/v1/audio/speech", json=body) as response:
-        response.raise_for_status()
-        for _ in response.iter_bytes():
-            return time.perf_counter() - started
-    raise RuntimeError("no audio")
-
-
 def throughput(client: httpx.Client, piece_chars: int) -> dict[str, float]:
     text = _book(THROUGHPUT_CHARS, seed=1)
     pieces = [piece for chapter in text.split("# ")[1:] for piece in cut(chapter.split("\n\n", 1)[1], piece_chars)]
@@ -119,11 +110,11 @@ def memory(client: httpx.Client, server: ServerProcess, long_chars: int, long_se
 
 
 def fairness(client: httpx.Client) -> dict[str, Any]:
-    idle = [_first_byte(client) for _ in range(FAIRNESS_REPS)]
+    idle = [http_first_byte(client, FAIRNESS_TEXT) for _ in range(FAIRNESS_REPS)]
     job_id = _submit(client, _book(SHORT_JOB_CHARS, seed=4))
     _wait(client, job_id, until="running")
     time.sleep(1.0)  # its chunks are on the lane
-    busy = [_first_byte(client) for _ in range(FAIRNESS_REPS)]
+    busy = [http_first_byte(client, FAIRNESS_TEXT) for _ in range(FAIRNESS_REPS)]
     running = client.get(f"/v1/audio/jobs/{job_id}").json()["status"]
     client.delete(f"/v1/audio/jobs/{job_id}")
     return {"idle_s": statistics.median(idle), "busy_s": statistics.median(busy), "job_was": running}
@@ -144,7 +135,7 @@ def run(json_path: Path, long_chars: int, long_seconds: float) -> int:
         server = start_server(env, Path(tmp) / "server.log", workers=1)
         try:
             with httpx.Client(base_url=server.url, timeout=TIMEOUT_S) as client:
-                _first_byte(client)
+                http_first_byte(client, FAIRNESS_TEXT)
                 speed = throughput(client, config.jobs.piece_chars)
                 fair = fairness(client)
                 mem = memory(client, server, long_chars, long_seconds)
