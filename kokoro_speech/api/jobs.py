@@ -296,8 +296,8 @@ class JobsController(Controller):
                 code="invalid_value",
             )
         try:
-            path = await asyncio.to_thread(jobs.book, job_id, owner, chapter)
-        except (KeyError, FileNotFoundError):  # deleted meanwhile
+            path = await asyncio.to_thread(jobs.book, status, chapter)
+        except FileNotFoundError:  # deleted meanwhile
             raise _not_found(job_id) from None
         except JobNotReady as error:
             raise _not_ready(job_id, str(error)) from None
@@ -314,9 +314,12 @@ class JobsController(Controller):
     async def job_captions(
         self, request: Request[Any, Any, Any], jobs: JobService, job_id: str, format: Literal["vtt", "srt"] = "vtt"
     ) -> File:
+        status = await asyncio.to_thread(jobs.status, job_id, _owner(request))
+        if status is None:
+            raise _not_found(job_id)
         try:
-            path = await asyncio.to_thread(jobs.captions, job_id, _owner(request), format)
-        except (KeyError, FileNotFoundError):
+            path = await asyncio.to_thread(jobs.captions, status, format)
+        except FileNotFoundError:  # deleted meanwhile
             raise _not_found(job_id) from None
         except JobNotReady as error:
             raise _not_ready(job_id, str(error)) from None
@@ -334,7 +337,8 @@ class JobsController(Controller):
         self, request: Request[Any, Any, Any], jobs: JobService, job_id: str
     ) -> JobStatus | JobDeleted:
         owner = _owner(request)
-        if await asyncio.to_thread(jobs.status, job_id, owner) is None:
+        found = await asyncio.to_thread(jobs.status, job_id, owner)
+        if found is None:
             raise _not_found(job_id)
-        status = await asyncio.to_thread(jobs.cancel_or_delete, job_id, owner)
+        status = await asyncio.to_thread(jobs.cancel_or_delete, found, owner)
         return JobDeleted(job_id, True, "audio.job.deleted") if status is None else status

@@ -80,38 +80,34 @@ class JobService:
         found = [s for job_id in mine if (s := self.status(job_id, owner)) is not None]
         return sorted(found, key=lambda s: s.created_at, reverse=True)
 
-    def cancel_or_delete(self, job_id: str, owner: str) -> JobStatus | None:
-        """Cancel a job still to be made (its status, now cancelled), or delete an ended one (None)."""
-        status = self.status(job_id, owner)
-        if status is None:
-            return None
+    def cancel_or_delete(self, status: JobStatus, owner: str) -> JobStatus | None:
+        """Cancel a job still to be made (its status, now cancelled), or delete an ended one (None); ``status`` is
+        the job's as ``owner`` read it."""
         if status.status in ENDED:
-            self.store.delete(job_id)
+            self.store.delete(status.id)
             return None
-        self.store.cancel(job_id)
-        return self.status(job_id, owner)
+        self.store.cancel(status.id)
+        return self.status(status.id, owner)
 
-    def book(self, job_id: str, owner: str, chapter: int | None) -> Path:
+    def book(self, status: JobStatus, chapter: int | None) -> Path:
         """The completed job's file, or one chapter's (written the first time it is asked for)."""
-        status = self.status(job_id, owner)
-        if status is None:
-            raise KeyError(job_id)
-        if status.status != "completed":
-            raise JobNotReady(status.status)
-        spec = self.store.spec(job_id)
-        assert spec is not None
+        spec = self._completed(status)
         suffix = book_suffix(spec.response_format)  # type: ignore[arg-type]
         if chapter is None:
-            return self.store.book_path(job_id, suffix)
-        path = self.store.chapter_path(job_id, chapter, suffix)
+            return self.store.book_path(spec.id, suffix)
+        path = self.store.chapter_path(spec.id, chapter, suffix)
         if not path.exists():
             assembly.write_chapter(self.store, spec, chapter, self.sample_rate)
         return path
 
-    def captions(self, job_id: str, owner: str, caption_format: str) -> Path:
-        status = self.status(job_id, owner)
-        if status is None:
-            raise KeyError(job_id)
+    def captions(self, status: JobStatus, caption_format: str) -> Path:
+        return self.store.captions_path(self._completed(status).id, caption_format)
+
+    def _completed(self, status: JobStatus) -> JobSpec:
+        """The job of ``status`` (read by its owner), which must be completed and still there."""
         if status.status != "completed":
             raise JobNotReady(status.status)
-        return self.store.captions_path(job_id, caption_format)
+        spec = self.store.spec(status.id)
+        if spec is None:
+            raise FileNotFoundError(status.id)  # deleted since its status was read
+        return spec

@@ -96,7 +96,9 @@ def test_jobs_belong_to_their_owner(service: JobService) -> None:
     job = service.submit(book, SpeechJob("", "af_heart"), owner="key-a", model="kokoro", response_format="mp3")
     assert service.status(job.id, "key-b") is None and service.status(job.id, "key-a") is not None
     assert service.list("key-b") == [] and [j.id for j in service.list("key-a")] == [job.id]
-    assert service.cancel_or_delete(job.id, "key-b") is None and service.status(job.id, "key-a") is not None
+    # Cancelling takes the job's status, which only its owner can read.
+    cancelled = service.cancel_or_delete(job, "key-a")
+    assert cancelled is not None and cancelled.status == "cancelled" and service.status(job.id, "key-b") is None
     assert service.status("../../etc", "key-a") is None
 
 
