@@ -37,8 +37,8 @@ class Reaper:
         """Units found neither made, held nor queued at the last look."""
 
     def sweep(self) -> int:
-        """One look at every job; the units queued again."""
-        queued = 0
+        """One look at every job, the metrics set from it; the units queued again."""
+        queued = in_flight = 0
         missing: set[Unit] = set()
         waiting: set[Unit] | None = None
         for job_id in self.store.ids():
@@ -50,9 +50,11 @@ class Reaper:
                         log.info("job expired", job=job_id)
                     continue
                 queued += self._take_back(job_id)
+                leases = self.store.leases(job_id)  # as they are once the silent ones are taken back
+                in_flight += sum(1 for held in leases.values() if held.state == "running" and not self._silent(held))
                 if waiting is None:
                     waiting = self.queue.pending_units()
-                missing |= self._lost(job_id, waiting)
+                missing |= self._lost(job_id, leases, waiting)
             except Exception:  # one job's trouble (a record nobody can read) holds up no other
                 log.exception("looking after a job failed", job=job_id)
         for job_id, unit in missing & self._missing:
@@ -60,6 +62,8 @@ class Reaper:
                 queued += 1
                 log.warning("job unit lost by the queue, queued again", job=job_id, unit=unit)
         self._missing = missing
+        metrics.JOBS_QUEUED.set(self.queue.pending())
+        metrics.JOB_PIECES_IN_FLIGHT.set(in_flight)
         return queued
 
     def _take_back(self, job_id: str) -> int:
@@ -77,12 +81,11 @@ class Reaper:
                 log.warning("job unit taken back from a silent worker", job=job_id, unit=unit, worker=lease.worker)
         return taken
 
-    def _lost(self, job_id: str, waiting: set[Unit]) -> set[Unit]:
+    def _lost(self, job_id: str, leases: dict[str, Lease], waiting: set[Unit]) -> set[Unit]:
         """Units of the job that are neither made, held (leased) nor waiting in the queue."""
         spec = self.store.spec(job_id)
         if spec is None or self.store.stopped(job_id):
             return set()
-        leases = self.store.leases(job_id)
         done = self.store.made_count(job_id)
         pieces = len(spec.piece_chars)
         if done == pieces:
@@ -108,17 +111,6 @@ class Reaper:
                 return False
         self.queue.put(job_id, unit)
         return True
-
-    def count(self) -> None:
-        """The queue's length and the pieces in hand into the metrics."""
-        metrics.JOBS_QUEUED.set(self.queue.pending())
-        in_flight = 0
-        for job_id in self.store.ids():
-            if self.store.ended_at(job_id) is not None:
-                continue
-            leases = self.store.leases(job_id).values()
-            in_flight += sum(1 for lease in leases if lease.state == "running" and not self._silent(lease))
-        metrics.JOB_PIECES_IN_FLIGHT.set(in_flight)
 
     def _silent(self, lease: Lease) -> bool:
         return self.clock() - lease.renewed_at > self.config.lease_seconds

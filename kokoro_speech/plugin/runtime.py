@@ -164,7 +164,6 @@ class SpeechRuntime:
         while True:
             try:
                 await asyncio.to_thread(self.reaper.sweep)
-                await asyncio.to_thread(self.reaper.count)
             except Exception:
                 log.exception("looking after the jobs failed")
             await asyncio.sleep(self.config.jobs.reap_seconds)
